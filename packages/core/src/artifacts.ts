@@ -1,0 +1,120 @@
+/**
+ * The artifact catalogue (DESIGN section 3): the one place that maps artifact
+ * names to paths and Arrow schemas. Stages ask it for paths; none joins them itself.
+ */
+import { join, resolve } from 'node:path';
+import { NAME_PATTERN } from './config/schema';
+import { ConfigError } from './errors';
+import type { TableSchema } from './arrow';
+
+export const RATINGS_SCHEMA: TableSchema = {
+  name: 'ratings',
+  columns: [
+    { name: 'user', type: 'int32' },
+    { name: 'item', type: 'int32' },
+    { name: 'rating', type: 'float32' },
+    { name: 'timestamp', type: 'int64', optional: true },
+  ],
+};
+
+export const USERS_SCHEMA: TableSchema = {
+  name: 'users',
+  columns: [
+    { name: 'user', type: 'int32' },
+    { name: 'id', type: 'utf8' },
+  ],
+  extraColumns: true,
+};
+
+export const ITEMS_SCHEMA: TableSchema = {
+  name: 'items',
+  columns: [
+    { name: 'item', type: 'int32' },
+    { name: 'id', type: 'utf8' },
+  ],
+  extraColumns: true,
+};
+
+export const HISTORY_SCHEMA: TableSchema = {
+  name: 'history',
+  columns: ['epoch', 'loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'].map((name) => ({
+    name,
+    type: name === 'epoch' ? ('int32' as const) : ('float64' as const),
+  })),
+};
+
+export const PREDICTIONS_SCHEMA: TableSchema = {
+  name: 'predictions',
+  columns: [
+    { name: 'user', type: 'int32' },
+    { name: 'item', type: 'int32' },
+    { name: 'rating', type: 'float32' },
+    { name: 'prediction', type: 'float32' },
+  ],
+};
+
+export type RatingSplit = 'train' | 'valid' | 'test';
+export const RATING_SPLITS: readonly RatingSplit[] = ['train', 'valid', 'test'];
+
+function checkName(kind: string, name: string): string {
+  if (!NAME_PATTERN.test(name)) {
+    throw new ConfigError(`${kind} name: expected lowercase letters, digits and '-' ([a-z0-9-]+), found '${name}'`);
+  }
+  return name;
+}
+
+/** Paths of one experiment's artifacts under an artifacts root. */
+export class ArtifactCatalogue {
+  readonly root: string;
+  readonly experiment: string;
+
+  constructor(root: string, experiment: string) {
+    this.root = resolve(root);
+    this.experiment = checkName('experiment', experiment);
+  }
+
+  get experimentDir(): string {
+    return join(this.root, this.experiment);
+  }
+
+  /** datagen output: train/valid/test/users/items.arrow + manifest.json */
+  data() {
+    const dir = join(this.experimentDir, 'data');
+    return {
+      dir,
+      ratings: (split: RatingSplit) => join(dir, `${split}.arrow`),
+      users: join(dir, 'users.arrow'),
+      items: join(dir, 'items.arrow'),
+      manifest: join(dir, 'manifest.json'),
+    };
+  }
+
+  /** train output: model.json + weights.bin (tfjs layers format), history.arrow, manifest.json */
+  model(model: string) {
+    const dir = join(this.experimentDir, 'models', checkName('model', model));
+    return { dir, modelJson: join(dir, 'model.json'), history: join(dir, 'history.arrow'), manifest: join(dir, 'manifest.json') };
+  }
+
+  /** evaluate output: predictions.arrow + metrics.json */
+  evaluation(model: string) {
+    const dir = join(this.experimentDir, 'eval', checkName('model', model));
+    return { dir, predictions: join(dir, 'predictions.arrow'), metrics: join(dir, 'metrics.json') };
+  }
+
+  /** report output for this experiment */
+  report() {
+    const dir = join(this.experimentDir, 'report');
+    return { dir, html: join(dir, 'index.html') };
+  }
+}
+
+/** The report of all experiments side by side. */
+export function indexReport(root: string) {
+  const dir = join(resolve(root), 'report');
+  return { dir, html: join(dir, 'index.html') };
+}
+
+/** Where artifacts go unless a flag says otherwise. */
+export function defaultArtifactsRoot(): string {
+  return resolve(process.env.DEEPREC_ARTIFACTS ?? 'artifacts');
+}

@@ -1,0 +1,93 @@
+/**
+ * Backend choice (DESIGN section 6): `tensorflow` when tfjs-node-gpu or tfjs-node is
+ * installed and loads, else `wasm`, else `cpu`. `--backend` or DEEPREC_BACKEND forces one.
+ * A native package that is present but cannot load (no CUDA, no libtensorflow) costs one
+ * log line and a fallback, never a crash.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, messageOf } from '../errors';
+import { registerFileRouters } from './fileHandlers';
+import { registerSegmentSumKernels } from './segmentSum';
+
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** The package that provided it, e.g. @tensorflow/tfjs-node-gpu. */
+  provider: string;
+  tfjsVersion: string;
+}
+
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+function tryNative(log: (line: string) => void): string | null {
+  for (const pkg of NATIVE_PACKAGES) {
+    let resolved: string;
+    try {
+      resolved = require.resolve(pkg);
+    } catch {
+      continue; // not installed: the normal case here
+    }
+    try {
+      require(resolved);
+      return pkg;
+    } catch (error) {
+      log(`backend: ${pkg} is installed but does not load (${messageOf(error).split('\n')[0]}); falling back`);
+    }
+  }
+  return null;
+}
+
+async function activate(name: BackendName): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+let current: BackendInfo | null = null;
+
+export function parseBackend(value: string | undefined, source: string): BackendName | 'auto' {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
+  throw new ConfigError(`${source}: expected one of auto, ${BACKENDS.join(', ')}, found '${value}'`);
+}
+
+/**
+ * Picks and initialises the backend once per process. `requested` wins over
+ * DEEPREC_BACKEND, which wins over detection.
+ */
+export async function initBackend(requested?: string, log: (line: string) => void = () => {}): Promise<BackendInfo> {
+  const fromFlag = parseBackend(requested, '--backend');
+  const wanted = fromFlag !== 'auto' ? fromFlag : parseBackend(process.env.DEEPREC_BACKEND, 'DEEPREC_BACKEND');
+  if (current && (wanted === 'auto' || wanted === current.name)) return current;
+  registerFileRouters();
+  registerSegmentSumKernels();
+
+  const candidates: BackendName[] = wanted === 'auto' ? [...BACKENDS] : [wanted];
+  for (const name of candidates) {
+    let provider = '@tensorflow/tfjs';
+    if (name === 'tensorflow') {
+      const native = tryNative(log);
+      if (!native) continue;
+      provider = native;
+    } else if (name === 'wasm') {
+      require('@tensorflow/tfjs-backend-wasm');
+      provider = '@tensorflow/tfjs-backend-wasm';
+    }
+    if (await activate(name)) {
+      current = { name, provider, tfjsVersion: tf.version.tfjs };
+      return current;
+    }
+    if (wanted !== 'auto') break;
+    log(`backend: ${name} did not initialise; falling back`);
+  }
+  if (wanted !== 'auto') {
+    throw new ConfigError(`--backend ${wanted}: this backend is not available here (for tensorflow install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu)`);
+  }
+  throw new Error('no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
+}

@@ -1,0 +1,192 @@
+/**
+ * The experiment config schema (DESIGN section 2): one zod schema, raw YAML in,
+ * fully resolved values out. Every default is documented on its field, and
+ * `config.schema.json` is generated from this file (see `jsonSchema.ts`).
+ */
+import { z } from 'zod';
+
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+const name = (what: string) =>
+  z.string().regex(NAME_PATTERN, { message: `expected ${what}: lowercase letters, digits and '-' ([a-z0-9-]+)` });
+
+const positiveInt = () => z.number().int().min(1);
+const fraction = () => z.number().min(0).max(1);
+
+export const RatingScaleSchema = z
+  .strictObject({
+    min: z.number().default(1).describe('Lowest rating. Default 1.'),
+    max: z.number().default(5).describe('Highest rating. Default 5.'),
+  })
+  .refine((s) => s.max > s.min, { message: 'expected max > min' });
+
+export const SyntheticSchema = z.strictObject({
+  users: positiveInt().default(500).describe('Number of users. Default 500.'),
+  items: positiveInt().default(300).describe('Number of items. Default 300.'),
+  ratings: positiveInt().default(3000).describe('Number of distinct (user, item) ratings. Default 3000.'),
+  latentDim: positiveInt().default(4).describe('Size of the hidden user and item factors. Default 4.'),
+  noise: z.number().min(0).default(0.3).describe('Standard deviation of Gaussian noise added to each rating. Default 0.3.'),
+  popularity: z
+    .number()
+    .min(0)
+    .default(0.8)
+    .describe('Zipf exponent of item and user popularity when sampling pairs; 0 samples uniformly. Default 0.8.'),
+  integer: z.boolean().default(true).describe('Round ratings to whole stars, as real rating data is. Default true.'),
+  scale: RatingScaleSchema.prefault({}).describe('Rating scale. Default 1-5.'),
+});
+
+export const DATA_SOURCES = ['synthetic', 'movielens-100k', 'movielens-1m', 'movielens-latest', 'csv'] as const;
+
+export const DataSchema = z.strictObject({
+  source: z.enum(DATA_SOURCES).default('synthetic').describe('Where ratings come from. Default synthetic.'),
+  path: z.string().min(1).optional().describe('File or folder of the data, relative to the YAML file (or absolute).'),
+  synthetic: SyntheticSchema.prefault({}).describe('Knobs of the synthetic generator (source: synthetic).'),
+});
+
+export const SPLIT_METHODS = ['random', 'user-stratified', 'temporal', 'leave-one-out', 'predefined'] as const;
+
+export const SplitSchema = z.strictObject({
+  method: z.enum(SPLIT_METHODS).default('random').describe('How ratings are split into train and test. Default random.'),
+  test: z
+    .union([z.number().gt(0).lt(1), z.string().min(1)])
+    .default(0.2)
+    .describe('Test fraction (0-1), or for predefined the test file inside data.path. Default 0.2.'),
+  train: z.string().min(1).optional().describe('predefined only: the training file inside data.path.'),
+  valid: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0.1)
+    .describe('Fraction of the training ratings held out for validation and early stopping. Default 0.1.'),
+});
+
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export const OptimizerSchema = z.strictObject({
+  name: z.enum(OPTIMIZERS).default('adam').describe('adam, sgd (with momentum) or rmsprop. Default adam.'),
+  learningRate: z.number().gt(0).default(0.001).describe('Initial learning rate. Default 0.001.'),
+  momentum: fraction().default(0.9).describe('sgd and rmsprop momentum. Default 0.9 (sgd); rmsprop uses it as given.'),
+  beta1: fraction().default(0.9).describe('Adam first-moment decay. Default 0.9.'),
+  beta2: fraction().default(0.999).describe('Adam second-moment decay. Default 0.999.'),
+  epsilon: z.number().gt(0).default(1e-7).describe('Numerical stabiliser of adam and rmsprop. Default 1e-7.'),
+});
+
+export const LR_SCHEDULES = ['none', 'plateau', 'exponential'] as const;
+export const LrScheduleSchema = z.strictObject({
+  type: z.enum(LR_SCHEDULES).default('plateau').describe('none, plateau (reduce on plateau) or exponential. Default plateau.'),
+  factor: z.number().gt(0).lt(1).default(0.5).describe('plateau: multiply the rate by this when the monitor stalls. Default 0.5.'),
+  patience: z.number().int().min(0).default(2).describe('plateau: epochs without improvement before reducing. Default 2.'),
+  decayRate: z.number().gt(0).max(1).default(0.95).describe('exponential: rate multiplier per epoch. Default 0.95.'),
+  minLearningRate: z.number().min(0).default(1e-6).describe('Floor for any schedule. Default 1e-6.'),
+});
+
+export const MONITORS = ['val_rmse', 'val_mae', 'val_loss'] as const;
+export const EarlyStoppingSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('Stop when the monitor stops improving. Default true.'),
+  monitor: z.enum(MONITORS).default('val_rmse').describe('Validation metric watched by early stopping and plateau. Default val_rmse.'),
+  patience: z.number().int().min(0).default(5).describe('Epochs without improvement before stopping. Default 5.'),
+  minDelta: z.number().min(0).default(0).describe('Smallest decrease that counts as an improvement. Default 0.'),
+  restoreBest: z.boolean().default(true).describe('Restore the weights of the best epoch when done. Default true.'),
+});
+
+export const TrainSchema = z.strictObject({
+  epochs: positiveInt().default(40).describe('Maximum number of epochs. Default 40.'),
+  batchSize: positiveInt().default(256).describe('Ratings per training step. Default 256.'),
+  optimizer: OptimizerSchema.prefault({}).describe('Optimizer and its hyper-parameters.'),
+  lrSchedule: LrScheduleSchema.prefault({}).describe('Learning-rate schedule, applied after each epoch.'),
+  earlyStopping: EarlyStoppingSchema.prefault({}).describe('Early stopping on a validation metric.'),
+});
+
+export const INITIALIZERS = ['glorot', 'he', 'normal', 'uniform'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'selu'] as const;
+
+/** Keys every model type accepts. */
+const modelCommon = {
+  dropout: z
+    .union([fraction().lt(1), z.array(fraction().lt(1))])
+    .default(0.2)
+    .describe('Dropout rate after each hidden layer but the last (a number), or one rate per hidden layer (a list). Default 0.2.'),
+  l2: z.number().min(0).default(0).describe('L2 penalty on dense kernels and on the embedding rows of each batch. Default 0.'),
+  initializer: z.enum(INITIALIZERS).default('glorot').describe('Weight initialiser of dense and embedding layers. Default glorot.'),
+  activation: z.enum(ACTIVATIONS).default('relu').describe('Hidden-layer activation. Default relu.'),
+  train: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Overrides of any key of the top-level train section for this model only.'),
+};
+const layers = (defaults: number[]) =>
+  z.array(positiveInt()).min(1).default(defaults).describe(`Hidden layer widths. Default [${defaults.join(', ')}].`);
+
+export const NcfSchema = z.strictObject({
+  type: z.literal('ncf'),
+  embeddingDim: positiveInt().default(32).describe('User and item embedding size. Default 32.'),
+  layers: layers([64, 32, 16]),
+  ...modelCommon,
+});
+
+export const WideDeepSchema = z.strictObject({
+  type: z.literal('widedeep'),
+  embeddingDim: positiveInt().default(32).describe('Embedding size of the deep part. Default 32.'),
+  layers: layers([64, 32]),
+  ...modelCommon,
+});
+
+export const NeuMfSchema = z.strictObject({
+  type: z.literal('neumf'),
+  gmfDim: positiveInt().default(32).describe('Embedding size of the GMF branch. Default 32.'),
+  mlpDim: positiveInt().default(32).describe('Embedding size of the MLP branch. Default 32.'),
+  layers: layers([64, 32, 16]),
+  ...modelCommon,
+});
+
+/** Model sections by type; the models package keeps a builder for each key (its registry). */
+export const MODEL_SCHEMAS = { ncf: NcfSchema, widedeep: WideDeepSchema, neumf: NeuMfSchema } as const;
+export type ModelType = keyof typeof MODEL_SCHEMAS;
+export const MODEL_TYPES = Object.keys(MODEL_SCHEMAS) as ModelType[];
+
+export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSchema, NeuMfSchema]);
+
+export const RATING_METRICS = ['rmse', 'mae'] as const;
+
+export const ExperimentSchema = z.strictObject({
+  name: name('an experiment name').describe('Experiment name: artifacts/<name>/. Required.'),
+  seed: z.number().int().min(0).default(42).describe('Seed of every random choice: data, split, initialisers, shuffling, dropout. Default 42.'),
+  data: DataSchema.prefault({}).describe('Where the ratings come from.'),
+  split: SplitSchema.prefault({}).describe('How the ratings are split.'),
+  train: TrainSchema.prefault({}).describe('Training defaults for every model.'),
+  models: z
+    .record(name('a model name'), ModelSchema)
+    .refine((m) => Object.keys(m).length > 0, { message: 'expected at least one model' })
+    .describe('Models to train: key = model name (artifact folder), type = architecture.'),
+  evaluate: z
+    .strictObject({
+      metrics: z.array(z.enum(RATING_METRICS)).min(1).default(['rmse', 'mae']).describe('Rating metrics. Default [rmse, mae].'),
+    })
+    .prefault({})
+    .describe('What evaluate computes.'),
+  report: z
+    .strictObject({ title: z.string().optional().describe('Report title. Default: the experiment name.') })
+    .prefault({})
+    .describe('Report options.'),
+});
+
+/** What a YAML file may contain. */
+export type RawExperimentConfig = z.input<typeof ExperimentSchema>;
+export type ParsedExperimentConfig = z.output<typeof ExperimentSchema>;
+export type TrainConfig = z.output<typeof TrainSchema>;
+export type DataConfig = z.output<typeof DataSchema>;
+export type SplitConfig = z.output<typeof SplitSchema>;
+export type SyntheticConfig = z.output<typeof SyntheticSchema>;
+export type ModelSection = z.output<typeof ModelSchema>;
+export type ModelSectionOf<T extends ModelType> = Extract<ModelSection, { type: T }>;
+
+/** A model section with its own train settings merged in. */
+export type ResolvedModelConfig<T extends ModelType = ModelType> = Omit<ModelSectionOf<T>, 'train'> & {
+  name: string;
+  train: TrainConfig;
+};
+
+/** The fully resolved experiment: defaults filled, paths absolute, per-model train merged. */
+export interface ExperimentConfig extends Omit<ParsedExperimentConfig, 'models'> {
+  /** Absolute path of the YAML file it came from. */
+  configPath: string;
+  models: Record<string, ResolvedModelConfig>;
+}
