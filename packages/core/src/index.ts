@@ -15,3 +15,4 @@ export * from './ratings';
 export { initBackend, parseBackend, BACKENDS, type BackendName, type BackendInfo } from './compute/backend';
 export { unsortedSegmentSumValues, registerSegmentSumKernels } from './compute/segmentSum';
 export { fileSaveHandler, fileLoadHandler, registerFileRouters } from './compute/fileHandlers';
+export * from './results';

@@ -1,0 +1,41 @@
+/** The JSON results stages hand to each other: metrics.json and the train manifest details. */
+
+/** metrics.json (DESIGN section 3); evaluate writes it, report reads it. */
+export interface EvalMetrics {
+  experiment: string;
+  model: string;
+  type: string;
+  rmse: number;
+  mae: number;
+  /** Test ratings scored. */
+  count: number;
+  /** Trainable parameters. */
+  params: number;
+  /** Time in the training loop alone: no start-up, no validation. */
+  trainSeconds: number;
+  /** Training examples processed / trainSeconds. */
+  trainSamplesPerSecond: number;
+  /** Epochs actually run (early stopping may end sooner). */
+  epochs: number;
+  /** Epoch whose weights were kept (restoreBest). */
+  bestEpoch: number;
+  backend: string;
+  /** RMSE and MAE of predicting the training mean for every test rating. */
+  meanBaseline: { rmse: number; mae: number };
+}
+
+/** What train records in models/<model>/manifest.json `details`. */
+export interface TrainDetails {
+  type: string;
+  params: number;
+  /** Dense/embedding layers of the network, for the architecture chart. */
+  layers: number;
+  trainSeconds: number;
+  trainSamples: number;
+  trainSamplesPerSecond: number;
+  epochs: number;
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  /** The resolved model section, including its train settings. */
+  modelConfig: unknown;
+}
