@@ -1,0 +1,25 @@
+/** Turns one graph function into a RecModel: the saved network and the training pass. */
+import * as tf from '@tensorflow/tfjs';
+import type { ResolvedModelConfig } from '@deeprec/core';
+import type { RecModel } from './contract';
+import { kernelVariables, layerDrop, seededDrop, squeezeOutput, type AnyTensor, type DropFn, type LayerFactory } from './layers';
+
+/** A model's architecture, written once for symbolic and concrete inputs. */
+export type Graph = <T extends AnyTensor>(user: T, item: T, drop: DropFn) => { output: T; embeddings: T[] };
+
+export function assemble(config: ResolvedModelConfig, factory: LayerFactory, graph: Graph): RecModel {
+  const user = tf.input({ shape: [1], dtype: 'int32', name: 'user' });
+  const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
+  const symbolic = graph(user, item, layerDrop(config.name));
+  const network = tf.model({ inputs: [user, item], outputs: symbolic.output, name: config.name.replace(/-/g, '_') });
+  return {
+    name: config.name,
+    type: config.type,
+    network,
+    kernels: kernelVariables(factory.kernels),
+    trainingPass(users, items, nextSeed) {
+      const pass = graph(users as tf.Tensor, items as tf.Tensor, seededDrop(nextSeed));
+      return { output: squeezeOutput(pass.output), embeddings: pass.embeddings };
+    },
+  };
+}

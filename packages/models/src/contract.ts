@@ -1,0 +1,45 @@
+/**
+ * The model contract. A model is a tfjs layers network (what is saved, loaded with
+ * tf.loadLayersModel and scored) plus a training forward pass over the same layers
+ * whose dropout draws from the experiment's seeded stream, so reruns are identical.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelType, ResolvedModelConfig } from '@deeprec/core';
+
+/** Facts from the data that size and initialise a network. */
+export interface ModelContext {
+  numUsers: number;
+  numItems: number;
+  /** Mean training rating; the output bias starts there so training begins at the mean predictor. */
+  trainMean: number;
+  /** Seed for initialisers. */
+  seed: number;
+}
+
+export interface TrainingPass {
+  /** Predicted ratings, shape [batch]. */
+  output: tf.Tensor1D;
+  /** Embedding rows looked up for this batch, for the L2 penalty. */
+  embeddings: tf.Tensor[];
+}
+
+export interface RecModel {
+  readonly name: string;
+  readonly type: ModelType;
+  /** Saved and scored as is: inputs user and item, int32 of shape [batch, 1]; output [batch, 1]. */
+  readonly network: tf.LayersModel;
+  /** Forward pass for training; `nextSeed` seeds each dropout mask. Call inside tf.tidy or a gradient function. */
+  trainingPass(users: tf.Tensor2D, items: tf.Tensor2D, nextSeed: () => number): TrainingPass;
+  /** Dense kernels that the L2 penalty covers. */
+  readonly kernels: tf.Variable[];
+}
+
+export interface ModelFactory<T extends ModelType> {
+  type: T;
+  /** Full reference of the paper the architecture follows. */
+  paper: string;
+  build(config: ResolvedModelConfig<T>, context: ModelContext): RecModel;
+}
+
+/** One builder per model type of the config schema; the compiler checks none is missing. */
+export type ModelRegistry = { [T in ModelType]: ModelFactory<T> };

@@ -1,0 +1,137 @@
+/**
+ * Building blocks shared by the models. Each block is written once and applied to
+ * symbolic tensors (to build the saved network) and to concrete tensors (to train),
+ * so the network that is saved is exactly the one that was trained.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng, type ResolvedModelConfig } from '@deeprec/core';
+
+export type AnyTensor = tf.SymbolicTensor | tf.Tensor;
+
+/** Applies a layer to one input of either kind, keeping the kind. */
+export function apply<T extends AnyTensor>(layer: tf.layers.Layer, input: T | T[]): T {
+  return layer.apply(input as tf.Tensor) as unknown as T;
+}
+
+type InitializerName = ResolvedModelConfig['initializer'];
+
+/** A fresh seeded initialiser per layer: glorot (uniform), he (normal), normal or uniform. */
+export function initializer(name: InitializerName, seed: number): ReturnType<typeof tf.initializers.zeros> {
+  switch (name) {
+    case 'glorot':
+      return tf.initializers.glorotUniform({ seed });
+    case 'he':
+      return tf.initializers.heNormal({ seed });
+    case 'normal':
+      return tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed });
+    case 'uniform':
+      return tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed });
+  }
+}
+
+/** Hands out initialiser seeds in build order, from the model's own stream. */
+export class LayerFactory {
+  private readonly rng: Rng;
+  readonly kernels: tf.layers.Layer[] = [];
+
+  constructor(
+    private readonly config: ResolvedModelConfig,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed, 'init', config.name);
+  }
+
+  embedding(name: string, inputDim: number, outputDim: number): tf.layers.Layer {
+    return tf.layers.embedding({
+      name,
+      inputDim,
+      outputDim,
+      inputLength: 1,
+      embeddingsInitializer: initializer(this.config.initializer, this.rng.seed()),
+    });
+  }
+
+  /** A bias embedding (one number per user or item), starting at zero. */
+  bias(name: string, inputDim: number): tf.layers.Layer {
+    return tf.layers.embedding({ name, inputDim, outputDim: 1, inputLength: 1, embeddingsInitializer: 'zeros' });
+  }
+
+  dense(name: string, units: number, activation: 'linear' | ResolvedModelConfig['activation'], biasValue = 0): tf.layers.Layer {
+    const layer = tf.layers.dense({
+      name,
+      units,
+      activation,
+      kernelInitializer: initializer(this.config.initializer, this.rng.seed()),
+      biasInitializer: tf.initializers.constant({ value: biasValue }),
+    });
+    this.kernels.push(layer);
+    return layer;
+  }
+}
+
+/** Per-layer dropout rates: a number applies after every hidden layer but the last. */
+export function dropoutRates(dropout: number | number[], layerCount: number, where: string): number[] {
+  if (Array.isArray(dropout)) {
+    if (dropout.length !== layerCount) {
+      throw new RangeError(`${where}.dropout: expected ${layerCount} rates (one per hidden layer), found ${dropout.length}`);
+    }
+    return dropout;
+  }
+  return Array.from({ length: layerCount }, (_, i) => (i < layerCount - 1 ? dropout : 0));
+}
+
+/**
+ * How dropout is applied: the saved network uses Dropout layers (identity at inference);
+ * training uses masks seeded from the experiment's stream (tfjs Dropout layers either
+ * repeat one mask when seeded or use Math.random when not).
+ */
+export type DropFn = <T extends AnyTensor>(x: T, rate: number, index: number) => T;
+
+export function seededDrop(nextSeed: () => number): DropFn {
+  return <T extends AnyTensor>(x: T, rate: number): T => (rate > 0 ? (tf.dropout(x as tf.Tensor, rate, undefined, nextSeed()) as T) : x);
+}
+
+export function layerDrop(prefix: string): DropFn {
+  const cache = new Map<number, tf.layers.Layer>();
+  return <T extends AnyTensor>(x: T, rate: number, index: number): T => {
+    if (rate <= 0) return x;
+    let layer = cache.get(index);
+    if (!layer) {
+      layer = tf.layers.dropout({ name: `${prefix}_dropout_${index}`, rate });
+      cache.set(index, layer);
+    }
+    return apply(layer, x);
+  };
+}
+
+/** A tower of dense layers with dropout after each as configured. */
+export class Tower {
+  readonly layers: tf.layers.Layer[];
+  readonly rates: number[];
+
+  constructor(factory: LayerFactory, prefix: string, widths: number[], activation: ResolvedModelConfig['activation'], dropout: number | number[], where: string) {
+    this.layers = widths.map((w, i) => factory.dense(`${prefix}_dense_${i}`, w, activation));
+    this.rates = dropoutRates(dropout, widths.length, where);
+  }
+
+  apply<T extends AnyTensor>(x: T, drop: DropFn): T {
+    let h = x;
+    for (const [i, layer] of this.layers.entries()) h = drop(apply(layer, h), this.rates[i] as number, i);
+    return h;
+  }
+}
+
+/** A named Flatten layer: [batch, 1, d] embeddings to [batch, d]. */
+export function flatten(name: string): tf.layers.Layer {
+  return tf.layers.flatten({ name });
+}
+
+/** Reads the variables of the kernel of each dense layer (for L2). */
+export function kernelVariables(layers: tf.layers.Layer[]): tf.Variable[] {
+  return layers.map((l) => (l.trainableWeights[0] as tf.LayerVariable).read() as tf.Variable);
+}
+
+/** Flattens [batch, 1] model output into [batch]. */
+export function squeezeOutput(output: tf.Tensor): tf.Tensor1D {
+  return output.reshape([-1]) as tf.Tensor1D;
+}

@@ -1,0 +1,38 @@
+/**
+ * NeuMF: a GMF branch (element-wise product of its own user and item embeddings)
+ * and an MLP branch (on separate embeddings), concatenated into the output layer.
+ * He, Liao, Zhang, Nie, Hu and Chua, "Neural Collaborative Filtering", WWW 2017
+ * (doi:10.1145/3038912.3052569), section 3.4; linear output for explicit ratings.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelFactory } from './contract';
+import { assemble } from './assemble';
+import { apply, flatten, LayerFactory, Tower } from './layers';
+
+export const neumf: ModelFactory<'neumf'> = {
+  type: 'neumf',
+  paper: 'He et al., Neural Collaborative Filtering (NeuMF), WWW 2017, doi:10.1145/3038912.3052569',
+  build(config, context) {
+    const f = new LayerFactory(config, context.seed);
+    const gmfUser = f.embedding('gmf_user_embedding', context.numUsers, config.gmfDim);
+    const gmfItem = f.embedding('gmf_item_embedding', context.numItems, config.gmfDim);
+    const mlpUser = f.embedding('mlp_user_embedding', context.numUsers, config.mlpDim);
+    const mlpItem = f.embedding('mlp_item_embedding', context.numItems, config.mlpDim);
+    const [fGu, fGi, fMu, fMi] = [flatten('gmf_user_flatten'), flatten('gmf_item_flatten'), flatten('mlp_user_flatten'), flatten('mlp_item_flatten')];
+    const product = tf.layers.multiply({ name: 'gmf_product' });
+    const mlpConcat = tf.layers.concatenate({ name: 'mlp_concat' });
+    const fuse = tf.layers.concatenate({ name: 'neumf_concat' });
+    const tower = new Tower(f, 'mlp', config.layers, config.activation, config.dropout, `models.${config.name}`);
+    const prediction = f.dense('prediction', 1, 'linear', context.trainMean);
+
+    return assemble(config, f, (user, item, drop) => {
+      const gu = apply(fGu, apply(gmfUser, user));
+      const gi = apply(fGi, apply(gmfItem, item));
+      const mu = apply(fMu, apply(mlpUser, user));
+      const mi = apply(fMi, apply(mlpItem, item));
+      const gmf = apply(product, [gu, gi]);
+      const mlp = tower.apply(apply(mlpConcat, [mu, mi]), drop);
+      return { output: apply(prediction, apply(fuse, [gmf, mlp])), embeddings: [gu, gi, mu, mi] };
+    });
+  },
+};
