@@ -16,3 +16,5 @@ export { initBackend, parseBackend, BACKENDS, type BackendName, type BackendInfo
 export { unsortedSegmentSumValues, registerSegmentSumKernels } from './compute/segmentSum';
 export { fileSaveHandler, fileLoadHandler, registerFileRouters } from './compute/fileHandlers';
 export * from './results';
+export { scorePairs, scoreAllItems, clip } from './compute/scoring';
+export { rmse, mae } from './metrics';

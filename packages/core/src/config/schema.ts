@@ -63,7 +63,8 @@ export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export const OptimizerSchema = z.strictObject({
   name: z.enum(OPTIMIZERS).default('adam').describe('adam, sgd (with momentum) or rmsprop. Default adam.'),
   learningRate: z.number().gt(0).default(0.001).describe('Initial learning rate. Default 0.001.'),
-  momentum: fraction().default(0.9).describe('sgd and rmsprop momentum. Default 0.9 (sgd); rmsprop uses it as given.'),
+  momentum: fraction().default(0.9).describe('sgd momentum. Default 0.9.'),
+  rho: fraction().default(0.9).describe('rmsprop decay of the running mean of squared gradients. Default 0.9.'),
   beta1: fraction().default(0.9).describe('Adam first-moment decay. Default 0.9.'),
   beta2: fraction().default(0.999).describe('Adam second-moment decay. Default 0.999.'),
   epsilon: z.number().gt(0).default(1e-7).describe('Numerical stabiliser of adam and rmsprop. Default 1e-7.'),

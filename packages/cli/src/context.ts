@@ -1,0 +1,34 @@
+/** What every command shares: config loading with overrides, logging, backend, artifacts root. */
+import { resolve } from 'node:path';
+import { createLogger, defaultArtifactsRoot, initBackend, loadConfig, type BackendInfo, type ExperimentConfig, type Logger } from '@deeprec/core';
+
+export interface GlobalArgs {
+  set?: string[];
+  verbose?: boolean;
+  backend?: string;
+  artifacts?: string;
+}
+
+export interface CommandContext {
+  log: Logger;
+  artifactsRoot: string;
+  config(path: string): ExperimentConfig;
+  backend(): Promise<BackendInfo>;
+}
+
+export function createContext(args: GlobalArgs): CommandContext {
+  const log = createLogger({ verbose: args.verbose ?? false });
+  let backend: BackendInfo | null = null;
+  return {
+    log,
+    artifactsRoot: args.artifacts ? resolve(args.artifacts) : defaultArtifactsRoot(),
+    config: (path) => loadConfig(path, args.set ?? []),
+    async backend() {
+      if (!backend) {
+        backend = await initBackend(args.backend, (line) => log.info(line));
+        log.debug(`backend: ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})`);
+      }
+      return backend;
+    },
+  };
+}

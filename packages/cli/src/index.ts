@@ -1,0 +1,2 @@
+/** @deeprec/cli: the deeprec binary. */
+export { main } from './main';

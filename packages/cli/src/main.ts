@@ -1,0 +1,77 @@
+/**
+ * The `deeprec` binary (DESIGN section 4). Exit codes: 0 done; 2 bad usage, config or
+ * input data (one line naming the file, line or key); 1 anything else. Stack traces
+ * only with --verbose.
+ */
+import yargs, { type Argv } from 'yargs';
+import { DeeprecError, exitCodeOf, messageOf } from '@deeprec/core';
+import * as commands from './commands';
+import { createContext, type GlobalArgs } from './context';
+
+class UsageError extends DeeprecError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
+
+const withConfig = (y: Argv) => y.positional('config', { type: 'string', demandOption: true, describe: 'experiment YAML file' });
+const withModel = (y: Argv) =>
+  withConfig(y).option('model', { type: 'string', demandOption: true, describe: 'model name: a key of the config\'s models section' });
+
+export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof createContext>) => Promise<void>, args: GlobalArgs) => void): Argv {
+  const handle = (task: (args: Record<string, unknown>) => (ctx: ReturnType<typeof createContext>) => Promise<void>) => (args: Record<string, unknown>) =>
+    act(task(args), args as GlobalArgs);
+  return yargs(argv)
+    .scriptName('deeprec')
+    .usage('$0 <command> <config.yaml> [options]\n\nDeep-learning recommender experiments: YAML config in, data, models, metrics and an HTML report out.')
+    .command('run <config>', 'All stages of one experiment in order (datagen, train and evaluate every model, report), without Nx', withConfig, handle((a) => (ctx) => commands.run(ctx, a.config as string)))
+    .command('datagen <config>', 'Generate or import ratings, split them, write artifacts/<name>/data', withConfig, handle((a) => (ctx) => commands.datagen(ctx, a.config as string)))
+    .command('train <config>', 'Train one model on the data artifacts, write artifacts/<name>/models/<model>', withModel, handle((a) => (ctx) => commands.train(ctx, a.config as string, a.model as string)))
+    .command('evaluate <config>', 'Score the test ratings with a trained model, write artifacts/<name>/eval/<model>', withModel, handle((a) => (ctx) => commands.evaluate(ctx, a.config as string, a.model as string)))
+    .command(
+      'report [config]',
+      'Write the HTML report of one experiment, or with --all the report of every experiment in --configs',
+      (y) =>
+        y
+          .positional('config', { type: 'string', describe: 'experiment YAML file' })
+          .option('all', { type: 'boolean', default: false, describe: 'report every experiment of --configs side by side (artifacts/report/index.html)' })
+          .option('configs', { type: 'string', default: 'configs/experiments', describe: 'folder of experiment configs, for --all' }),
+      handle((a) => (ctx) => commands.report(ctx, a.config as string | undefined, a.all as boolean, a.configs as string)),
+    )
+    .command('validate <config>', 'Check a config and its data (generate or import and split in memory, build the models); trains nothing, writes nothing', withConfig, handle((a) => (ctx) => commands.validate(ctx, a.config as string)))
+    .option('set', { type: 'string', array: true, describe: 'override a config key, e.g. --set train.epochs=5 --set models.ncf.dropout=0.3 (values are YAML)' })
+    .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
+    .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
+    .demandCommand(1, 'expected a command: run, datagen, train, evaluate, report or validate')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+}
+
+function report(error: unknown, verbose: boolean): number {
+  const code = exitCodeOf(error);
+  const message = error instanceof DeeprecError ? messageOf(error) : `internal error: ${messageOf(error)}`;
+  process.stderr.write(`deeprec: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else if (!(error instanceof DeeprecError)) process.stderr.write('(run with --verbose for the stack trace)\n');
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  let pending: Promise<void> | null = null;
+  try {
+    await parser(argv, (task, args) => {
+      pending = task(createContext(args));
+    }).parseAsync();
+    if (pending) await pending;
+    return 0;
+  } catch (error) {
+    return report(error, verbose);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Learning-rate schedules and early stopping as small state machines over the
+ * per-epoch monitor value (lower is better), kept apart from the loop so their
+ * rules can be tested epoch by epoch.
+ */
+import type { TrainConfig } from '@deeprec/core';
+
+export class LrSchedule {
+  private best = Number.POSITIVE_INFINITY;
+  private wait = 0;
+  rate: number;
+
+  constructor(
+    private readonly config: TrainConfig['lrSchedule'],
+    initialRate: number,
+  ) {
+    this.rate = initialRate;
+  }
+
+  /** Called after each epoch with the monitored value; returns the rate for the next epoch. */
+  step(monitored: number): number {
+    const { type, factor, patience, decayRate, minLearningRate } = this.config;
+    if (type === 'exponential') {
+      this.rate = Math.max(minLearningRate, this.rate * decayRate);
+    } else if (type === 'plateau') {
+      if (monitored < this.best) {
+        this.best = monitored;
+        this.wait = 0;
+      } else {
+        this.wait += 1;
+        if (this.wait >= patience) {
+          this.rate = Math.max(minLearningRate, this.rate * factor);
+          this.wait = 0;
+        }
+      }
+    }
+    return this.rate;
+  }
+}
+
+export class EarlyStopping {
+  best = Number.POSITIVE_INFINITY;
+  bestEpoch = 0;
+  private wait = 0;
+
+  constructor(private readonly config: TrainConfig['earlyStopping']) {}
+
+  /** Records an epoch; `improved` says whether its weights are the best so far. */
+  update(epoch: number, monitored: number): { improved: boolean; stop: boolean } {
+    const improved = monitored < this.best - this.config.minDelta || (this.bestEpoch === 0 && Number.isFinite(monitored));
+    if (improved) {
+      this.best = monitored;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+    } else {
+      this.wait += 1;
+    }
+    return { improved, stop: this.config.enabled && this.wait >= this.config.patience };
+  }
+}

@@ -1,0 +1,5 @@
+/** @deeprec/train: the seeded training loop, schedules, early stopping -> model artifacts. */
+export { runTrain, writeTrain, trainSection, modelConfigOf, disposeModel, type TrainInputs, type TrainOutput } from './run';
+export { fit, type FitResult, type FitOptions, type HistoryRow } from './loop';
+export { LrSchedule, EarlyStopping } from './callbacks';
+export { createOptimizer, setLearningRate, getLearningRate } from './optimizers';

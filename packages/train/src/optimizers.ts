@@ -1,0 +1,28 @@
+/** Optimizers from the config, and a learning-rate setter that works for each. */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '@deeprec/core';
+
+export type OptimizerConfig = TrainConfig['optimizer'];
+
+export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
+  switch (config.name) {
+    case 'adam':
+      return tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
+    case 'sgd':
+      return tf.train.momentum(config.learningRate, config.momentum);
+    case 'rmsprop':
+      return tf.train.rmsprop(config.learningRate, config.rho, 0, config.epsilon);
+  }
+}
+
+/**
+ * tfjs optimizers read `learningRate` on every step but only some expose a setter;
+ * the field is the one place all of them keep it.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}
+
+export function getLearningRate(optimizer: tf.Optimizer): number {
+  return (optimizer as unknown as { learningRate: number }).learningRate;
+}
