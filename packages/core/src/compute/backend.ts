@@ -80,6 +80,8 @@ export async function initBackend(requested?: string, log: (line: string) => voi
       provider = '@tensorflow/tfjs-backend-wasm';
     }
     if (await activate(name)) {
+      // The cpu backend tells every Node user once to install tfjs-node; we already chose.
+      if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
       current = { name, provider, tfjsVersion: tf.version.tfjs };
       return current;
     }

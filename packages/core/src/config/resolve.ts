@@ -39,7 +39,7 @@ function expectation(issue: z.core.$ZodIssue, found: unknown): string {
       return found === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, found ${describeValue(found)}`;
     case 'too_small': {
       const bound = String(issue.minimum);
-      if (issue.origin === 'array') return `expected at least ${bound} entries, found ${(found as unknown[]).length}`;
+      if (issue.origin === 'array') return `expected at least ${bound} ${bound === '1' ? 'entry' : 'entries'}, found ${(found as unknown[]).length}`;
       if (issue.origin === 'string') return `expected a non-empty string`;
       return `expected a number ${issue.inclusive ? '>=' : '>'} ${bound}, found ${describeValue(found)}`;
     }
@@ -66,8 +66,16 @@ function toConfigError(source: ConfigSource, error: z.ZodError, root: unknown, p
     return new ConfigError(`${source.locate(path)}: ${formatPath(path)}: unknown key in ${parent}`);
   }
   const path = [...prefix, ...issuePath];
+  if (issue.code === 'invalid_key') {
+    const key = String(path[path.length - 1]);
+    const detail = (issue.issues[0]?.message ?? 'invalid key').replace(/^expected /, '');
+    return new ConfigError(`${source.locate(path)}: ${formatPath(path.slice(0, -1))}: key '${key}': expected ${detail}`);
+  }
   const found = valueAt(root, issuePath);
-  return new ConfigError(`${source.locate(path)}: ${formatPath(path)}: ${expectation(issue, found)}`);
+  const where = source.locate(path);
+  // An override names its key already: `--set train.epochs: expected ...`.
+  const what = where === `--set ${formatPath(path)}` ? where : `${where}: ${formatPath(path)}`;
+  return new ConfigError(`${what}: ${expectation(issue, found)}`);
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {

@@ -102,7 +102,7 @@ export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'selu'] as const;
 /** Keys every model type accepts. */
 const modelCommon = {
   dropout: z
-    .union([fraction().lt(1), z.array(fraction().lt(1))])
+    .union([z.number().min(0).lt(1), z.array(z.number().min(0).lt(1))])
     .default(0.2)
     .describe('Dropout rate after each hidden layer but the last (a number), or one rate per hidden layer (a list). Default 0.2.'),
   l2: z.number().min(0).default(0).describe('L2 penalty on dense kernels and on the embedding rows of each batch. Default 0.'),

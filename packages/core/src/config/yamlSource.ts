@@ -60,12 +60,12 @@ function setIn(target: Record<string, unknown>, path: string[], value: unknown, 
 export function loadConfigSource(file: string, overrides: readonly string[] = []): ConfigSource {
   const text = readText(file);
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    throw new ConfigError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
+    throw new ConfigError(`${where}: invalid YAML: ${first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const value = doc.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
