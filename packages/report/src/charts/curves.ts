@@ -1,0 +1,108 @@
+/**
+ * (a) Training curves: loss per epoch (train solid, validation dashed) next to
+ * validation RMSE, one colour per model, with the epoch whose weights were kept
+ * marked, so over-fitting and the effect of early stopping read at a glance.
+ */
+import type { ExperimentReportInput } from '../types';
+import { CHART_CONFIG, SCHEMA, modelColourScale, title, type VegaLiteSpec } from './common';
+
+export interface CurvePoint {
+  model: string;
+  epoch: number;
+  split: 'train' | 'validation';
+  value: number;
+  /** Learning rate in force that epoch, for the tooltip. */
+  lr: number | null;
+  best: boolean;
+}
+
+export interface CurvesData {
+  loss: CurvePoint[];
+  rmse: CurvePoint[];
+}
+
+/** Long-format rows; epochs whose value is missing (NaN in history.arrow) are left out. */
+export function curvesData(input: ExperimentReportInput): CurvesData {
+  const loss: CurvePoint[] = [];
+  const rmse: CurvePoint[] = [];
+  for (const model of input.models) {
+    const bestEpoch = model.metrics.bestEpoch ?? model.train.bestEpoch;
+    for (const row of model.history) {
+      const common = { model: model.name, epoch: row.epoch, lr: row.lr, best: row.epoch === bestEpoch };
+      if (row.loss !== null) loss.push({ ...common, split: 'train', value: row.loss });
+      if (row.val_loss !== null) loss.push({ ...common, split: 'validation', value: row.val_loss });
+      if (row.val_rmse !== null) rmse.push({ ...common, split: 'validation', value: row.val_rmse });
+    }
+  }
+  return { loss, rmse };
+}
+
+const TOOLTIP = [
+  { field: 'model', type: 'nominal', title: 'Model' },
+  { field: 'epoch', type: 'quantitative', title: 'Epoch' },
+  { field: 'split', type: 'nominal', title: 'Split' },
+  { field: 'value', type: 'quantitative', title: 'Value', format: '.4f' },
+  { field: 'lr', type: 'quantitative', title: 'Learning rate', format: '.2e' },
+] as const;
+
+export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
+  const models = input.models.map((m) => m.name);
+  const { loss, rmse } = curvesData(input);
+  const x = { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1, format: 'd' } } as const;
+  const color = { field: 'model', type: 'nominal', title: 'Model', scale: modelColourScale(models) } as const;
+  const strokeDash = {
+    field: 'split',
+    type: 'nominal',
+    title: 'Split',
+    scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] },
+  } as const;
+  return {
+    $schema: SCHEMA,
+    title: title('Training curves', 'Per epoch; diamonds mark the epoch whose weights were kept'),
+    datasets: { loss, rmse },
+    config: CHART_CONFIG,
+    hconcat: [
+      {
+        data: { name: 'loss' },
+        width: 340,
+        height: 230,
+        title: 'Loss: train (solid) and validation (dashed)',
+        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.8 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'Mean squared error', scale: { zero: false } },
+          color,
+          strokeDash,
+          tooltip: [...TOOLTIP],
+        },
+      },
+      {
+        data: { name: 'rmse' },
+        width: 340,
+        height: 230,
+        title: 'Validation RMSE',
+        layer: [
+          {
+            mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.8 },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative', title: 'RMSE (validation)', scale: { zero: false } },
+              color,
+              tooltip: [...TOOLTIP],
+            },
+          },
+          {
+            transform: [{ filter: 'datum.best' }],
+            mark: { type: 'point', shape: 'diamond', size: 110, filled: true, stroke: '#222', strokeWidth: 1 },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative' },
+              color,
+              tooltip: [{ field: 'model', type: 'nominal', title: 'Best epoch of' }, ...TOOLTIP.slice(1)],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

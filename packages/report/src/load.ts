@@ -1,0 +1,138 @@
+/**
+ * Reads one experiment's artifacts (DESIGN section 3) into the plain
+ * ExperimentReportInput the renderers work on. All reads go through core, so a
+ * missing or malformed artifact is an ArtifactError that names the file.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ArtifactCatalogue,
+  ArtifactError,
+  HISTORY_SCHEMA,
+  PREDICTIONS_SCHEMA,
+  column,
+  openDataset,
+  readJson,
+  readTable,
+  type EvalMetrics,
+  type ExperimentConfig,
+  type Manifest,
+  type TrainDetails,
+} from '@deeprec/core';
+import { constantBaseline, finiteOrNull, heatmap, histogram, ratingStep } from './stats';
+import type { ExperimentReportInput, HistoryRow, ModelReportInput, StageProvenance } from './types';
+
+export interface LoadOptions {
+  /** Time stamped on the page as "generated"; defaults to now (tests pin it). */
+  now?: Date;
+}
+
+function provenanceOf(manifest: Manifest): StageProvenance {
+  const p: StageProvenance = {
+    stage: manifest.stage,
+    createdAt: manifest.createdAt,
+    wallSeconds: manifest.wallSeconds,
+    seed: manifest.seed,
+    configHash: manifest.configHash,
+    versions: manifest.versions ?? {},
+  };
+  if (manifest.model !== undefined) p.model = manifest.model;
+  if (manifest.backend !== undefined) p.backend = manifest.backend;
+  return p;
+}
+
+/** Fails early, naming the file, when a JSON artifact lacks numbers the report needs. */
+function requireNumbers(value: object, keys: readonly string[], file: string, what: string): void {
+  const record = value as Record<string, unknown>;
+  const missing = keys.filter((k) => typeof record[k] !== 'number');
+  if (missing.length > 0) throw new ArtifactError(`${file}: ${what} lacks number field(s) ${missing.join(', ')}`);
+}
+
+const METRIC_FIELDS = ['rmse', 'mae', 'count', 'params', 'trainSeconds', 'trainSamplesPerSecond', 'epochs'] as const;
+const TRAIN_FIELDS = ['params', 'layers', 'trainSeconds', 'trainSamplesPerSecond', 'epochs'] as const;
+
+function readHistory(file: string): HistoryRow[] {
+  const columns = readTable(file, HISTORY_SCHEMA);
+  const epoch = column(columns, 'epoch', Int32Array, file);
+  const get = (name: string) => column(columns, name, Float64Array, file);
+  const [loss, valLoss, valRmse, valMae, lr, seconds] = ['loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'].map(get) as Float64Array[];
+  return Array.from(epoch, (e, i) => ({
+    epoch: e,
+    loss: finiteOrNull(loss?.[i]),
+    val_loss: finiteOrNull(valLoss?.[i]),
+    val_rmse: finiteOrNull(valRmse?.[i]),
+    val_mae: finiteOrNull(valMae?.[i]),
+    lr: finiteOrNull(lr?.[i]),
+    seconds: finiteOrNull(seconds?.[i]),
+  }));
+}
+
+function loadModel(catalogue: ArtifactCatalogue, name: string, scale: { min: number; max: number }, step: number): ModelReportInput {
+  const modelPaths = catalogue.model(name);
+  const evalPaths = catalogue.evaluation(name);
+
+  const metrics = readJson<EvalMetrics>(evalPaths.metrics, 'metrics');
+  requireNumbers(metrics, METRIC_FIELDS, evalPaths.metrics, 'metrics.json');
+  const manifest = readJson<Manifest>(modelPaths.manifest, 'train manifest');
+  const train = manifest.details as unknown as TrainDetails;
+  if (!train || typeof train !== 'object') throw new ArtifactError(`${modelPaths.manifest}: train manifest has no 'details' section`);
+  requireNumbers(train, TRAIN_FIELDS, modelPaths.manifest, "train manifest 'details'");
+
+  const history = readHistory(modelPaths.history);
+  const predictions = readTable(evalPaths.predictions, PREDICTIONS_SCHEMA);
+  const actual = column(predictions, 'rating', Float32Array, evalPaths.predictions);
+  const predicted = column(predictions, 'prediction', Float32Array, evalPaths.predictions);
+  // Four predicted bins per rating step: fine enough to show spread, coarse enough to read.
+  const heatStep = step / 4;
+
+  // DESIGN lists no manifest for eval/, but evaluate may write one; show it when present.
+  const provenance = [provenanceOf(manifest)];
+  const evalManifest = join(evalPaths.dir, 'manifest.json');
+  if (existsSync(evalManifest)) provenance.push(provenanceOf(readJson<Manifest>(evalManifest, 'evaluate manifest')));
+
+  return {
+    name,
+    type: metrics.type ?? train.type,
+    metrics,
+    train,
+    history,
+    predictions: {
+      count: actual.length,
+      actual: histogram(actual, scale, step),
+      predicted: histogram(predicted, scale, step),
+      heatmap: heatmap(actual, predicted, scale, step, heatStep),
+      heatStep,
+    },
+    provenance,
+  };
+}
+
+/** Reads everything the experiment page shows; models come in config order. */
+export function loadExperimentReportInput(
+  catalogue: ArtifactCatalogue,
+  config: ExperimentConfig,
+  options: LoadOptions = {},
+): ExperimentReportInput {
+  const dataset = openDataset(catalogue);
+  const { info } = dataset;
+  const trainRatings = dataset.ratings('train').rating;
+  const testRatings = dataset.ratings('test').rating;
+  const step = ratingStep([trainRatings, testRatings], info.scale.min);
+  const models = Object.keys(config.models).map((name) => loadModel(catalogue, name, info.scale, step));
+  return {
+    experiment: catalogue.experiment,
+    title: config.report?.title ?? config.name,
+    config,
+    data: {
+      info,
+      train: histogram(trainRatings, info.scale, step),
+      test: histogram(testRatings, info.scale, step),
+      provenance: provenanceOf(dataset.manifest),
+    },
+    // Computed from the data rather than copied from metrics.json, so the
+    // baseline is one number per experiment whatever each evaluate run recorded.
+    baseline: constantBaseline(testRatings, info.trainMean),
+    models,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+  };
+}
