@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+/**
+ * Module boundaries on Nx tags (DESIGN section 1: stages never import each other;
+ * they meet only through artifacts and `core`).
+ *
+ *   node tools/check-boundaries.js [--graph graph.json]
+ *
+ * Reads Nx's project graph (every edge Nx knows: package.json dependencies and
+ * TypeScript imports), or a graph file written by `nx graph --file=graph.json`,
+ * and checks every internal dependency against RULES. Exit 0 and one summary
+ * line when clean; exit 1 listing each violation as
+ * `<project> (<tag>) must not import <dep> (<tag>)`.
+ */
+
+/**
+ * The rules, by the `type:*` tag of the importing project. A dependency is allowed
+ * when the dependency's type tag is in the `allow` list of a rule that applies to
+ * the importer ('*' = anything internal) and in no `deny` list of one. `except`
+ * lists projects a rule does not apply to. Every project needs exactly one type tag
+ * that some rule names.
+ * @type {Array<{ from: string, allow?: string[], deny?: string[], except?: string[] }>}
+ */
+const RULES = [
+  { from: 'type:core', allow: [] },
+  { from: 'type:models', allow: ['type:core'] },
+  { from: 'type:stage', allow: ['type:core', 'type:models'] },
+  // Only the train stage builds networks; the other stages read model artifacts.
+  { from: 'type:stage', except: ['train'], deny: ['type:models'] },
+  { from: 'type:cli', allow: ['*'] },
+  { from: 'type:workspace', allow: ['*'] },
+  // Inferred by tools/nx-plugin from configs/experiments: tasks only, no code.
+  { from: 'type:experiment', allow: [] },
+];
+
+/** @param {string[] | undefined} tags */
+function typeTags(tags) {
+  return (tags || []).filter((t) => t.startsWith('type:'));
+}
+
+/**
+ * Checks a project graph against the rules. Pure: takes Nx's graph shape
+ * ({ nodes: { name: { data: { tags } } }, dependencies: { name: [{ target }] } }).
+ * @param {{ nodes: Record<string, { data?: { tags?: string[] } }>, dependencies?: Record<string, Array<{ source?: string, target: string }>> }} graph
+ * @param {typeof RULES} [rules]
+ * @returns {{ projects: number, dependencies: number, violations: string[] }}
+ */
+function checkBoundaries(graph, rules = RULES) {
+  const known = new Set(rules.map((r) => r.from));
+  const violations = [];
+  const tagOf = new Map();
+  for (const name of Object.keys(graph.nodes).sort()) {
+    const tags = typeTags(graph.nodes[name]?.data?.tags);
+    if (tags.length !== 1 || !known.has(/** @type {string} */ (tags[0]))) {
+      violations.push(
+        `${name} (${tags.join(', ') || 'no type tag'}) must have exactly one type tag that a rule names: ${[...known].join(', ')}`,
+      );
+      tagOf.set(name, tags.join(', ') || 'no type tag');
+    } else {
+      tagOf.set(name, tags[0]);
+    }
+  }
+  let count = 0;
+  for (const source of Object.keys(graph.dependencies || {}).sort()) {
+    if (!(source in graph.nodes)) continue;
+    const targets = new Set(
+      (graph.dependencies?.[source] || []).map((d) => d.target).filter((t) => t in graph.nodes && t !== source),
+    );
+    for (const target of [...targets].sort()) {
+      count += 1;
+      const from = tagOf.get(source);
+      const to = tagOf.get(target);
+      const applicable = rules.filter((r) => r.from === from && !(r.except || []).includes(source));
+      const allowed = applicable.some((r) => (r.allow || []).includes('*') || (r.allow || []).includes(to));
+      const denied = applicable.some((r) => (r.deny || []).includes('*') || (r.deny || []).includes(to));
+      if (!allowed || denied) violations.push(`${source} (${from}) must not import ${target} (${to})`);
+    }
+  }
+  return { projects: Object.keys(graph.nodes).length, dependencies: count, violations };
+}
+
+/** Nx's project graph of the workspace, computed without the daemon or the cloud. */
+async function loadGraph(argv) {
+  const i = argv.indexOf('--graph');
+  if (i >= 0) {
+    const file = argv[i + 1];
+    if (!file) throw new Error('--graph: expected a file written by `nx graph --file=<file>.json`');
+    const json = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+    return json.graph || json;
+  }
+  process.env.NX_DAEMON = 'false';
+  process.env.NX_NO_CLOUD = 'true';
+  const { createProjectGraphAsync } = require('nx/src/devkit-exports');
+  return createProjectGraphAsync({ exitOnError: false });
+}
+
+async function main(argv) {
+  const graph = await loadGraph(argv);
+  const { projects, dependencies, violations } = checkBoundaries(graph);
+  for (const v of violations) process.stderr.write(`${v}\n`);
+  const line = `module boundaries: ${projects} projects, ${dependencies} internal dependencies, ${violations.length} violations\n`;
+  (violations.length > 0 ? process.stderr : process.stdout).write(line);
+  return violations.length > 0 ? 1 : 0;
+}
+
+module.exports = { RULES, checkBoundaries };
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`check-boundaries: ${error && error.message ? error.message : error}\n`);
+      process.exit(1);
+    },
+  );
+}
