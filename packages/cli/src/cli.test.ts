@@ -1,0 +1,137 @@
+/**
+ * End to end through the compiled binary, as a user runs it (npm test compiles first):
+ * a tiny experiment, reruns, broken inputs and their exit codes.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, registerFileRouters, type EvalMetrics } from '@deeprec/core';
+
+const bin = resolve(__dirname, '../bin/deeprec.js');
+const TINY = `name: tiny
+seed: 42
+data:
+  source: synthetic
+  synthetic: { users: 60, items: 40, ratings: 900 }
+train: { epochs: 4, batchSize: 64, optimizer: { learningRate: 0.01 } }
+models:
+  ncf: { type: ncf, embeddingDim: 4, layers: [8, 4] }
+  widedeep: { type: widedeep, embeddingDim: 4, layers: [8] }
+  neumf: { type: neumf, gmfDim: 4, mlpDim: 4, layers: [8, 4] }
+`;
+
+function deeprec(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, DEEPREC_BACKEND: 'wasm' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)))
+    .sort();
+}
+
+function metrics(cwd: string, model: string): EvalMetrics {
+  return JSON.parse(readFileSync(join(cwd, 'artifacts/tiny/eval', model, 'metrics.json'), 'utf8')) as EvalMetrics;
+}
+
+describe('deeprec CLI', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'deeprec-cli-'));
+  writeFileSync(join(cwd, 'tiny.yaml'), TINY);
+
+  it('runs every stage of an experiment; the same seed gives identical metrics, another seed different ones', () => {
+    const first = deeprec(cwd, 'run', 'tiny.yaml');
+    expect(first.stderr).toContain('report: ');
+    expect(first.code).toBe(0);
+    expect(listFiles(join(cwd, 'artifacts/tiny'))).toEqual(
+      expect.arrayContaining([
+        'data/train.arrow', 'data/valid.arrow', 'data/test.arrow', 'data/users.arrow', 'data/items.arrow', 'data/manifest.json',
+        'models/ncf/model.json', 'models/ncf/weights.bin', 'models/ncf/history.arrow', 'models/ncf/manifest.json',
+        'eval/neumf/predictions.arrow', 'eval/neumf/metrics.json', 'report/index.html',
+      ]),
+    );
+    const before = ['ncf', 'widedeep', 'neumf'].map((m) => metrics(cwd, m));
+    for (const m of before) {
+      expect(m).toMatchObject({ experiment: 'tiny', backend: 'wasm', epochs: 4, count: expect.any(Number) });
+      expect(m.trainSamplesPerSecond).toBeGreaterThan(0);
+    }
+    const predictions = readFileSync(join(cwd, 'artifacts/tiny/eval/ncf/predictions.arrow'));
+
+    expect(deeprec(cwd, 'run', 'tiny.yaml').code).toBe(0);
+    const again = ['ncf', 'widedeep', 'neumf'].map((m) => metrics(cwd, m));
+    again.forEach((m, i) => expect({ rmse: m.rmse, mae: m.mae }).toEqual({ rmse: before[i]?.rmse, mae: before[i]?.mae }));
+    expect(readFileSync(join(cwd, 'artifacts/tiny/eval/ncf/predictions.arrow')).equals(predictions)).toBe(true);
+
+    expect(deeprec(cwd, 'run', 'tiny.yaml', '--set', 'seed=7').code).toBe(0);
+    expect(metrics(cwd, 'ncf').rmse).not.toBe(before[0]?.rmse);
+  });
+
+  it('saves models that tf.loadLayersModel reads from file:// URLs', async () => {
+    await initBackend('wasm');
+    registerFileRouters();
+    const model = await tf.loadLayersModel(`file://${join(cwd, 'artifacts/tiny/models/neumf/model.json')}`);
+    const out = model.predict([tf.tensor2d([0, 1], [2, 1], 'int32'), tf.tensor2d([3, 4], [2, 1], 'int32')]) as tf.Tensor;
+    expect(out.shape).toEqual([2, 1]);
+  });
+
+  const broken: Array<[string, string, string]> = [
+    ['bad-yaml.yaml', 'name: x\nmodels: [\n', 'bad-yaml.yaml:3:1: invalid YAML'],
+    ['unknown-key.yaml', 'name: x\ntrain: { epoch: 3 }\nmodels:\n  a: { type: ncf }\n', 'unknown-key.yaml:2: train.epoch: unknown key in train'],
+    ['unknown-type.yaml', 'name: x\nmodels:\n  a: { type: transformer }\n', "unknown-type.yaml:3: models.a.type: unknown model type 'transformer'; expected one of: ncf, widedeep, neumf"],
+    ['negative.yaml', 'name: x\ntrain: { epochs: -1 }\nmodels:\n  a: { type: ncf }\n', 'negative.yaml:2: train.epochs: expected a number >= 1, found -1'],
+    ['escape.yaml', 'name: ../../escape\nmodels:\n  a: { type: ncf }\n', "escape.yaml:1: name: expected an experiment name"],
+  ];
+  it.each(broken)('%s: exit 2 with one clear line, nothing written', (file, text, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'deeprec-broken-'));
+    writeFileSync(join(dir, file), text);
+    const r = deeprec(dir, 'run', file);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^deeprec: /);
+    expect(lines[0]).toContain(message);
+    expect(listFiles(dir)).toEqual([file]);
+    expect(listFiles(resolve(dir, '..', 'escape'))).toEqual([]);
+  });
+
+  it('a truncated Arrow artifact: exit 1 naming the file, and no stack trace without --verbose', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'deeprec-trunc-'));
+    cpSync(cwd, copy, { recursive: true });
+    const file = join(copy, 'artifacts/tiny/data/test.arrow');
+    truncateSync(file, 100);
+    const r = deeprec(copy, 'evaluate', 'tiny.yaml', '--model', 'ncf');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^deeprec: ${file}: not a readable Arrow file`))]);
+    const verbose = deeprec(copy, 'evaluate', 'tiny.yaml', '--model', 'ncf', '--verbose');
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+    // The failed evaluate left the earlier results in place.
+    expect(existsSync(join(copy, 'artifacts/tiny/eval/ncf/metrics.json'))).toBe(true);
+    rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('usage errors exit 2: unknown command, missing --model, unknown model, bad --backend', () => {
+    expect(deeprec(cwd, 'frobnicate').code).toBe(2);
+    const missing = deeprec(cwd, 'train', 'tiny.yaml');
+    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'deeprec: Missing required argument: model']);
+    const unknown = deeprec(cwd, 'train', 'tiny.yaml', '--model', 'svd');
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `deeprec: --model svd: no such model in ${join(cwd, 'tiny.yaml')}; expected one of: ncf, widedeep, neumf`]);
+    const backend = deeprec(cwd, 'train', 'tiny.yaml', '--model', 'ncf', '--backend', 'tpu');
+    expect([backend.code, backend.stderr.trim()]).toEqual([2, "deeprec: --backend: expected one of auto, tensorflow, wasm, cpu, found 'tpu'"]);
+  });
+
+  it('--help explains each command; validate checks without writing', () => {
+    const help = deeprec(cwd, '--help');
+    expect(help.code).toBe(0);
+    for (const command of ['run', 'datagen', 'train', 'evaluate', 'report', 'validate']) expect(help.stdout).toContain(`deeprec ${command}`);
+    const dir = mkdtempSync(join(tmpdir(), 'deeprec-validate-'));
+    writeFileSync(join(dir, 'tiny.yaml'), TINY);
+    const r = deeprec(dir, 'validate', 'tiny.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('models: ncf (ncf, ');
+    expect(listFiles(dir)).toEqual(['tiny.yaml']);
+  });
+});
