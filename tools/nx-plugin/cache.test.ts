@@ -1,0 +1,149 @@
+/**
+ * THE Nx cache test: the real pipeline (`nx run report:build`, the real CLI) on a
+ * copy of this workspace with one tiny experiment, run again and again, checking
+ * which tasks Nx executes and which it takes from its cache.
+ *
+ * The copy holds the files git knows (tracked, or untracked and not ignored), the
+ * compiled packages/* /dist, and a symlink to node_modules; its Nx cache starts empty.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const REPO = resolve(__dirname, '../..');
+const E = 'tiny';
+const CONFIG = `# the Nx cache test's experiment
+name: ${E}
+seed: 7
+data:
+  source: synthetic
+  synthetic: { users: 40, items: 30, ratings: 400 }
+split: { method: random, test: 0.2, valid: 0.1 }
+train: { epochs: 2, batchSize: 64 }
+models:
+  ncf:      { type: ncf, embeddingDim: 4, layers: [8, 4], dropout: 0.1 }
+  widedeep: { type: widedeep, embeddingDim: 4, layers: [8], dropout: 0.1 }
+  neumf:    { type: neumf, gmfDim: 4, mlpDim: 4, layers: [8, 4], dropout: 0.1 }
+evaluate: { metrics: [rmse, mae] }
+`;
+const MODELS = ['ncf', 'widedeep', 'neumf'];
+const ALL_TASKS = [
+  'deeprec:compile',
+  `${E}-data:datagen`,
+  ...MODELS.flatMap((m) => [`${E}-${m}:train`, `${E}-${m}:evaluate`]),
+  `${E}-report:report`,
+  'report:build',
+].sort();
+
+let ws: string;
+
+function copyWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deeprec-nx-cache-'));
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
+  for (const file of listed.split('\0')) {
+    if (!file || file.startsWith('configs/experiments/') || !existsSync(join(REPO, file))) continue;
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(REPO, file), join(dir, file));
+  }
+  for (const pkg of readdirSync(join(REPO, 'packages'))) {
+    const dist = join(REPO, 'packages', pkg, 'dist');
+    if (existsSync(dist)) cpSync(dist, join(dir, 'packages', pkg, 'dist'), { recursive: true });
+  }
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'configs/experiments'), { recursive: true });
+  writeFileSync(join(dir, `configs/experiments/${E}.yaml`), CONFIG);
+  // A git repository, so that Nx applies .gitignore (artifacts/, dist/, .nx/) as in a checkout.
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  return dir;
+}
+
+/** Nx without daemon, cloud, TUI or colours; nothing inherited from an outer Nx run. */
+function nxEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_') && k !== 'FORCE_COLOR') env[k] = v;
+  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'false', NO_COLOR: '1' };
+}
+
+interface Run {
+  ran: string[];
+  cached: string[];
+  output: string;
+}
+
+/** `nx run report:build`; which tasks ran and which came from the cache, from Nx's static output. */
+function pipeline(): Run {
+  const result = spawnSync('npx', ['nx', 'run', 'report:build', '--outputStyle=static'], {
+    cwd: ws,
+    env: nxEnv(),
+    encoding: 'utf8',
+    timeout: 400_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // eslint-disable-next-line no-control-regex
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
+  if (result.status !== 0) throw new Error(`nx run report:build failed (status ${result.status}, ${result.error ?? ''}):\n${output.slice(-8000)}`);
+  const ran: string[] = [];
+  const cached: string[] = [];
+  for (const line of output.split('\n')) {
+    // "> nx run tiny-ncf:train", "> nx run tiny-ncf:train  [local cache]",
+    // "> nx run tiny-ncf:train  [existing outputs match the cache, left as is]"
+    const m = /^> nx run (\S+)(.*)$/.exec(line.trim());
+    if (!m) continue;
+    (/\[[^\]]*cache[^\]]*\]/.test(m[2] ?? '') ? cached : ran).push(m[1] as string);
+  }
+  return { ran: ran.sort(), cached: cached.sort(), output };
+}
+
+function editConfig(from: string, to: string): void {
+  const file = join(ws, `configs/experiments/${E}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`test bug: '${from}' not in the config`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+/** Readable failures: the task lists plus the end of Nx's output. */
+function expectTasks(run: Run, ran: string[]): void {
+  const got = { ran: run.ran, cached: run.cached };
+  const want = { ran: [...ran].sort(), cached: ALL_TASKS.filter((t) => !ran.includes(t)) };
+  if (JSON.stringify(got) !== JSON.stringify(want)) {
+    throw new Error(`expected ${JSON.stringify(want, null, 1)}\ngot ${JSON.stringify(got, null, 1)}\nNx output:\n${run.output.slice(-6000)}`);
+  }
+}
+
+describe('Nx cache: the unit of caching is (experiment, stage, model)', () => {
+  beforeAll(() => {
+    ws = copyWorkspace();
+  });
+  afterAll(() => {
+    if (ws && !process.env.DEEPREC_KEEP_TMP) rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('infers the experiment projects in a real Nx graph', () => {
+    const out = execFileSync('npx', ['nx', 'show', 'projects', '--json'], { cwd: ws, env: nxEnv(), encoding: 'utf8' });
+    const projects = JSON.parse(out.slice(out.indexOf('['))) as string[];
+    expect(projects).toEqual(expect.arrayContaining([`${E}-data`, ...MODELS.map((m) => `${E}-${m}`), `${E}-report`, 'report', 'deeprec']));
+  });
+
+  it('runs everything once, then nothing, then exactly what an edit touches', () => {
+    const first = pipeline();
+    expectTasks(first, ALL_TASKS);
+    expect(existsSync(join(ws, 'artifacts/report/index.html'))).toBe(true);
+    expect(existsSync(join(ws, `artifacts/${E}/report/index.html`))).toBe(true);
+    for (const m of MODELS) expect(existsSync(join(ws, `artifacts/${E}/eval/${m}/metrics.json`))).toBe(true);
+
+    expectTasks(pipeline(), []);
+
+    // one model's section: that model's train and evaluate, then the reports
+    editConfig('layers: [8, 4], dropout: 0.1 }\nevaluate', 'layers: [8, 4], dropout: 0.3 }\nevaluate');
+    expectTasks(pipeline(), [`${E}-neumf:train`, `${E}-neumf:evaluate`, `${E}-report:report`, 'report:build']);
+
+    // a comment: nothing
+    editConfig("# the Nx cache test's experiment", '# the Nx cache test experiment, a comment edited');
+    expectTasks(pipeline(), []);
+
+    // the data: the whole experiment, but not the compile step
+    editConfig('ratings: 400', 'ratings: 420');
+    expectTasks(pipeline(), ALL_TASKS.filter((t) => t !== 'deeprec:compile'));
+  }, 1_500_000);
+});
