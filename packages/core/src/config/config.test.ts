@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     const config = loadConfig(file('min.yaml', 'name: t\nmodels:\n  a: { type: ncf }\n'));
     expect(config.seed).toBe(42);
     expect(config.data.synthetic).toMatchObject({ users: 500, items: 300, ratings: 3000, noise: 0.3, scale: { min: 1, max: 5 } });
-    expect(config.split).toEqual({ method: 'random', test: 0.2, valid: 0.1 });
+    expect(config.split).toEqual({ method: 'random', test: 0.2, valid: 0.1, cutoff: 'global', folds: 5 });
     expect(config.models.a).toMatchObject({ name: 'a', type: 'ncf', embeddingDim: 32, layers: [64, 32, 16], dropout: 0.2, initializer: 'glorot' });
     expect(config.models.a?.train).toMatchObject({ epochs: 40, batchSize: 256, optimizer: { name: 'adam', learningRate: 0.001 } });
   });
@@ -74,7 +74,7 @@ describe('loadConfig', () => {
     ['mname.yaml', 'name: t\nmodels:\n  ../a: { type: ncf }\n', [], "mname.yaml:3: models: key '../a': expected a model name: lowercase letters, digits and '-' ([a-z0-9-]+)"],
     ['drop.yaml', 'name: t\nmodels:\n  a: { type: ncf, dropout: 1.5 }\n', [], 'drop.yaml:3: models.a.dropout: expected a number < 1, found 1.5'],
     ['over.yaml', 'name: t\nmodels:\n  a:\n    type: ncf\n    train: { epochs: 0 }\n', [], 'over.yaml:5: models.a.train.epochs: expected a number >= 1, found 0'],
-    ['enum.yaml', 'name: t\nsplit: { method: sideways }\nmodels:\n  a: { type: ncf }\n', [], "enum.yaml:2: split.method: expected one of random, user-stratified, temporal, leave-one-out, predefined, found 'sideways'"],
+    ['enum.yaml', 'name: t\nsplit: { method: sideways }\nmodels:\n  a: { type: ncf }\n', [], "enum.yaml:2: split.method: expected one of random, user-stratified, temporal, leave-one-out, predefined, k-fold, found 'sideways'"],
     ['noname.yaml', 'seed: 1\nmodels:\n  a: { type: ncf }\n', [], 'noname.yaml:1: name: is required (expected string)'],
     ['nomodels.yaml', 'name: t\nmodels: {}\n', [], 'nomodels.yaml:2: models: expected at least one model, found a section'],
     ['list.yaml', '- a\n- b\n', [], 'list.yaml: expected a YAML mapping of sections (name, data, models, ...), found a list'],

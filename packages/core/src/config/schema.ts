@@ -36,13 +36,48 @@ export const SyntheticSchema = z.strictObject({
 
 export const DATA_SOURCES = ['synthetic', 'movielens-100k', 'movielens-1m', 'movielens-latest', 'csv'] as const;
 
+const columnRef = (fallback: string) =>
+  z
+    .union([z.string().min(1), z.number().int().min(0)])
+    .default(fallback)
+    .describe(`Header name, or 0-based index when there is no header. Default '${fallback}'.`);
+
+export const CsvSchema = z.strictObject({
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The CSV file, relative to data.path when that is a folder, else to the YAML file. Default: data.path itself.'),
+  delimiter: z.string().min(1).default(',').describe("Field separator; '\\t' for tab, '::' for MovieLens 1M style. Default ','."),
+  header: z.boolean().default(true).describe('Whether the first line names the columns. Default true.'),
+  columns: z
+    .strictObject({
+      user: columnRef('user'),
+      item: columnRef('item'),
+      rating: columnRef('rating'),
+      timestamp: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Optional timestamp column (seconds).'),
+    })
+    .prefault({})
+    .describe('Which columns hold user, item, rating and (optionally) timestamp.'),
+  encoding: z.enum(['utf8', 'latin1']).default('utf8').describe('Text encoding. Default utf8.'),
+});
+
+export const DUPLICATE_POLICIES = ['error', 'last', 'mean'] as const;
+
 export const DataSchema = z.strictObject({
   source: z.enum(DATA_SOURCES).default('synthetic').describe('Where ratings come from. Default synthetic.'),
   path: z.string().min(1).optional().describe('File or folder of the data, relative to the YAML file (or absolute).'),
   synthetic: SyntheticSchema.prefault({}).describe('Knobs of the synthetic generator (source: synthetic).'),
+  csv: CsvSchema.prefault({}).describe('Layout of a CSV file (source: csv).'),
+  scale: RatingScaleSchema.optional().describe('Rating scale; ratings outside it are an error. Default: the lowest and highest rating in the data.'),
+  duplicates: z
+    .enum(DUPLICATE_POLICIES)
+    .default('error')
+    .describe('What to do with repeated (user, item) pairs: error, keep the last, or average them. Default error.'),
+  features: z.boolean().default(true).describe('Import user and item side features when the source has them. Default true.'),
 });
 
-export const SPLIT_METHODS = ['random', 'user-stratified', 'temporal', 'leave-one-out', 'predefined'] as const;
+export const SPLIT_METHODS = ['random', 'user-stratified', 'temporal', 'leave-one-out', 'predefined', 'k-fold'] as const;
 
 export const SplitSchema = z.strictObject({
   method: z.enum(SPLIT_METHODS).default('random').describe('How ratings are split into train and test. Default random.'),
@@ -57,6 +92,11 @@ export const SplitSchema = z.strictObject({
     .lt(1)
     .default(0.1)
     .describe('Fraction of the training ratings held out for validation and early stopping. Default 0.1.'),
+  cutoff: z
+    .enum(['global', 'user'])
+    .default('global')
+    .describe("temporal only: one global time cut-off, or each user's latest ratings. Default global."),
+  folds: z.number().int().min(2).default(5).describe('k-fold only: number of folds; every fold is trained and evaluated. Default 5.'),
 });
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -176,6 +216,7 @@ export type TrainConfig = z.output<typeof TrainSchema>;
 export type DataConfig = z.output<typeof DataSchema>;
 export type SplitConfig = z.output<typeof SplitSchema>;
 export type SyntheticConfig = z.output<typeof SyntheticSchema>;
+export type CsvConfig = z.output<typeof CsvSchema>;
 export type ModelSection = z.output<typeof ModelSchema>;
 export type ModelSectionOf<T extends ModelType> = Extract<ModelSection, { type: T }>;
 
