@@ -1,11 +1,27 @@
-import type { Ratings } from '@deeprec/core';
+import type { Columns, Ratings } from '@deeprec/core';
 
-/** Ratings with dense indices plus the raw ids behind them, before the split. */
+/** What an importer or the generator hands on: ratings with dense indices and the raw ids behind them. */
 export interface RawRatings {
   ratings: Ratings;
+  /** Raw id of each dense user index. */
   userIds: string[];
   itemIds: string[];
+  /** The rating scale: from the config, or the data's lowest and highest rating. */
   scale: { min: number; max: number };
+  /** For already-split inputs: which rows of `ratings` are training and which are test. */
+  predefined?: { train: Int32Array; test: Int32Array };
+  /** Side features, one row per dense index: extra columns of users.arrow / items.arrow. */
+  userFeatures?: Columns;
+  itemFeatures?: Columns;
+  /** Facts about the import for the manifest and the report. */
+  stats?: ImportStats;
+}
+
+export interface ImportStats {
+  /** Rating lines (or rows) read. */
+  rows: number;
+  /** Repeated (user, item) pairs merged by the duplicates policy. */
+  duplicates: number;
 }
 
 export interface SplitRatings {
