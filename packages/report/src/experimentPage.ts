@@ -61,7 +61,7 @@ function metricsTable(input: ExperimentReportInput): string {
     { label: 'Type' },
     { label: 'RMSE', num: true },
     { label: 'MAE', num: true },
-    { label: 'RMSE vs baseline', num: true },
+    { label: 'vs baseline', num: true },
     { label: 'Test ratings', num: true },
     { label: 'Parameters', num: true },
     { label: 'Epochs (best)', num: true },

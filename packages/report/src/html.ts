@@ -32,8 +32,8 @@ a:hover { text-decoration: underline; }
 .card .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .card .detail { color: var(--muted); font-size: 13px; }
 .table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 14px; margin: 8px 0 12px; }
-th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+table { border-collapse: collapse; font-size: 13.5px; margin: 8px 0 12px; }
+th, td { padding: 5px 10px; white-space: nowrap; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.best td { background: #eef7f0; }

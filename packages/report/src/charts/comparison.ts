@@ -39,7 +39,7 @@ function panel(metric: MetricName, models: readonly string[]): SubSpec {
   const y = { field: 'value', type: 'quantitative', title: `${metric} on the test set (lower is better)` } as const;
   const onlyThis = { filter: { field: 'metric', equal: metric } };
   return {
-    width: { step: 56 },
+    width: { step: 64 },
     height: 230,
     title: metric,
     layer: [
@@ -86,7 +86,7 @@ function panel(metric: MetricName, models: readonly string[]): SubSpec {
         transform: [onlyThis],
         mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 10, color: '#222' },
         encoding: {
-          x: { value: { expr: 'width' } },
+          x: { value: 'width' },
           y,
           text: { field: 'label', type: 'nominal' },
         },

@@ -55,7 +55,11 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
     type: 'nominal',
     title: 'Split',
     scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] },
+    legend: { symbolStrokeColor: '#555', symbolSize: 300 },
   } as const;
+  // Lines and their epoch points are separate layers: a line mark with `point: true`
+  // would make the legend draw circles for the split, hiding the dashes.
+  const points = { type: 'point', size: 22, filled: true, opacity: 1 } as const;
   return {
     $schema: SCHEMA,
     title: title('Training curves', 'Per epoch; diamonds mark the epoch whose weights were kept'),
@@ -67,14 +71,18 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
         width: 340,
         height: 230,
         title: 'Loss: train (solid) and validation (dashed)',
-        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.8 },
-        encoding: {
-          x,
-          y: { field: 'value', type: 'quantitative', title: 'Mean squared error', scale: { zero: false } },
-          color,
-          strokeDash,
-          tooltip: [...TOOLTIP],
-        },
+        layer: [
+          {
+            mark: { type: 'line', strokeWidth: 1.8 },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative', title: 'Mean squared error', scale: { zero: false } },
+              color,
+              strokeDash,
+            },
+          },
+          { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip: [...TOOLTIP] } },
+        ],
       },
       {
         data: { name: 'rmse' },
@@ -83,14 +91,14 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
         title: 'Validation RMSE',
         layer: [
           {
-            mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.8 },
+            mark: { type: 'line', strokeWidth: 1.8 },
             encoding: {
               x,
               y: { field: 'value', type: 'quantitative', title: 'RMSE (validation)', scale: { zero: false } },
               color,
-              tooltip: [...TOOLTIP],
             },
           },
+          { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip: [...TOOLTIP] } },
           {
             transform: [{ filter: 'datum.best' }],
             mark: { type: 'point', shape: 'diamond', size: 110, filled: true, stroke: '#222', strokeWidth: 1 },

@@ -56,7 +56,8 @@ export function experimentsSpec(inputs: readonly ExperimentReportInput[]): VegaL
     const x = { field: 'experiment', type: 'nominal', title: 'Experiment', sort: experiments, axis: { labelAngle: 0 } } as const;
     const y = { field: 'value', type: 'quantitative', title: `${metric} on the test set (lower is better)` } as const;
     return {
-      width: { step },
+      // A fixed width, not { step }: the bar layer's xOffset and the tick layer would disagree on the step.
+      width: step * Math.max(1, experiments.length),
       height: 240,
       title: metric,
       layer: [

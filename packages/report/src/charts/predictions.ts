@@ -165,7 +165,7 @@ export function distributionSpec(input: ExperimentReportInput): VegaLiteSpec {
     spec: {
       width: 300,
       height: 180,
-      mark: { type: 'bar', opacity: 0.95 },
+      mark: { type: 'bar', opacity: 0.95, stroke: '#fff', strokeWidth: 0.6 },
       encoding: {
         x: {
           field: 'x0',
@@ -176,6 +176,8 @@ export function distributionSpec(input: ExperimentReportInput): VegaLiteSpec {
         },
         x2: { field: 'x1' },
         y: { field: 'share', type: 'quantitative', title: 'Share of ratings', axis: { format: '.0%' }, stack: null },
+        // Bars from zero: with x/x2 ranges Vega-Lite would otherwise draw thin horizontal ticks.
+        y2: { datum: 0 },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: series, range: colours } },
         order: { field: 'z', type: 'quantitative', sort: 'ascending' },
         tooltip: [
