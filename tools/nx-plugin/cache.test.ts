@@ -5,6 +5,7 @@
  *
  * The copy holds the files git knows (tracked, or untracked and not ignored), the
  * compiled packages/* /dist, and a symlink to node_modules; its Nx cache starts empty.
+ * Keep the copy for a look with DEEPREC_KEEP_TMP=1.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -77,7 +78,7 @@ function pipeline(): Run {
     cwd: ws,
     env: nxEnv(),
     encoding: 'utf8',
-    timeout: 400_000,
+    timeout: 300_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   // eslint-disable-next-line no-control-regex
@@ -142,8 +143,12 @@ describe('Nx cache: the unit of caching is (experiment, stage, model)', () => {
     editConfig("# the Nx cache test's experiment", '# the Nx cache test experiment, a comment edited');
     expectTasks(pipeline(), []);
 
+    // the evaluate section: every evaluate and the reports, no training
+    editConfig('metrics: [rmse, mae]', 'metrics: [mae, rmse]');
+    expectTasks(pipeline(), [...MODELS.map((m) => `${E}-${m}:evaluate`), `${E}-report:report`, 'report:build']);
+
     // the data: the whole experiment, but not the compile step
     editConfig('ratings: 400', 'ratings: 420');
     expectTasks(pipeline(), ALL_TASKS.filter((t) => t !== 'deeprec:compile'));
-  }, 1_500_000);
+  }, 1_200_000);
 });
