@@ -80,7 +80,11 @@ function checkBoundaries(graph, rules = RULES) {
   return { projects: Object.keys(graph.nodes).length, dependencies: count, violations };
 }
 
-/** Nx's project graph of the workspace, computed without the daemon or the cloud. */
+/**
+ * Nx's project graph of the workspace, computed without the daemon or the cloud.
+ * @param {string[]} argv
+ * @returns {Promise<any>}
+ */
 async function loadGraph(argv) {
   const i = argv.indexOf('--graph');
   if (i >= 0) {
@@ -95,6 +99,7 @@ async function loadGraph(argv) {
   return createProjectGraphAsync({ exitOnError: false });
 }
 
+/** @param {string[]} argv */
 async function main(argv) {
   const graph = await loadGraph(argv);
   const { projects, dependencies, violations } = checkBoundaries(graph);

@@ -67,11 +67,15 @@ const SLICES = {
   evaluateRuntime: () => ['evaluate'],
 };
 
-/** Quote a shell word when it needs it. */
+/**
+ * Quote a shell word when it needs it.
+ * @param {string} word
+ */
 function sh(word) {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** @param {string} p */
 function posix(p) {
   return p.split(path.sep).join('/');
 }
@@ -108,7 +112,11 @@ function readExperiment(file, text) {
   return { file, name, doc, models: Object.keys(models) };
 }
 
-/** Inputs for the files under data.path (relative to the YAML file, or absolute). */
+/**
+ * Inputs for the files under data.path (relative to the YAML file, or absolute).
+ * @param {string} file @param {any} doc @param {string} workspaceRoot
+ * @returns {Array<Record<string, any>>}
+ */
 function dataInputs(file, doc, workspaceRoot) {
   const dataPath = doc.data && typeof doc.data === 'object' ? doc.data.path : undefined;
   if (typeof dataPath !== 'string' || dataPath === '') return [];
@@ -124,7 +132,23 @@ function dataInputs(file, doc, workspaceRoot) {
   ];
 }
 
-/** A cached nx:run-commands target that runs `cli args` from the workspace root. */
+/**
+ * @typedef {object} CliTargetSpec
+ * @property {string} cli the command that runs the CLI
+ * @property {string[]} args CLI arguments (quoted as needed)
+ * @property {string} hash sha256 of the config keys the target reads
+ * @property {string[]} sections those keys, for metadata
+ * @property {Array<string | Record<string, any>>} inputs extra inputs
+ * @property {string[]} outputs
+ * @property {Array<string | Record<string, any>>} dependsOn besides deeprec:compile
+ * @property {string} description
+ * @property {boolean} [parallelism] false: never run alongside another task
+ */
+
+/**
+ * A cached nx:run-commands target that runs `cli args` from the workspace root.
+ * @param {CliTargetSpec} spec
+ */
 function cliTarget({ cli, args, hash, sections, inputs, outputs, dependsOn, description, parallelism }) {
   /** @type {Record<string, any>} */
   const target = {
@@ -231,8 +255,13 @@ function experimentProjects(exp, ctx) {
   return projects;
 }
 
-/** report:build, on the project of packages/report. */
+/**
+ * report:build, on the project of packages/report.
+ * @param {Array<{ file: string, name: string, doc: any }>} experiments
+ * @param {{ cli: string }} ctx
+ */
 function reportBuildProject(experiments, ctx) {
+  /** @type {Record<string, any>} */
   const all = {};
   for (const exp of experiments) all[exp.file] = exp.doc;
   return {

@@ -18,14 +18,23 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const YAML = require('yaml');
 
-/** JSON with object keys sorted at every level, so equal values print equally. */
+/**
+ * JSON with object keys sorted at every level, so equal values print equally.
+ * @param {unknown} value
+ * @returns {string}
+ */
 function canonicalJson(value) {
   return JSON.stringify(sortKeys(value));
 }
 
+/**
+ * @param {any} value
+ * @returns {any}
+ */
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
+    /** @type {Record<string, any>} */
     const out = {};
     for (const key of Object.keys(value).sort()) {
       if (value[key] !== undefined) out[key] = sortKeys(value[key]);
@@ -35,11 +44,16 @@ function sortKeys(value) {
   return value;
 }
 
+/** @param {string} text */
 function sha256(text) {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
 
-/** Parses YAML text into plain data; throws an Error naming the file on bad YAML. */
+/**
+ * Parses YAML text into plain data; throws an Error naming the file on bad YAML.
+ * @param {string} text @param {string} file
+ * @returns {any}
+ */
 function parseYaml(text, file) {
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -49,6 +63,10 @@ function parseYaml(text, file) {
   return data == null ? {} : data;
 }
 
+/**
+ * @param {any} obj @param {string} dotted
+ * @returns {any}
+ */
 function get(obj, dotted) {
   let cur = obj;
   for (const part of dotted.split('.')) {
@@ -61,25 +79,34 @@ function get(obj, dotted) {
 /**
  * The named keys of a parsed config as one object, e.g. slice(doc, ['seed', 'models.ncf'])
  * -> { seed: 42, 'models.ncf': {...} }. Missing keys are left out.
+ * @param {any} doc @param {string[]} keys
  */
 function slice(doc, keys) {
+  /** @type {Record<string, any>} */
   const out = {};
   for (const key of keys) out[key] = get(doc, key);
   return out;
 }
 
-/** Canonical JSON of a slice: what enters the task hash. */
+/**
+ * Canonical JSON of a slice: what enters the task hash.
+ * @param {any} doc @param {string[]} keys
+ */
 function sliceJson(doc, keys) {
   return canonicalJson(slice(doc, keys));
 }
 
-/** sha256 over every file below `target` (relative names + bytes), or of one file. */
+/**
+ * sha256 over every file below `target` (relative names + bytes), or of one file.
+ * @param {string} target
+ */
 function hashPath(target) {
   const hash = crypto.createHash('sha256');
   if (!fs.existsSync(target)) {
     hash.update('missing');
     return hash.digest('hex');
   }
+  /** @param {string} abs @param {string} rel */
   const walk = (abs, rel) => {
     const stat = fs.statSync(abs);
     if (stat.isDirectory()) {
@@ -94,6 +121,7 @@ function hashPath(target) {
   return hash.digest('hex');
 }
 
+/** @param {string[]} argv */
 function main(argv) {
   const [command, target, ...keys] = argv;
   if (command === 'section' && target && keys.length > 0) {
