@@ -25,7 +25,7 @@ beforeAll(async () => {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set DEEPREC_CHROMIUM to its path`);
   }
   root = tempRoot();
-  fixtures = [writeFixture(root, { name: 'tiny' }), writeFixture(root, { name: 'second', title: 'Second experiment', testRatings: 250, epochs: 5 })];
+  fixtures = [writeFixture(root, { name: 'tiny' }), writeFixture(root, { name: 'second', title: 'Second experiment', testRatings: 250, epochs: 5, noValidation: true })];
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
@@ -90,6 +90,13 @@ describe('written report pages in Chromium (offline)', () => {
       expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
     }
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('draws a page whose models trained without a validation split', async () => {
+    const result = await visit(await writeExperimentReport(root, fixtures[1]!.config));
+    expect(result.problems).toEqual([]);
+    expect(result.aborted).toEqual([]);
+    expect(result.charts.every((c) => c.svgs >= 1 && c.marks > 5)).toBe(true);
   });
 
   it('draws the index page, whose links reach the experiment pages', async () => {

@@ -107,6 +107,19 @@ describe('chart specs', () => {
     }
   });
 
+  it('training curves without a validation split: the loss panel alone', () => {
+    const root = tempRoot();
+    try {
+      const f = writeFixture(root, { noValidation: true });
+      const noValid = loadExperimentReportInput(f.catalogue, f.config);
+      expect(curvesData(noValid).rmse).toEqual([]);
+      expect(curvesData(noValid).loss.every((p) => p.split === 'train')).toBe(true);
+      expect((experimentCharts(noValid).curves as { hconcat: unknown[] }).hconcat).toHaveLength(1);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('comparison: RMSE and MAE per model plus the train-mean baseline', () => {
     const { models, baseline } = comparisonData(input);
     for (const m of input.models) {

@@ -30,6 +30,8 @@ export interface FixtureOptions {
   /** Test ratings; train gets 4x as many, valid a tenth of train. */
   testRatings?: number;
   epochs?: number;
+  /** Write history as train does without a validation split: every val_* column NaN. */
+  noValidation?: boolean;
 }
 
 export interface Fixture {
@@ -124,6 +126,7 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
     }
     // A NaN the report must survive (JSON has no NaN): the first epoch's val_mae.
     (history.val_mae as Float64Array)[0] = Number.NaN;
+    if (options.noValidation) for (const c of ['val_loss', 'val_rmse', 'val_mae']) (history[c] as Float64Array).fill(Number.NaN);
     writeTable(m.history, HISTORY_SCHEMA, history);
     const params = [4321, 2987, 5210][index] as number;
     const trainSeconds = 1.2 + index;

@@ -4,7 +4,7 @@
  * marked, so over-fitting and the effect of early stopping read at a glance.
  */
 import type { ExperimentReportInput } from '../types';
-import { CHART_CONFIG, SCHEMA, modelColourScale, title, type VegaLiteSpec } from './common';
+import { CHART_CONFIG, SCHEMA, modelColourScale, title, type SubSpec, type VegaLiteSpec } from './common';
 
 export interface CurvePoint {
   model: string;
@@ -60,57 +60,62 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
   // Lines and their epoch points are separate layers: a line mark with `point: true`
   // would make the legend draw circles for the split, hiding the dashes.
   const points = { type: 'point', size: 22, filled: true, opacity: 1 } as const;
-  return {
-    $schema: SCHEMA,
-    title: title('Training curves', 'Per epoch; diamonds mark the epoch whose weights were kept'),
-    datasets: { loss, rmse },
-    config: CHART_CONFIG,
-    hconcat: [
+  const lossPanel: SubSpec = {
+    data: { name: 'loss' },
+    width: 340,
+    height: 230,
+    title: rmse.length > 0 ? 'Loss: train (solid) and validation (dashed)' : 'Training loss',
+    layer: [
       {
-        data: { name: 'loss' },
-        width: 340,
-        height: 230,
-        title: 'Loss: train (solid) and validation (dashed)',
-        layer: [
-          {
-            mark: { type: 'line', strokeWidth: 1.8 },
-            encoding: {
-              x,
-              y: { field: 'value', type: 'quantitative', title: 'Mean squared error', scale: { zero: false } },
-              color,
-              strokeDash,
-            },
-          },
-          { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip: [...TOOLTIP] } },
-        ],
+        mark: { type: 'line', strokeWidth: 1.8 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'Mean squared error', scale: { zero: false } },
+          color,
+          strokeDash,
+        },
       },
+      { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip: [...TOOLTIP] } },
+    ],
+  };
+  const rmsePanel: SubSpec = {
+    data: { name: 'rmse' },
+    width: 340,
+    height: 230,
+    title: 'Validation RMSE',
+    layer: [
       {
-        data: { name: 'rmse' },
-        width: 340,
-        height: 230,
-        title: 'Validation RMSE',
-        layer: [
-          {
-            mark: { type: 'line', strokeWidth: 1.8 },
-            encoding: {
-              x,
-              y: { field: 'value', type: 'quantitative', title: 'RMSE (validation)', scale: { zero: false } },
-              color,
-            },
-          },
-          { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip: [...TOOLTIP] } },
-          {
-            transform: [{ filter: 'datum.best' }],
-            mark: { type: 'point', shape: 'diamond', size: 110, filled: true, stroke: '#222', strokeWidth: 1 },
-            encoding: {
-              x,
-              y: { field: 'value', type: 'quantitative' },
-              color,
-              tooltip: [{ field: 'model', type: 'nominal', title: 'Best epoch of' }, ...TOOLTIP.slice(1)],
-            },
-          },
-        ],
+        mark: { type: 'line', strokeWidth: 1.8 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'RMSE (validation)', scale: { zero: false } },
+          color,
+        },
+      },
+      { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip: [...TOOLTIP] } },
+      {
+        transform: [{ filter: 'datum.best' }],
+        mark: { type: 'point', shape: 'diamond', size: 110, filled: true, stroke: '#222', strokeWidth: 1 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative' },
+          color,
+          tooltip: [{ field: 'model', type: 'nominal', title: 'Best epoch of' }, ...TOOLTIP.slice(1)],
+        },
       },
     ],
+  };
+  // Without a validation split (split.valid: 0) there is no RMSE to plot: an empty
+  // panel would only draw broken axes, so the chart keeps the loss alone.
+  const hasValidation = rmse.length > 0;
+  return {
+    $schema: SCHEMA,
+    title: title(
+      'Training curves',
+      hasValidation ? 'Per epoch; diamonds mark the epoch whose weights were kept' : 'Per epoch; no validation split, so no validation curves',
+    ),
+    datasets: { loss, rmse },
+    config: CHART_CONFIG,
+    hconcat: hasValidation ? [lossPanel, rmsePanel] : [lossPanel],
   };
 }
