@@ -1,6 +1,6 @@
 /** manifest.json: what produced an artifact folder (DESIGN section 3). */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { hashFile, hashValue } from './hash';
 
 export interface Manifest {
@@ -20,10 +20,20 @@ export interface Manifest {
   details: Record<string, unknown>;
 }
 
+/** A dependency's version; walks up from its entry point, since "exports" maps may hide package.json. */
 function packageVersion(name: string): string {
   try {
-    const file = require.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    let dir = dirname(require.resolve(name));
+    for (;;) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+        if (pkg.name === name) return pkg.version;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) return 'unknown';
+      dir = parent;
+    }
   } catch {
     return 'unknown';
   }
