@@ -8,7 +8,7 @@ import { modelColour } from './charts/common';
 import { dateTime, duration, fixed, int, percent } from './format';
 import { chartDiv, renderPage, table } from './html';
 import type { ExperimentReportInput, ModelReportInput, StageProvenance } from './types';
-import { toYaml } from './yaml';
+import { stringify as toYaml } from 'yaml';
 
 /** Relative link from artifacts/<exp>/report/index.html to artifacts/report/index.html. */
 export const INDEX_FROM_EXPERIMENT = '../../report/index.html';

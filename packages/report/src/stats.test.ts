@@ -1,7 +1,6 @@
 import { escapeHtml, escapeScript, scriptJson, vegaBundles } from './assets';
 import { duration, fixed, int, percent } from './format';
 import { binCentres, constantBaseline, heatmap, histogram, ratingStep } from './stats';
-import { toYaml } from './yaml';
 
 describe('stats', () => {
   it('detects whole, half and continuous rating steps', () => {
@@ -42,15 +41,6 @@ describe('format', () => {
     expect(percent(-0.0523)).toBe('−5.2%');
     expect(duration(125)).toBe('2 min 05 s');
     expect(duration(3.14159)).toBe('3.14 s');
-  });
-});
-
-describe('yaml', () => {
-  it('writes block YAML with inline scalar lists and quoted ambiguous strings', () => {
-    expect(toYaml({ name: 'x', layers: [64, 32], opt: { name: 'adam', lr: 0.001 }, s: '42', empty: {}, flag: true, list: [{ a: 1 }] })).toBe(
-      'name: x\nlayers: [64, 32]\nopt:\n  name: adam\n  lr: 0.001\ns: "42"\nempty: {}\nflag: true\nlist:\n  -\n    a: 1\n',
-    );
-    expect(toYaml({ t: 'a: b', n: 'null', p: '/abs/path.yaml' })).toBe('t: "a: b"\nn: "null"\np: /abs/path.yaml\n');
   });
 });
 

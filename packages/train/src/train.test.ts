@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, LrScheduleSchema, EarlyStoppingSchema, loadConfig, meanRating, rmse, scorePairs, silentLogger, SyntheticSchema, SplitSchema } from '@deeprec/core';
-import { generateSyntheticForTest } from './testData';
+import { generateSyntheticForTest } from './testData.testutil';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { runTrain } from './run';
 

@@ -6,8 +6,11 @@
 import { z } from 'zod';
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-const name = (what: string) =>
-  z.string().regex(NAME_PATTERN, { message: `expected ${what}: lowercase letters, digits and '-' ([a-z0-9-]+)` });
+const name = (what: string, reserved: string[]) =>
+  z
+    .string()
+    .regex(NAME_PATTERN, { message: `expected ${what}: lowercase letters, digits and '-' ([a-z0-9-]+)` })
+    .refine((n) => !reserved.includes(n), { message: `expected ${what} other than ${reserved.join(' or ')} (reserved for artifact folders)` });
 
 const positiveInt = () => z.number().int().min(1);
 const fraction = () => z.number().min(0).max(1);
@@ -188,13 +191,13 @@ export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSche
 export const RATING_METRICS = ['rmse', 'mae'] as const;
 
 export const ExperimentSchema = z.strictObject({
-  name: name('an experiment name').describe('Experiment name: artifacts/<name>/. Required.'),
+  name: name('an experiment name', ['report']).describe('Experiment name: artifacts/<name>/. Required.'),
   seed: z.number().int().min(0).default(42).describe('Seed of every random choice: data, split, initialisers, shuffling, dropout. Default 42.'),
   data: DataSchema.prefault({}).describe('Where the ratings come from.'),
   split: SplitSchema.prefault({}).describe('How the ratings are split.'),
   train: TrainSchema.prefault({}).describe('Training defaults for every model.'),
   models: z
-    .record(name('a model name'), ModelSchema)
+    .record(name('a model name', ['data', 'report']), ModelSchema)
     .refine((m) => Object.keys(m).length > 0, { message: 'expected at least one model' })
     .describe('Models to train: key = model name (artifact folder), type = architecture.'),
   evaluate: z
