@@ -126,7 +126,7 @@ ${stageTable}
 ${versionsTable(stages)}
 <h3>Configuration</h3>
 <p class="note">Resolved from <code>${escapeHtml(configPath)}</code> (defaults filled in, per-model train settings merged).</p>
-<details open><summary>Resolved config (YAML)</summary><pre>${escapeHtml(toYaml(config))}</pre></details>`;
+<details><summary>Resolved config (YAML)</summary><pre>${escapeHtml(toYaml(config))}</pre></details>`;
 }
 
 /** One column when every stage ran with the same versions; a column per stage otherwise. */
