@@ -12,7 +12,7 @@ export * from './hash';
 export * from './log';
 export * from './manifest';
 export * from './ratings';
-export { initBackend, parseBackend, BACKENDS, type BackendName, type BackendInfo } from './compute/backend';
+export { initBackend, parseBackend, detectNative, BACKENDS, type BackendName, type BackendInfo, type NativeLoad } from './compute/backend';
 export { unsortedSegmentSumValues, registerSegmentSumKernels } from './compute/segmentSum';
 export { fileSaveHandler, fileLoadHandler, registerFileRouters } from './compute/fileHandlers';
 export * from './results';

@@ -21,20 +21,32 @@ export interface BackendInfo {
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-function tryNative(log: (line: string) => void): string | null {
+/** What loading a native package gave: not installed, loaded, or the error it threw. */
+export type NativeLoad = 'missing' | 'loaded' | Error;
+
+function loadPackage(pkg: string): NativeLoad {
+  try {
+    require.resolve(pkg);
+  } catch {
+    return 'missing'; // not installed: the normal case without internet at install time
+  }
+  try {
+    require(pkg);
+    return 'loaded';
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * The first native package that loads, GPU first. One that is installed but fails
+ * (no CUDA, no libtensorflow) is reported in one line and skipped.
+ */
+export function detectNative(log: (line: string) => void, load: (pkg: string) => NativeLoad = loadPackage): string | null {
   for (const pkg of NATIVE_PACKAGES) {
-    let resolved: string;
-    try {
-      resolved = require.resolve(pkg);
-    } catch {
-      continue; // not installed: the normal case here
-    }
-    try {
-      require(resolved);
-      return pkg;
-    } catch (error) {
-      log(`backend: ${pkg} is installed but does not load (${messageOf(error).split('\n')[0]}); falling back`);
-    }
+    const result = load(pkg);
+    if (result === 'loaded') return pkg;
+    if (result instanceof Error) log(`backend: ${pkg} is installed but does not load (${result.message.split('\n')[0]}); falling back`);
   }
   return null;
 }
@@ -72,7 +84,7 @@ export async function initBackend(requested?: string, log: (line: string) => voi
   for (const name of candidates) {
     let provider = '@tensorflow/tfjs';
     if (name === 'tensorflow') {
-      const native = tryNative(log);
+      const native = detectNative(log);
       if (!native) continue;
       provider = native;
     } else if (name === 'wasm') {
