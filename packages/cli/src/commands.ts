@@ -71,7 +71,7 @@ export async function run(ctx: CommandContext, configPath: string): Promise<void
 /** Config and data checks without training or writing anything. */
 export async function validate(ctx: CommandContext, configPath: string): Promise<void> {
   const config = ctx.config(configPath);
-  const data = runDatagen(config, loadSource(config));
+  const data = runDatagen(config, await loadSource(config));
   const { info } = data;
   await ctx.backend();
   const models = Object.values(config.models).map((m) => {

@@ -15,6 +15,7 @@ import {
   type Logger,
 } from '@deeprec/core';
 import { join } from 'node:path';
+import { importRatings } from './sources';
 import { splitRatings } from './split';
 import { generateSynthetic } from './synthetic';
 import type { RawRatings, SplitRatings } from './types';
@@ -30,14 +31,11 @@ export function datagenSection(config: ExperimentConfig): unknown {
   return { seed: config.seed, data: config.data, split: config.split };
 }
 
-/** Reads the raw ratings of the configured source. */
-export function loadSource(config: ExperimentConfig): RawRatings {
-  switch (config.data.source) {
-    case 'synthetic':
-      return generateSynthetic(config.data.synthetic, config.seed);
-    default:
-      throw new ConfigError(`data.source: '${config.data.source}' has no importer yet; expected synthetic`);
-  }
+/** Reads the raw ratings of the configured source: generated, or imported from files (sources/). */
+export async function loadSource(config: ExperimentConfig): Promise<RawRatings> {
+  // Hook for the importers (sources/index.ts): every source but synthetic reads files.
+  if (config.data.source === 'synthetic') return generateSynthetic(config.data.synthetic, config.seed);
+  return importRatings(config);
 }
 
 /** Pure: raw ratings in, split tables and data facts out. */
@@ -59,7 +57,7 @@ export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOu
 export async function writeDatagen(config: ExperimentConfig, artifactsRoot: string, log: Logger): Promise<DatagenOutput> {
   const started = performance.now();
   const catalogue = new ArtifactCatalogue(artifactsRoot, config.name);
-  const out = runDatagen(config, loadSource(config));
+  const out = runDatagen(config, await loadSource(config));
   const final = catalogue.data();
   await writeArtifactDir(final.dir, (dir) => {
     const at = (file: string) => join(dir, file.slice(final.dir.length + 1));
