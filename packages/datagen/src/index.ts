@@ -1,5 +1,5 @@
 /** @deeprec/datagen: synthetic data, importers and splits -> data artifacts. */
 export { runDatagen, writeDatagen, loadSource, datagenSection, type DatagenOutput } from './run';
 export { generateSynthetic, latentScore } from './synthetic';
-export { splitRatings, rowsByUser } from './split';
+export { splitRatings, kFoldSplits, makeSplits, splitRows, kFoldRows, rowsByUser, type SplitRows, type PredefinedRows } from './split';
 export type { RawRatings, SplitRatings } from './types';
