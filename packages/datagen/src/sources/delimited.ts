@@ -62,7 +62,7 @@ export async function readDelimitedRatings(file: string, layout: RatingsLayout, 
   const fieldCountError = (n: number): DataError => {
     const what = layout.fixedFields
       ? `${expected} ${separatedBy(delimiter)} fields (${layout.fixedFields.join(', ')})`
-      : `${expected} ${separatedBy(delimiter)} fields (as ${layout.header ? 'in the header' : 'on'} line ${firstLine})`;
+      : `${expected} ${separatedBy(delimiter)} fields (as ${layout.header ? 'in the header on' : 'on'} line ${firstLine})`;
     return new DataError(`${file}:${record.lineNo}: expected ${what}, found ${n}: ${show(record.text)}`);
   };
 
@@ -102,7 +102,8 @@ export async function readDelimitedRatings(file: string, layout: RatingsLayout, 
       mapColumns(n, fields.slice(0, n).map(trimField));
       return;
     }
-    if (firstLine === 0) mapColumns(n, undefined);
+    // A fixed layout checks the field count first; otherwise the first line sets it.
+    if (firstLine === 0 && !(layout.fixedFields && n !== expected)) mapColumns(n, undefined);
     if (n !== expected) throw fieldCountError(n);
     const user = trimField(fields[ui] as string);
     const item = trimField(fields[ii] as string);
