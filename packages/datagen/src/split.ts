@@ -68,11 +68,14 @@ function testFraction(split: SplitConfig): number {
   return split.test;
 }
 
-function timestamps(r: Ratings, split: SplitConfig): BigInt64Array {
-  if (!r.timestamp) {
+/** Row order by (timestamp, row) for the methods that use time; temporal requires timestamps. */
+type ByTime = ((a: number, b: number) => number) | undefined;
+function byTimeFor(r: Ratings, split: SplitConfig): ByTime {
+  if (split.method === 'temporal' && !r.timestamp) {
     throw new ConfigError(`split.method ${split.method}: the data has no timestamps; expected a source with timestamps or another split method`);
   }
-  return r.timestamp;
+  const usesTime = split.method === 'temporal' || split.method === 'leave-one-out';
+  return usesTime && r.timestamp ? timeOrder(r.timestamp) : undefined;
 }
 
 /** The given rows, checked (in range, each once, train and test disjoint) and sorted. */
@@ -92,7 +95,7 @@ function predefinedRows(n: number, predefined: PredefinedRows | undefined): { ke
 }
 
 /** Train (keep) and test (held) rows of every method but k-fold. */
-function testHoldout(r: Ratings, split: SplitConfig, seed: number, predefined: PredefinedRows | undefined): Holdout {
+function testHoldout(r: Ratings, split: SplitConfig, seed: number, predefined: PredefinedRows | undefined, byTime: ByTime): Holdout {
   const rng = new Rng(seed, 'split', split.method);
   const all = allRows(r.user.length);
   switch (split.method) {
@@ -101,12 +104,12 @@ function testHoldout(r: Ratings, split: SplitConfig, seed: number, predefined: P
     case 'user-stratified':
       return perUserHoldout(r.user, all, fractionOfUser(testFraction(split)), { rng });
     case 'temporal': {
-      const byTime = timeOrder(timestamps(r, split));
       const fraction = testFraction(split);
+      if (!byTime) throw new Error('split: temporal without a time order');
       return split.cutoff === 'global' ? latestHoldout(all, fraction, byTime) : perUserHoldout(r.user, all, fractionOfUser(fraction), { byTime });
     }
     case 'leave-one-out':
-      return perUserHoldout(r.user, all, oneOfUser, r.timestamp ? { byTime: timeOrder(r.timestamp) } : { rng });
+      return perUserHoldout(r.user, all, oneOfUser, byTime ? { byTime } : { rng });
     case 'predefined':
       return predefinedRows(r.user.length, predefined);
     case 'k-fold':
@@ -115,17 +118,17 @@ function testHoldout(r: Ratings, split: SplitConfig, seed: number, predefined: P
 }
 
 /** Validation (held) carved from the training rows, by the method's own rule. */
-function validHoldout(r: Ratings, split: SplitConfig, train: Int32Array, rng: Rng): Holdout {
+function validHoldout(r: Ratings, split: SplitConfig, train: Int32Array, rng: Rng, byTime: ByTime): Holdout {
   if (split.valid === 0) return { keep: train, held: new Int32Array(0) };
   switch (split.method) {
     case 'temporal': {
-      const byTime = timeOrder(timestamps(r, split));
+      if (!byTime) throw new Error('split: temporal without a time order');
       return split.cutoff === 'global'
         ? latestHoldout(train, split.valid, byTime)
         : perUserHoldout(r.user, train, fractionOfUser(split.valid), { byTime });
     }
     case 'leave-one-out':
-      return perUserHoldout(r.user, train, oneOfUser, r.timestamp ? { byTime: timeOrder(r.timestamp) } : { rng });
+      return perUserHoldout(r.user, train, oneOfUser, byTime ? { byTime } : { rng });
     default:
       return randomHoldout(train, split.valid, rng);
   }
@@ -133,8 +136,9 @@ function validHoldout(r: Ratings, split: SplitConfig, train: Int32Array, rng: Rn
 
 /** The rows of a single train/valid/test split (every method but k-fold). */
 export function splitRows(r: Ratings, split: SplitConfig, seed: number, predefined?: PredefinedRows): SplitRows {
-  const { keep: trainAndValid, held: test } = testHoldout(r, split, seed, predefined);
-  const { keep: train, held: valid } = validHoldout(r, split, trainAndValid, new Rng(seed, 'split', 'valid'));
+  const byTime = byTimeFor(r, split);
+  const { keep: trainAndValid, held: test } = testHoldout(r, split, seed, predefined, byTime);
+  const { keep: train, held: valid } = validHoldout(r, split, trainAndValid, new Rng(seed, 'split', 'valid'), byTime);
   return { train, valid, test };
 }
 
@@ -154,7 +158,8 @@ export function kFoldRows(r: Ratings, split: SplitConfig, seed: number): SplitRo
     const trainAndValid: number[] = [];
     const test: number[] = [];
     for (let i = 0; i < n; i += 1) (foldOf[i] === f ? test : trainAndValid).push(i);
-    const { keep: train, held: valid } = validHoldout(r, split, Int32Array.from(trainAndValid), new Rng(seed, 'split', 'valid', 'fold', f));
+    const rng = new Rng(seed, 'split', 'valid', 'fold', f);
+    const { keep: train, held: valid } = validHoldout(r, split, Int32Array.from(trainAndValid), rng, undefined);
     folds.push({ train, valid, test: Int32Array.from(test) });
   }
   return folds;
