@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { ConfigError, type ExperimentConfig } from '@deeprec/core';
 import { loadSource, runDatagen, writeDatagen } from '@deeprec/datagen';
 import { writeEvaluate } from '@deeprec/evaluate';
-import { buildModel } from '@deeprec/models';
+import { buildModel, modelContext, trainableParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
-import { disposeModel, modelConfigOf, writeTrain } from '@deeprec/train';
+import { modelConfigOf, writeTrain } from '@deeprec/train';
 import type { CommandContext } from './context';
 
 export async function datagen(ctx: CommandContext, configPath: string): Promise<void> {
@@ -16,7 +16,7 @@ export async function datagen(ctx: CommandContext, configPath: string): Promise<
 async function trainOne(ctx: CommandContext, config: ExperimentConfig, model: string): Promise<void> {
   modelConfigOf(config, model);
   const backend = await ctx.backend();
-  disposeModel(await writeTrain(config, model, ctx.artifactsRoot, backend, ctx.log));
+  await writeTrain(config, model, ctx.artifactsRoot, backend, ctx.log);
 }
 
 export async function train(ctx: CommandContext, configPath: string, model: string): Promise<void> {
@@ -75,8 +75,8 @@ export async function validate(ctx: CommandContext, configPath: string): Promise
   const { info } = data;
   await ctx.backend();
   const models = Object.values(config.models).map((m) => {
-    const built = buildModel(m, { numUsers: info.numUsers, numItems: info.numItems, trainMean: info.trainMean, seed: config.seed });
-    const params = built.network.countParams();
+    const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }));
+    const params = trainableParams(built.network);
     built.network.dispose();
     return `${m.name} (${m.type}, ${params} parameters)`;
   });

@@ -37,10 +37,14 @@ export const ITEMS_SCHEMA: TableSchema = {
 
 export const HISTORY_SCHEMA: TableSchema = {
   name: 'history',
-  columns: ['epoch', 'loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'].map((name) => ({
-    name,
-    type: name === 'epoch' ? ('int32' as const) : ('float64' as const),
-  })),
+  columns: [
+    ...['epoch', 'loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'].map((name) => ({
+      name,
+      type: name === 'epoch' ? ('int32' as const) : ('float64' as const),
+    })),
+    // k-fold only: which fold (1-based) a row belongs to.
+    { name: 'fold', type: 'int32', optional: true },
+  ],
 };
 
 export const PREDICTIONS_SCHEMA: TableSchema = {
@@ -50,10 +54,17 @@ export const PREDICTIONS_SCHEMA: TableSchema = {
     { name: 'item', type: 'int32' },
     { name: 'rating', type: 'float32' },
     { name: 'prediction', type: 'float32' },
+    // k-fold only: the fold (1-based) whose test set the rating was in.
+    { name: 'fold', type: 'int32', optional: true },
   ],
 };
 
 export type RatingSplit = 'train' | 'valid' | 'test';
+
+/** Folder of fold `fold` (0-based) of k-fold artifacts. */
+export function foldName(fold: number): string {
+  return `fold-${fold + 1}`;
+}
 export const RATING_SPLITS: readonly RatingSplit[] = ['train', 'valid', 'test'];
 
 function checkName(kind: string, name: string): string {
@@ -77,22 +88,31 @@ export class ArtifactCatalogue {
     return join(this.root, this.experiment);
   }
 
-  /** datagen output: train/valid/test/users/items.arrow + manifest.json */
+  /** datagen output: train/valid/test/users/items.arrow + manifest.json; k-fold: fold-<k>/train|valid|test.arrow */
   data() {
     const dir = join(this.experimentDir, 'data');
     return {
       dir,
       ratings: (split: RatingSplit) => join(dir, `${split}.arrow`),
+      /** Fold `fold` (0-based) of k-fold data, in data/fold-<fold+1>/. */
+      fold: (fold: number) => ({ dir: join(dir, foldName(fold)), ratings: (split: RatingSplit) => join(dir, foldName(fold), `${split}.arrow`) }),
       users: join(dir, 'users.arrow'),
       items: join(dir, 'items.arrow'),
       manifest: join(dir, 'manifest.json'),
     };
   }
 
-  /** train output: model.json + weights.bin (tfjs layers format), history.arrow, manifest.json */
+  /** train output: model.json + weights.bin (tfjs layers format), history.arrow, manifest.json; k-fold: one model per fold-<k>/ */
   model(model: string) {
     const dir = join(this.experimentDir, 'models', checkName('model', model));
-    return { dir, modelJson: join(dir, 'model.json'), history: join(dir, 'history.arrow'), manifest: join(dir, 'manifest.json') };
+    return {
+      dir,
+      modelJson: join(dir, 'model.json'),
+      history: join(dir, 'history.arrow'),
+      manifest: join(dir, 'manifest.json'),
+      /** The folder of the network trained on fold `fold` (0-based) of k-fold data. */
+      fold: (fold: number) => join(dir, foldName(fold)),
+    };
   }
 
   /** evaluate output: predictions.arrow + metrics.json */

@@ -12,15 +12,53 @@ export interface Ratings {
   timestamp?: BigInt64Array;
 }
 
-/** Facts about the data that models and evaluation need; kept in data/manifest.json. */
-export interface DataInfo {
-  numUsers: number;
-  numItems: number;
-  scale: { min: number; max: number };
+/** Test ratings whose user or item has no training rating (cold start). */
+export interface ColdStart {
+  users: number;
+  items: number;
+  /** Test ratings of a cold user or a cold item. */
+  ratings: number;
+}
+
+/** One train/valid/test split; k-fold has one per fold, every other method one in all. */
+export interface FoldInfo {
   /** Mean training rating: the baseline every model must beat, and the output bias init. */
   trainMean: number;
   counts: Record<RatingSplit, number>;
+  coldStart: ColdStart;
+}
+
+/** Facts about the data that models and evaluation need; kept in data/manifest.json. */
+export interface DataInfo extends FoldInfo {
+  numUsers: number;
+  numItems: number;
+  scale: { min: number; max: number };
   source: string;
+  /** Every split; the top-level trainMean, counts and coldStart repeat the first. */
+  folds: FoldInfo[];
+  /** Rows read and duplicates merged by the importer. */
+  stats?: { rows: number; duplicates: number };
+}
+
+/** Counts the cold-start users, items and ratings of a test set. */
+export function coldStart(train: Ratings, test: Ratings, numUsers: number, numItems: number): ColdStart {
+  const seenUser = new Uint8Array(numUsers);
+  const seenItem = new Uint8Array(numItems);
+  for (let i = 0; i < train.user.length; i += 1) {
+    seenUser[train.user[i] as number] = 1;
+    seenItem[train.item[i] as number] = 1;
+  }
+  const coldUsers = new Set<number>();
+  const coldItems = new Set<number>();
+  let ratings = 0;
+  for (let i = 0; i < test.user.length; i += 1) {
+    const u = test.user[i] as number;
+    const it = test.item[i] as number;
+    if (!seenUser[u]) coldUsers.add(u);
+    if (!seenItem[it]) coldItems.add(it);
+    if (!seenUser[u] || !seenItem[it]) ratings += 1;
+  }
+  return { users: coldUsers.size, items: coldItems.size, ratings };
 }
 
 export function ratingsToColumns(r: Ratings): Columns {
@@ -69,7 +107,8 @@ export function meanRating(r: Ratings): number {
 export interface Dataset {
   info: DataInfo;
   manifest: Manifest;
-  ratings(split: RatingSplit): Ratings;
+  /** A split's ratings; `fold` (0-based) for k-fold data. */
+  ratings(split: RatingSplit, fold?: number): Ratings;
   users(): Columns;
   items(): Columns;
 }
@@ -79,7 +118,9 @@ export function openDataset(catalogue: ArtifactCatalogue): Dataset {
   const paths = catalogue.data();
   const manifest = readJson<Manifest>(paths.manifest, 'data manifest');
   const info = manifest.details.info as DataInfo | undefined;
-  if (!info || typeof info.numUsers !== 'number') throw new ArtifactError(`${paths.manifest}: data manifest has no 'details.info' section`);
+  if (!info || typeof info.numUsers !== 'number' || !Array.isArray(info.folds)) {
+    throw new ArtifactError(`${paths.manifest}: data manifest has no 'details.info' section with folds (written by an older deeprec?)`);
+  }
   const cache = new Map<string, unknown>();
   const once = <T>(key: string, read: () => T): T => {
     if (!cache.has(key)) cache.set(key, read());
@@ -88,7 +129,8 @@ export function openDataset(catalogue: ArtifactCatalogue): Dataset {
   return {
     info,
     manifest,
-    ratings: (split) => once(split, () => readRatings(paths.ratings(split))),
+    ratings: (split, fold = 0) =>
+      once(`${split}/${fold}`, () => readRatings(info.folds.length > 1 ? paths.fold(fold).ratings(split) : paths.ratings(split))),
     users: () => once('users', () => readTable(paths.users, USERS_SCHEMA)),
     items: () => once('items', () => readTable(paths.items, ITEMS_SCHEMA)),
   };

@@ -22,6 +22,19 @@ export interface EvalMetrics {
   backend: string;
   /** RMSE and MAE of predicting the training mean for every test rating. */
   meanBaseline: { rmse: number; mae: number };
+  /** Test ratings split by whether user and item were seen in training. */
+  coldStart: { warm: ErrorSummary; cold: ErrorSummary };
+  /** k-fold only: each fold's figures; rmse and mae above are their means. */
+  folds?: ErrorSummary[];
+  /** k-fold only: standard deviation of the fold RMSEs and MAEs. */
+  rmseStd?: number;
+  maeStd?: number;
+}
+
+export interface ErrorSummary {
+  rmse: number;
+  mae: number;
+  count: number;
 }
 
 /** What train records in models/<model>/manifest.json `details`. */
@@ -38,4 +51,6 @@ export interface TrainDetails {
   stoppedEarly: boolean;
   /** The resolved model section, including its train settings. */
   modelConfig: unknown;
+  /** k-fold only: each fold's run; the figures above are sums (time, samples) or the first fold's (epochs). */
+  folds?: Array<{ epochs: number; bestEpoch: number; trainSeconds: number; stoppedEarly: boolean }>;
 }

@@ -1,28 +1,34 @@
 /** The datagen stage: a pure run(config, inputs) -> outputs, and the thin I/O around it. */
+import { join, relative } from 'node:path';
 import {
   ArtifactCatalogue,
   ConfigError,
   ITEMS_SCHEMA,
   USERS_SCHEMA,
+  coldStart,
   makeManifest,
   meanRating,
   writeArtifactDir,
   writeJson,
   writeRatings,
   writeTable,
+  type Columns,
   type DataInfo,
   type ExperimentConfig,
+  type FoldInfo,
   type Logger,
 } from '@deeprec/core';
-import { join } from 'node:path';
 import { importRatings } from './sources';
-import { splitRatings } from './split';
+import { makeSplits } from './split';
 import { generateSynthetic } from './synthetic';
 import type { RawRatings, SplitRatings } from './types';
 
-export interface DatagenOutput extends SplitRatings {
-  userIds: string[];
-  itemIds: string[];
+export interface DatagenOutput {
+  /** One split, or one per fold for k-fold. */
+  folds: SplitRatings[];
+  /** users.arrow and items.arrow: dense index, raw id, side features. */
+  users: Columns;
+  items: Columns;
   info: DataInfo;
 }
 
@@ -33,24 +39,38 @@ export function datagenSection(config: ExperimentConfig): unknown {
 
 /** Reads the raw ratings of the configured source: generated, or imported from files (sources/). */
 export async function loadSource(config: ExperimentConfig): Promise<RawRatings> {
-  // Hook for the importers (sources/index.ts): every source but synthetic reads files.
   if (config.data.source === 'synthetic') return generateSynthetic(config.data.synthetic, config.seed);
   return importRatings(config);
 }
 
+function entityTable(key: 'user' | 'item', ids: string[], features: Columns | undefined): Columns {
+  return { [key]: Int32Array.from(ids, (_, i) => i), id: ids, ...(features ?? {}) };
+}
+
 /** Pure: raw ratings in, split tables and data facts out. */
 export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOutput {
-  const split = splitRatings(raw.ratings, config.split, config.seed);
-  if (split.train.user.length === 0) throw new ConfigError('split: the training set is empty; expected a smaller split.test or more ratings');
-  const info: DataInfo = {
-    numUsers: raw.userIds.length,
-    numItems: raw.itemIds.length,
-    scale: raw.scale,
-    trainMean: meanRating(split.train),
-    counts: { train: split.train.user.length, valid: split.valid.user.length, test: split.test.user.length },
-    source: config.data.source,
+  const folds = makeSplits(raw.ratings, config.split, config.seed, raw.predefined);
+  const numUsers = raw.userIds.length;
+  const numItems = raw.itemIds.length;
+  const foldInfo = folds.map((s, k): FoldInfo => {
+    if (s.train.user.length === 0) {
+      throw new ConfigError(`split: the training set${folds.length > 1 ? ` of fold ${k + 1}` : ''} is empty; expected a smaller split.test or more ratings`);
+    }
+    return {
+      trainMean: meanRating(s.train),
+      counts: { train: s.train.user.length, valid: s.valid.user.length, test: s.test.user.length },
+      coldStart: coldStart(s.train, s.test, numUsers, numItems),
+    };
+  });
+  const first = foldInfo[0] as FoldInfo;
+  const info: DataInfo = { ...first, numUsers, numItems, scale: raw.scale, source: config.data.source, folds: foldInfo };
+  if (raw.stats) info.stats = raw.stats;
+  return {
+    folds,
+    users: entityTable('user', raw.userIds, raw.userFeatures),
+    items: entityTable('item', raw.itemIds, raw.itemFeatures),
+    info,
   };
-  return { ...split, userIds: raw.userIds, itemIds: raw.itemIds, info };
 }
 
 /** Runs datagen for a config and writes data artifacts atomically. */
@@ -60,12 +80,15 @@ export async function writeDatagen(config: ExperimentConfig, artifactsRoot: stri
   const out = runDatagen(config, await loadSource(config));
   const final = catalogue.data();
   await writeArtifactDir(final.dir, (dir) => {
-    const at = (file: string) => join(dir, file.slice(final.dir.length + 1));
-    writeRatings(at(final.ratings('train')), out.train);
-    writeRatings(at(final.ratings('valid')), out.valid);
-    writeRatings(at(final.ratings('test')), out.test);
-    writeTable(at(final.users), USERS_SCHEMA, { user: Int32Array.from(out.userIds, (_, i) => i), id: out.userIds });
-    writeTable(at(final.items), ITEMS_SCHEMA, { item: Int32Array.from(out.itemIds, (_, i) => i), id: out.itemIds });
+    const at = (file: string) => join(dir, relative(final.dir, file));
+    out.folds.forEach((split, k) => {
+      const paths = out.folds.length > 1 ? final.fold(k) : final;
+      writeRatings(at(paths.ratings('train')), split.train);
+      writeRatings(at(paths.ratings('valid')), split.valid);
+      writeRatings(at(paths.ratings('test')), split.test);
+    });
+    writeTable(at(final.users), USERS_SCHEMA, out.users);
+    writeTable(at(final.items), ITEMS_SCHEMA, out.items);
     const manifest = makeManifest({
       stage: 'datagen',
       experiment: config.name,
@@ -76,7 +99,11 @@ export async function writeDatagen(config: ExperimentConfig, artifactsRoot: stri
     });
     writeJson(at(final.manifest), manifest);
   });
-  const { counts } = out.info;
-  log.info(`datagen ${config.name}: ${out.info.numUsers} users, ${out.info.numItems} items; train ${counts.train}, valid ${counts.valid}, test ${counts.test}`);
+  const { info } = out;
+  const folds = info.folds.length > 1 ? `, ${info.folds.length} folds (first shown)` : '';
+  const cold = info.coldStart.ratings > 0 ? `; ${info.coldStart.ratings} test ratings cold-start (${info.coldStart.users} users, ${info.coldStart.items} items unseen in training)` : '';
+  log.info(
+    `datagen ${config.name}: ${info.numUsers} users, ${info.numItems} items, ratings ${info.scale.min}-${info.scale.max}; train ${info.counts.train}, valid ${info.counts.valid}, test ${info.counts.test}${folds}${cold}`,
+  );
   return out;
 }

@@ -25,10 +25,13 @@ describe('runEvaluate', () => {
     const zero = tf.layers.dense({ units: 1, kernelInitializer: 'zeros', useBias: false }).apply(item) as tf.SymbolicTensor;
     const network = tf.model({ inputs: [user, item], outputs: tf.layers.add().apply([scaled, zero]) as tf.SymbolicTensor });
     const train: TrainDetails = { type: 'ncf', params: 3, layers: 2, trainSeconds: 2, trainSamples: 100, trainSamplesPerSecond: 50, epochs: 3, bestEpoch: 2, stoppedEarly: false, modelConfig: {} };
+    // User 2 has no training rating: its test rating is cold-start.
+    const trainRatings = { user: Int32Array.from([0, 1]), item: Int32Array.from([0, 0]), rating: Float32Array.from([3, 3]) };
     const out = runEvaluate('e', 'm', {
-      network,
-      test: { user: Int32Array.from([0, 1, 2]), item: Int32Array.from([0, 0, 0]), rating: Float32Array.from([1, 3, 4]) },
-      info: { numUsers: 3, numItems: 1, scale: { min: 1, max: 5 }, trainMean: 3, counts: { train: 0, valid: 0, test: 3 }, source: 'test' },
+      folds: [{ network, test: { user: Int32Array.from([0, 1, 2]), item: Int32Array.from([0, 0, 0]), rating: Float32Array.from([1, 3, 4]) }, train: trainRatings, trainMean: 3 }],
+      numUsers: 3,
+      numItems: 1,
+      scale: { min: 1, max: 5 },
       train,
       backend: 'wasm',
     });
@@ -39,5 +42,36 @@ describe('runEvaluate', () => {
     expect(out.metrics.mae).toBeCloseTo(2 / 3, 6);
     expect(out.metrics.meanBaseline.rmse).toBeCloseTo(Math.sqrt(5 / 3), 6);
     expect(out.metrics.meanBaseline.mae).toBeCloseTo(1, 6);
+    // warm: users 0 and 1, errors 0 and 1; cold: user 2, error 1
+    expect(out.metrics.coldStart.warm).toEqual({ rmse: Math.sqrt(1 / 2), mae: 0.5, count: 2 });
+    expect(out.metrics.coldStart.cold).toEqual({ rmse: 1, mae: 1, count: 1 });
+    expect(out.metrics.folds).toBeUndefined();
+  });
+
+  it('k-fold: metrics are the mean over folds, with their spread', () => {
+    const constant = (value: number) => {
+      const user = tf.input({ shape: [1], dtype: 'int32' });
+      const item = tf.input({ shape: [1], dtype: 'int32' });
+      const out = tf.layers.dense({ units: 1, kernelInitializer: 'zeros', biasInitializer: tf.initializers.constant({ value }) }).apply(tf.layers.add().apply([user, item])) as tf.SymbolicTensor;
+      return tf.model({ inputs: [user, item], outputs: out });
+    };
+    const ratings = (values: number[]) => ({ user: Int32Array.from(values, () => 0), item: Int32Array.from(values, () => 0), rating: Float32Array.from(values) });
+    const train: TrainDetails = { type: 'mf', params: 1, layers: 1, trainSeconds: 1, trainSamples: 1, trainSamplesPerSecond: 1, epochs: 1, bestEpoch: 1, stoppedEarly: false, modelConfig: {} };
+    const out = runEvaluate('e', 'm', {
+      // fold 1 predicts 3 for [3, 5]: errors 0, 2 -> rmse sqrt(2), mae 1; fold 2 predicts 4 for [4]: 0, 0
+      folds: [
+        { network: constant(3), test: ratings([3, 5]), train: ratings([3]), trainMean: 3 },
+        { network: constant(4), test: ratings([4]), train: ratings([4]), trainMean: 4 },
+      ],
+      numUsers: 1,
+      numItems: 1,
+      scale: { min: 1, max: 5 },
+      train,
+      backend: 'wasm',
+    });
+    expect(out.metrics.folds).toEqual([{ rmse: Math.SQRT2, mae: 1, count: 2 }, { rmse: 0, mae: 0, count: 1 }]);
+    expect(out.metrics.rmse).toBeCloseTo(Math.SQRT2 / 2, 6);
+    expect(out.metrics.rmseStd).toBeCloseTo(1, 6); // sample sd of [sqrt2, 0] = sqrt2 / sqrt2
+    expect(Array.from(out.fold)).toEqual([1, 1, 2]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The evaluate stage: scores the test ratings with the saved model (loaded through
  * tf.loadLayersModel, exactly as a user would), clips to the rating scale, and
- * writes predictions.arrow and metrics.json.
+ * writes predictions.arrow and metrics.json. k-fold: every fold's model on its own
+ * test fold; metrics are the mean over folds, with their spread.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -20,7 +21,7 @@ import {
   writeArtifactDir,
   writeJson,
   writeTable,
-  type DataInfo,
+  type ErrorSummary,
   type EvalMetrics,
   type ExperimentConfig,
   type Logger,
@@ -29,40 +30,109 @@ import {
   type TrainDetails,
 } from '@deeprec/core';
 
-export interface EvaluateInputs {
+export interface FoldInputs {
   network: tf.LayersModel;
   test: Ratings;
-  info: DataInfo;
+  train: Ratings;
+  trainMean: number;
+}
+
+export interface EvaluateInputs {
+  folds: FoldInputs[];
+  numUsers: number;
+  numItems: number;
+  scale: { min: number; max: number };
   train: TrainDetails;
   backend: string;
 }
 
 export interface EvaluateOutput {
+  /** Test ratings of every fold, concatenated in fold order, with predictions. */
+  test: Ratings;
   predictions: Float32Array;
+  /** 1-based fold of each row (all 1 without k-fold). */
+  fold: Int32Array;
   metrics: EvalMetrics;
 }
 
-/** Pure: predictions and metrics for the test ratings. */
+function summary(actual: ArrayLike<number>, predicted: ArrayLike<number>): ErrorSummary {
+  return { rmse: rmse(actual, predicted), mae: mae(actual, predicted), count: actual.length };
+}
+
+function subset(values: Float32Array, rows: number[]): Float32Array {
+  return Float32Array.from(rows, (r) => values[r] as number);
+}
+
+/** Splits a fold's test rows into warm (user and item seen in training) and cold. */
+function warmAndCold(fold: FoldInputs, numUsers: number, numItems: number): { warm: number[]; cold: number[] } {
+  const seenUser = new Uint8Array(numUsers);
+  const seenItem = new Uint8Array(numItems);
+  fold.train.user.forEach((u) => (seenUser[u] = 1));
+  fold.train.item.forEach((i) => (seenItem[i] = 1));
+  const warm: number[] = [];
+  const cold: number[] = [];
+  fold.test.user.forEach((u, r) => (seenUser[u] && seenItem[fold.test.item[r] as number] ? warm : cold).push(r));
+  return { warm, cold };
+}
+
+function std(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+}
+
+/** Pure: predictions and metrics for the test ratings of every fold. */
 export function runEvaluate(experiment: string, model: string, inputs: EvaluateInputs): EvaluateOutput {
-  const { test, info, train } = inputs;
-  const predictions = clip(scorePairs(inputs.network, test.user, test.item), info.scale.min, info.scale.max);
-  const mean = new Float32Array(test.rating.length).fill(info.trainMean);
+  const { scale } = inputs;
+  const perFold = inputs.folds.map((f) => {
+    const predictions = clip(scorePairs(f.network, f.test.user, f.test.item), scale.min, scale.max);
+    const { warm, cold } = warmAndCold(f, inputs.numUsers, inputs.numItems);
+    return { f, predictions, warm, cold, summary: summary(f.test.rating, predictions), mean: new Float32Array(f.test.rating.length).fill(f.trainMean) };
+  });
+  const join32 = (parts: Float32Array[]) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  };
+  const joinI32 = (parts: Int32Array[]) => Int32Array.from(parts.flatMap((p) => Array.from(p)));
+  const test: Ratings = {
+    user: joinI32(perFold.map((p) => p.f.test.user)),
+    item: joinI32(perFold.map((p) => p.f.test.item)),
+    rating: join32(perFold.map((p) => p.f.test.rating)),
+  };
+  const predictions = join32(perFold.map((p) => p.predictions));
+  const fold = Int32Array.from(perFold.flatMap((p, k) => Array.from({ length: p.predictions.length }, () => k + 1)));
+  const warmActual = join32(perFold.map((p) => subset(p.f.test.rating, p.warm)));
+  const warmPredicted = join32(perFold.map((p) => subset(p.predictions, p.warm)));
+  const coldActual = join32(perFold.map((p) => subset(p.f.test.rating, p.cold)));
+  const coldPredicted = join32(perFold.map((p) => subset(p.predictions, p.cold)));
+  const summaries = perFold.map((p) => p.summary);
+  const mean = (key: 'rmse' | 'mae') => summaries.reduce((a, s) => a + s[key], 0) / summaries.length;
   const metrics: EvalMetrics = {
     experiment,
     model,
-    type: train.type,
-    rmse: rmse(test.rating, predictions),
-    mae: mae(test.rating, predictions),
+    type: inputs.train.type,
+    rmse: mean('rmse'),
+    mae: mean('mae'),
     count: test.rating.length,
-    params: train.params,
-    trainSeconds: train.trainSeconds,
-    trainSamplesPerSecond: train.trainSamplesPerSecond,
-    epochs: train.epochs,
-    bestEpoch: train.bestEpoch,
+    params: inputs.train.params,
+    trainSeconds: inputs.train.trainSeconds,
+    trainSamplesPerSecond: inputs.train.trainSamplesPerSecond,
+    epochs: inputs.train.epochs,
+    bestEpoch: inputs.train.bestEpoch,
     backend: inputs.backend,
-    meanBaseline: { rmse: rmse(test.rating, mean), mae: mae(test.rating, mean) },
+    meanBaseline: { rmse: rmse(test.rating, join32(perFold.map((p) => p.mean))), mae: mae(test.rating, join32(perFold.map((p) => p.mean))) },
+    coldStart: { warm: summary(warmActual, warmPredicted), cold: summary(coldActual, coldPredicted) },
   };
-  return { predictions, metrics };
+  if (perFold.length > 1) {
+    metrics.folds = summaries;
+    metrics.rmseStd = std(summaries.map((s) => s.rmse));
+    metrics.maeStd = std(summaries.map((s) => s.mae));
+  }
+  return { test, predictions, fold, metrics };
 }
 
 export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
@@ -79,29 +149,37 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
   const modelPaths = catalogue.model(modelName);
   const trainManifest = readJson<Manifest>(modelPaths.manifest, 'train manifest');
   const data = openDataset(catalogue);
-  const test = data.ratings('test');
-  const network = await loadNetwork(modelPaths.dir);
+  const { info } = data;
+  const folds: FoldInputs[] = [];
+  for (const [k, fold] of info.folds.entries()) {
+    const network = await loadNetwork(info.folds.length > 1 ? modelPaths.fold(k) : modelPaths.dir);
+    folds.push({ network, test: data.ratings('test', k), train: data.ratings('train', k), trainMean: fold.trainMean });
+  }
   const out = runEvaluate(config.name, modelName, {
-    network,
-    test,
-    info: data.info,
+    folds,
+    numUsers: info.numUsers,
+    numItems: info.numItems,
+    scale: info.scale,
     train: trainManifest.details as unknown as TrainDetails,
     backend: trainManifest.backend ?? 'unknown',
   });
-  network.dispose();
+  folds.forEach((f) => f.network.dispose());
   const final = catalogue.evaluation(modelName);
   await writeArtifactDir(final.dir, (dir) => {
     writeTable(join(dir, 'predictions.arrow'), PREDICTIONS_SCHEMA, {
-      user: test.user,
-      item: test.item,
-      rating: test.rating,
+      user: out.test.user,
+      item: out.test.item,
+      rating: out.test.rating,
       prediction: out.predictions,
+      ...(folds.length > 1 ? { fold: out.fold } : {}),
     });
     writeJson(join(dir, 'metrics.json'), out.metrics);
   });
   const m = out.metrics;
+  const spread = m.rmseStd !== undefined ? ` (mean of ${folds.length} folds, RMSE sd ${m.rmseStd.toFixed(4)})` : '';
+  const cold = m.coldStart.cold.count > 0 ? `; cold-start ${m.coldStart.cold.count}: RMSE ${m.coldStart.cold.rmse.toFixed(4)}` : '';
   log.info(
-    `evaluate ${config.name}/${modelName}: RMSE ${m.rmse.toFixed(4)} MAE ${m.mae.toFixed(4)} on ${m.count} test ratings (predicting the training mean ${data.info.trainMean.toFixed(3)}: RMSE ${m.meanBaseline.rmse.toFixed(4)})`,
+    `evaluate ${config.name}/${modelName}: RMSE ${m.rmse.toFixed(4)} MAE ${m.mae.toFixed(4)} on ${m.count} test ratings${spread} (predicting the training mean: RMSE ${m.meanBaseline.rmse.toFixed(4)})${cold}`,
   );
   return out;
 }

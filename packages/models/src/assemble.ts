@@ -12,6 +12,7 @@ export function assemble(config: ResolvedModelConfig, factory: LayerFactory, gra
   const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
   const symbolic = graph(user, item, layerDrop(config.name));
   const network = tf.model({ inputs: [user, item], outputs: symbolic.output, name: config.name.replace(/-/g, '_') });
+  factory.fillTables();
   return {
     name: config.name,
     type: config.type,

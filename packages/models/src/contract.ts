@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelType, ResolvedModelConfig } from '@deeprec/core';
+import type { FeatureField } from './features';
 
 /** Facts from the data that size and initialise a network. */
 export interface ModelContext {
@@ -14,6 +15,8 @@ export interface ModelContext {
   trainMean: number;
   /** Seed for initialisers. */
   seed: number;
+  /** Encoded side features, when the data has them (see features.ts). */
+  features?: { users: FeatureField[]; items: FeatureField[] };
 }
 
 export interface TrainingPass {
@@ -43,3 +46,8 @@ export interface ModelFactory<T extends ModelType> {
 
 /** One builder per model type of the config schema; the compiler checks none is missing. */
 export type ModelRegistry = { [T in ModelType]: ModelFactory<T> };
+
+/** Trainable parameters (frozen side-feature tables are inputs, not parameters). */
+export function trainableParams(network: tf.LayersModel): number {
+  return network.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+}

@@ -1,6 +1,10 @@
 /** @deeprec/models: one file per model, a typed registry, and the model contract. */
-export type { ModelContext, ModelFactory, ModelRegistry, RecModel, TrainingPass } from './contract';
+export { trainableParams, type ModelContext, type ModelFactory, type ModelRegistry, type RecModel, type TrainingPass } from './contract';
+export { modelContext } from './context';
 export { MODEL_REGISTRY, buildModel } from './registry';
 export { ncf } from './ncf';
 export { widedeep } from './widedeep';
 export { neumf } from './neumf';
+export { baseline } from './baseline';
+export { mf } from './mf';
+export { encodeFeatures, type FeatureField } from './features';

@@ -4,7 +4,10 @@
  * so the network that is saved is exactly the one that was trained.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, type ResolvedModelConfig } from '@deeprec/core';
+import { Rng, type ACTIVATIONS, type ResolvedModelConfig } from '@deeprec/core';
+import type { FeatureField } from './features';
+
+export type Activation = (typeof ACTIVATIONS)[number];
 
 export type AnyTensor = tf.SymbolicTensor | tf.Tensor;
 
@@ -56,16 +59,37 @@ export class LayerFactory {
     return tf.layers.embedding({ name, inputDim, outputDim: 1, inputLength: 1, embeddingsInitializer: 'zeros' });
   }
 
-  dense(name: string, units: number, activation: 'linear' | ResolvedModelConfig['activation'], biasValue = 0): tf.layers.Layer {
+  dense(
+    name: string,
+    units: number,
+    activation: 'linear' | Activation,
+    options: { bias?: number | false; regularize?: boolean; kernel?: 'ones' } = {},
+  ): tf.layers.Layer {
+    const { bias = 0, regularize = true } = options;
     const layer = tf.layers.dense({
       name,
       units,
       activation,
-      kernelInitializer: initializer(this.config.initializer, this.rng.seed()),
-      biasInitializer: tf.initializers.constant({ value: biasValue }),
+      useBias: bias !== false,
+      kernelInitializer: options.kernel === 'ones' ? 'ones' : initializer(this.config.initializer, this.rng.seed()),
+      biasInitializer: tf.initializers.constant({ value: bias === false ? 0 : bias }),
     });
-    this.kernels.push(layer);
+    if (regularize) this.kernels.push(layer);
     return layer;
+  }
+
+  /** A frozen lookup table holding one side-feature field; filled by `fillTables` once built. */
+  featureTable(name: string, field: FeatureField, rows: number): tf.layers.Layer {
+    const layer = tf.layers.embedding({ name, inputDim: rows, outputDim: field.labels.length, inputLength: 1, trainable: false, embeddingsInitializer: 'zeros' });
+    this.tables.push({ layer, values: field.values, shape: [rows, field.labels.length] });
+    return layer;
+  }
+
+  private readonly tables: Array<{ layer: tf.layers.Layer; values: Float32Array; shape: [number, number] }> = [];
+
+  /** Copies the side-feature values into their tables (layers have weights only once built). */
+  fillTables(): void {
+    for (const { layer, values, shape } of this.tables) tf.tidy(() => layer.setWeights([tf.tensor2d(values, shape)]));
   }
 }
 
@@ -109,7 +133,7 @@ export class Tower {
   readonly layers: tf.layers.Layer[];
   readonly rates: number[];
 
-  constructor(factory: LayerFactory, prefix: string, widths: number[], activation: ResolvedModelConfig['activation'], dropout: number | number[], where: string) {
+  constructor(factory: LayerFactory, prefix: string, widths: number[], activation: Activation, dropout: number | number[], where: string) {
     this.layers = widths.map((w, i) => factory.dense(`${prefix}_dense_${i}`, w, activation));
     this.rates = dropoutRates(dropout, widths.length, where);
   }

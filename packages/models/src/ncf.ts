@@ -2,12 +2,14 @@
  * NCF: user and item embeddings, concatenated and passed through an MLP.
  * The "MLP" instance of the framework in He, Liao, Zhang, Nie, Hu and Chua,
  * "Neural Collaborative Filtering", WWW 2017 (doi:10.1145/3038912.3052569),
- * here with a linear output for explicit ratings.
+ * here with a linear output for explicit ratings; optional bias terms and
+ * side-feature (attribute) embeddings in the MLP input.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
 import { apply, flatten, LayerFactory, Tower } from './layers';
+import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const ncf: ModelFactory<'ncf'> = {
   type: 'ncf',
@@ -16,17 +18,23 @@ export const ncf: ModelFactory<'ncf'> = {
     const f = new LayerFactory(config, context.seed);
     const userEmbedding = f.embedding('user_embedding', context.numUsers, config.embeddingDim);
     const itemEmbedding = f.embedding('item_embedding', context.numItems, config.embeddingDim);
-    const flattenUser = flatten('user_flatten');
-    const flattenItem = flatten('item_flatten');
-    const concat = tf.layers.concatenate({ name: 'concat' });
+    const [flatUser, flatItem] = [flatten('user_flatten'), flatten('item_flatten')];
+    const side = featureBlocks(f, context, config.features);
+    const userAttributes = side && side.users.size > 0 ? new AttributeEmbedding(f, 'user', side.users, config.embeddingDim) : null;
+    const itemAttributes = side && side.items.size > 0 ? new AttributeEmbedding(f, 'item', side.items, config.embeddingDim) : null;
+    const mlpInput = tf.layers.concatenate({ name: 'concat' });
     const tower = new Tower(f, 'mlp', config.layers, config.activation, config.dropout, `models.${config.name}`);
-    const prediction = f.dense('prediction', 1, 'linear', context.trainMean);
+    const prediction = f.dense('prediction', 1, 'linear', { bias: context.trainMean });
+    const biases = config.bias ? new BiasTerms(f, context) : null;
+    const total = tf.layers.add({ name: 'with_biases' });
 
     return assemble(config, f, (user, item, drop) => {
-      const u = apply(flattenUser, apply(userEmbedding, user));
-      const i = apply(flattenItem, apply(itemEmbedding, item));
-      const h = tower.apply(apply(concat, [u, i]), drop);
-      return { output: apply(prediction, h), embeddings: [u, i] };
+      const u = apply(flatUser, apply(userEmbedding, user));
+      const i = apply(flatItem, apply(itemEmbedding, item));
+      const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
+      const h = tower.apply(concat(mlpInput, [u, i, ...extra]), drop);
+      const b = biases ? biases.apply(user, item) : [];
+      return { output: sum(total, [apply(prediction, h), ...b]), embeddings: [u, i, ...b] };
     });
   },
 };

@@ -2,12 +2,14 @@
  * NeuMF: a GMF branch (element-wise product of its own user and item embeddings)
  * and an MLP branch (on separate embeddings), concatenated into the output layer.
  * He, Liao, Zhang, Nie, Hu and Chua, "Neural Collaborative Filtering", WWW 2017
- * (doi:10.1145/3038912.3052569), section 3.4; linear output for explicit ratings.
+ * (doi:10.1145/3038912.3052569), section 3.4; linear output for explicit ratings,
+ * optional bias terms and side-feature embeddings in the MLP branch.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
 import { apply, flatten, LayerFactory, Tower } from './layers';
+import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const neumf: ModelFactory<'neumf'> = {
   type: 'neumf',
@@ -19,20 +21,27 @@ export const neumf: ModelFactory<'neumf'> = {
     const mlpUser = f.embedding('mlp_user_embedding', context.numUsers, config.mlpDim);
     const mlpItem = f.embedding('mlp_item_embedding', context.numItems, config.mlpDim);
     const [fGu, fGi, fMu, fMi] = [flatten('gmf_user_flatten'), flatten('gmf_item_flatten'), flatten('mlp_user_flatten'), flatten('mlp_item_flatten')];
+    const side = featureBlocks(f, context, config.features);
+    const userAttributes = side && side.users.size > 0 ? new AttributeEmbedding(f, 'user', side.users, config.mlpDim) : null;
+    const itemAttributes = side && side.items.size > 0 ? new AttributeEmbedding(f, 'item', side.items, config.mlpDim) : null;
     const product = tf.layers.multiply({ name: 'gmf_product' });
     const mlpConcat = tf.layers.concatenate({ name: 'mlp_concat' });
     const fuse = tf.layers.concatenate({ name: 'neumf_concat' });
     const tower = new Tower(f, 'mlp', config.layers, config.activation, config.dropout, `models.${config.name}`);
-    const prediction = f.dense('prediction', 1, 'linear', context.trainMean);
+    const prediction = f.dense('prediction', 1, 'linear', { bias: context.trainMean });
+    const biases = config.bias ? new BiasTerms(f, context) : null;
+    const total = tf.layers.add({ name: 'with_biases' });
 
     return assemble(config, f, (user, item, drop) => {
       const gu = apply(fGu, apply(gmfUser, user));
       const gi = apply(fGi, apply(gmfItem, item));
       const mu = apply(fMu, apply(mlpUser, user));
       const mi = apply(fMi, apply(mlpItem, item));
+      const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
       const gmf = apply(product, [gu, gi]);
-      const mlp = tower.apply(apply(mlpConcat, [mu, mi]), drop);
-      return { output: apply(prediction, apply(fuse, [gmf, mlp])), embeddings: [gu, gi, mu, mi] };
+      const mlp = tower.apply(concat(mlpConcat, [mu, mi, ...extra]), drop);
+      const b = biases ? biases.apply(user, item) : [];
+      return { output: sum(total, [apply(prediction, apply(fuse, [gmf, mlp])), ...b]), embeddings: [gu, gi, mu, mi, ...b] };
     });
   },
 };

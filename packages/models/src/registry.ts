@@ -1,11 +1,13 @@
 /** The typed model registry: one builder per model type of the config schema. */
 import { ConfigError, MODEL_TYPES, type ModelType, type ResolvedModelConfig } from '@deeprec/core';
 import type { ModelContext, ModelRegistry, RecModel } from './contract';
+import { baseline } from './baseline';
+import { mf } from './mf';
 import { ncf } from './ncf';
 import { neumf } from './neumf';
 import { widedeep } from './widedeep';
 
-export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf };
+export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf };
 
 export function buildModel(config: ResolvedModelConfig, context: ModelContext): RecModel {
   const factory = MODEL_REGISTRY[config.type as ModelType];

@@ -1,37 +1,66 @@
 /**
- * Wide & Deep: a wide linear part (global, user and item biases: the memorising
- * part) summed with a deep MLP over user and item embeddings (the generalising part).
+ * Wide & Deep: a wide linear part (global, user and item biases; with side features,
+ * a weight per attribute value and cross-product terms of user x item attributes,
+ * e.g. occupation x genre: the memorising part) summed with a deep MLP over user and
+ * item embeddings and attribute embeddings (the generalising part).
  * Cheng et al., "Wide & Deep Learning for Recommender Systems", DLRS 2016
  * (doi:10.1145/2988450.2988454).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory, Tower } from './layers';
+import { apply, flatten, LayerFactory, Tower, type AnyTensor } from './layers';
+import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const widedeep: ModelFactory<'widedeep'> = {
   type: 'widedeep',
   paper: 'Cheng et al., Wide & Deep Learning for Recommender Systems, DLRS 2016, doi:10.1145/2988450.2988454',
   build(config, context) {
     const f = new LayerFactory(config, context.seed);
-    const userBias = f.bias('user_bias', context.numUsers);
-    const itemBias = f.bias('item_bias', context.numItems);
+    const biases = new BiasTerms(f, context);
     const userEmbedding = f.embedding('user_embedding', context.numUsers, config.embeddingDim);
     const itemEmbedding = f.embedding('item_embedding', context.numItems, config.embeddingDim);
-    const concat = tf.layers.concatenate({ name: 'deep_concat' });
+    const [flatUser, flatItem] = [flatten('user_flatten'), flatten('item_flatten')];
+    const side = featureBlocks(f, context, config.features);
+
+    // Wide: first-order attribute weights, and one bilinear cross per (user field, item field):
+    // onehot(occupation)^T W multihot(genres) gives every occupation x genre pair its own weight.
+    const wideInput = tf.layers.concatenate({ name: 'wide_attributes_concat' });
+    const firstOrder = side ? f.dense('wide_attributes', 1, 'linear', { bias: false }) : null;
+    const crosses =
+      side && config.crosses
+        ? side.users.fields.flatMap((uf, ui) =>
+            side.items.fields.map((itf, ii) => ({
+              ui,
+              ii,
+              weights: f.dense(`wide_cross_${uf.name}_x_${itf.name}`, itf.labels.length, 'linear', { bias: false }),
+              dot: tf.layers.dot({ axes: 1, name: `wide_cross_${uf.name}_x_${itf.name}_dot` }),
+            })),
+          )
+        : [];
+
+    const userAttributes = side && side.users.size > 0 ? new AttributeEmbedding(f, 'user', side.users, config.embeddingDim) : null;
+    const itemAttributes = side && side.items.size > 0 ? new AttributeEmbedding(f, 'item', side.items, config.embeddingDim) : null;
+    const deepInput = tf.layers.concatenate({ name: 'deep_concat' });
     const tower = new Tower(f, 'deep', config.layers, config.activation, config.dropout, `models.${config.name}`);
     // The deep output's bias doubles as the global bias of the wide part.
-    const deepOut = f.dense('deep_output', 1, 'linear', context.trainMean);
-    const sum = tf.layers.add({ name: 'wide_plus_deep' });
-    const [fUb, fIb, fU, fI] = [flatten('user_bias_flatten'), flatten('item_bias_flatten'), flatten('user_flatten'), flatten('item_flatten')];
+    const deepOut = f.dense('deep_output', 1, 'linear', { bias: context.trainMean });
+    const total = tf.layers.add({ name: 'wide_plus_deep' });
 
     return assemble(config, f, (user, item, drop) => {
-      const bu = apply(fUb, apply(userBias, user));
-      const bi = apply(fIb, apply(itemBias, item));
-      const u = apply(fU, apply(userEmbedding, user));
-      const i = apply(fI, apply(itemEmbedding, item));
-      const deep = apply(deepOut, tower.apply(apply(concat, [u, i]), drop));
-      return { output: apply(sum, [bu, bi, deep]), embeddings: [u, i, bu, bi] };
+      const [bu, bi] = biases.apply(user, item);
+      const wide: AnyTensor[] = [bu, bi];
+      if (side && firstOrder) {
+        const userBlocks = side.users.blocks(user);
+        const itemBlocks = side.items.blocks(item);
+        wide.push(apply(firstOrder, concat(wideInput, [...userBlocks, ...itemBlocks])));
+        for (const c of crosses) wide.push(apply(c.dot, [apply(c.weights, userBlocks[c.ui] as typeof user), itemBlocks[c.ii] as typeof user]));
+      }
+      const u = apply(flatUser, apply(userEmbedding, user));
+      const i = apply(flatItem, apply(itemEmbedding, item));
+      const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
+      const deep = apply(deepOut, tower.apply(concat(deepInput, [u, i, ...extra]), drop));
+      return { output: sum(total, [...(wide as Array<typeof user>), deep]), embeddings: [u, i, bu, bi] };
     });
   },
 };

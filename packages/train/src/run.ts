@@ -1,5 +1,5 @@
 /** The train stage: a pure run over in-memory data, and the thin I/O that writes model artifacts. */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   ArtifactCatalogue,
@@ -12,6 +12,7 @@ import {
   writeJson,
   writeTable,
   type BackendInfo,
+  type Columns,
   type DataInfo,
   type ExperimentConfig,
   type Logger,
@@ -19,13 +20,15 @@ import {
   type ResolvedModelConfig,
   type TrainDetails,
 } from '@deeprec/core';
-import { buildModel, type RecModel } from '@deeprec/models';
+import { buildModel, modelContext, trainableParams, type RecModel } from '@deeprec/models';
 import { fit, type FitResult, type HistoryRow } from './loop';
 
 export interface TrainInputs {
   info: DataInfo;
   train: Ratings;
   valid: Ratings;
+  /** users.arrow and items.arrow, for side features. */
+  sideTables?: { users: Columns; items: Columns };
 }
 
 export interface TrainOutput {
@@ -49,16 +52,11 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
-  const model = buildModel(modelConfig, {
-    numUsers: inputs.info.numUsers,
-    numItems: inputs.info.numItems,
-    trainMean: inputs.info.trainMean,
-    seed,
-  });
+  const model = buildModel(modelConfig, modelContext(inputs.info, seed, inputs.sideTables));
   const result = fit(model, inputs.train, inputs.valid, { config: modelConfig.train, l2: modelConfig.l2, seed, log, label });
   const details: TrainDetails = {
     type: modelConfig.type,
-    params: model.network.countParams(),
+    params: trainableParams(model.network),
     layers: model.network.layers.filter((l) => l.countParams() > 0).length,
     trainSeconds: result.trainSeconds,
     trainSamples: result.trainSamples,
@@ -71,9 +69,9 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
   return { model, fit: result, details };
 }
 
-function historyColumns(rows: HistoryRow[]) {
+function historyColumns(rows: HistoryRow[], fold: number[] | null): Columns {
   const f64 = (key: Exclude<keyof HistoryRow, 'epoch'>) => Float64Array.from(rows, (r) => r[key]);
-  return {
+  const columns: Columns = {
     epoch: Int32Array.from(rows, (r) => r.epoch),
     loss: f64('loss'),
     val_loss: f64('val_loss'),
@@ -82,45 +80,83 @@ function historyColumns(rows: HistoryRow[]) {
     lr: f64('lr'),
     seconds: f64('seconds'),
   };
+  if (fold) columns.fold = Int32Array.from(fold);
+  return columns;
 }
 
-/** Trains one model of an experiment from its data artifacts and writes the model folder atomically. */
+/** One TrainDetails for all folds: time and samples add up; epochs are the first fold's. */
+function combineFolds(runs: TrainDetails[]): TrainDetails {
+  const first = runs[0] as TrainDetails;
+  if (runs.length === 1) return first;
+  const trainSeconds = runs.reduce((n, d) => n + d.trainSeconds, 0);
+  const trainSamples = runs.reduce((n, d) => n + d.trainSamples, 0);
+  return {
+    ...first,
+    trainSeconds,
+    trainSamples,
+    trainSamplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
+    folds: runs.map((d) => ({ epochs: d.epochs, bestEpoch: d.bestEpoch, trainSeconds: d.trainSeconds, stoppedEarly: d.stoppedEarly })),
+  };
+}
+
+/**
+ * Trains one model of an experiment from its data artifacts (every fold, for k-fold)
+ * and writes the model folder atomically.
+ */
 export async function writeTrain(
   config: ExperimentConfig,
   modelName: string,
   artifactsRoot: string,
   backend: BackendInfo,
   log: Logger,
-): Promise<TrainOutput> {
+): Promise<TrainDetails> {
   const started = performance.now();
   const modelConfig = modelConfigOf(config, modelName);
   const catalogue = new ArtifactCatalogue(artifactsRoot, config.name);
   const data = openDataset(catalogue);
-  const label = `train ${config.name}/${modelName}`;
-  const out = runTrain(modelConfig, { info: data.info, train: data.ratings('train'), valid: data.ratings('valid') }, config.seed, log, label);
+  const folds = data.info.folds;
   const final = catalogue.model(modelName);
   const dataPaths = catalogue.data();
+  const sideTables = { users: data.users(), items: data.items() };
+  const runs: TrainDetails[] = [];
+  const history: HistoryRow[] = [];
+  const historyFold: number[] = [];
+
   await writeArtifactDir(final.dir, async (dir) => {
-    await out.model.network.save(fileSaveHandler(dir));
-    writeTable(join(dir, 'history.arrow'), HISTORY_SCHEMA, historyColumns(out.fit.history));
+    for (const [k, fold] of folds.entries()) {
+      const label = `train ${config.name}/${modelName}${folds.length > 1 ? ` fold ${k + 1}/${folds.length}` : ''}`;
+      const info = { ...data.info, ...fold };
+      const out = runTrain(modelConfig, { info, train: data.ratings('train', k), valid: data.ratings('valid', k), sideTables }, config.seed, log, label);
+      await out.model.network.save(fileSaveHandler(folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir));
+      runs.push(out.details);
+      history.push(...out.fit.history);
+      historyFold.push(...out.fit.history.map(() => k + 1));
+      disposeModel(out);
+    }
+    writeTable(join(dir, 'history.arrow'), HISTORY_SCHEMA, historyColumns(history, folds.length > 1 ? historyFold : null));
+    const inputFiles: Record<string, string> = { 'data/users.arrow': dataPaths.users, 'data/items.arrow': dataPaths.items };
+    folds.forEach((_, k) => {
+      const paths = folds.length > 1 ? dataPaths.fold(k) : dataPaths;
+      for (const split of ['train', 'valid'] as const) inputFiles[relative(catalogue.experimentDir, paths.ratings(split))] = paths.ratings(split);
+    });
     const manifest = makeManifest({
       stage: 'train',
       experiment: config.name,
       model: modelName,
       configSection: trainSection(config, modelName),
-      inputFiles: { 'data/train.arrow': dataPaths.ratings('train'), 'data/valid.arrow': dataPaths.ratings('valid') },
+      inputFiles,
       seed: config.seed,
       backend: backend.name,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { ...out.details },
+      details: { ...combineFolds(runs) },
     });
     writeJson(join(dir, 'manifest.json'), manifest);
   });
-  const d = out.details;
+  const d = combineFolds(runs);
   log.info(
-    `${label}: ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch}), ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}`,
+    `train ${config.name}/${modelName}: ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}`,
   );
-  return out;
+  return d;
 }
 
 /** Frees the tensors of a trained model. */

@@ -144,33 +144,55 @@ export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'selu'] as const;
 
 /** Keys every model type accepts. */
 const modelCommon = {
-  dropout: z
-    .union([z.number().min(0).lt(1), z.array(z.number().min(0).lt(1))])
-    .default(0.2)
-    .describe('Dropout rate after each hidden layer but the last (a number), or one rate per hidden layer (a list). Default 0.2.'),
-  l2: z.number().min(0).default(0).describe('L2 penalty on dense kernels and on the embedding rows of each batch. Default 0.'),
+  l2: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('L2 penalty on the embedding and bias rows of each batch (per rating) and on dense kernels. Default 0.'),
   initializer: z.enum(INITIALIZERS).default('glorot').describe('Weight initialiser of dense and embedding layers. Default glorot.'),
-  activation: z.enum(ACTIVATIONS).default('relu').describe('Hidden-layer activation. Default relu.'),
   train: z
     .record(z.string(), z.unknown())
     .optional()
     .describe('Overrides of any key of the top-level train section for this model only.'),
 };
+/** Keys of the models with hidden layers. */
+const deepCommon = {
+  ...modelCommon,
+  dropout: z
+    .union([z.number().min(0).lt(1), z.array(z.number().min(0).lt(1))])
+    .default(0.2)
+    .describe('Dropout rate after each hidden layer but the last (a number), or one rate per hidden layer (a list). Default 0.2.'),
+  activation: z.enum(ACTIVATIONS).default('relu').describe('Hidden-layer activation. Default relu.'),
+};
 const layers = (defaults: number[]) =>
   z.array(positiveInt()).min(1).default(defaults).describe(`Hidden layer widths. Default [${defaults.join(', ')}].`);
+const biasOption = (fallback: boolean) =>
+  z.boolean().default(fallback).describe(`Add user and item bias terms to the output. Default ${fallback}.`);
+const featuresOption = (fallback: boolean) =>
+  z
+    .boolean()
+    .default(fallback)
+    .describe(`Use user and item side features (users.arrow / items.arrow columns) when the data has them. Default ${fallback}.`);
 
 export const NcfSchema = z.strictObject({
   type: z.literal('ncf'),
   embeddingDim: positiveInt().default(32).describe('User and item embedding size. Default 32.'),
   layers: layers([64, 32, 16]),
-  ...modelCommon,
+  bias: biasOption(false),
+  features: featuresOption(false),
+  ...deepCommon,
 });
 
 export const WideDeepSchema = z.strictObject({
   type: z.literal('widedeep'),
   embeddingDim: positiveInt().default(32).describe('Embedding size of the deep part. Default 32.'),
   layers: layers([64, 32]),
-  ...modelCommon,
+  features: featuresOption(true),
+  crosses: z
+    .boolean()
+    .default(true)
+    .describe('Wide part: cross every user attribute with every item attribute (e.g. occupation x genre) when side features exist. Default true.'),
+  ...deepCommon,
 });
 
 export const NeuMfSchema = z.strictObject({
@@ -178,15 +200,35 @@ export const NeuMfSchema = z.strictObject({
   gmfDim: positiveInt().default(32).describe('Embedding size of the GMF branch. Default 32.'),
   mlpDim: positiveInt().default(32).describe('Embedding size of the MLP branch. Default 32.'),
   layers: layers([64, 32, 16]),
+  bias: biasOption(false),
+  features: featuresOption(false),
+  ...deepCommon,
+});
+
+export const BaselineSchema = z.strictObject({
+  type: z.literal('baseline'),
+  ...modelCommon,
+});
+
+export const MfSchema = z.strictObject({
+  type: z.literal('mf'),
+  embeddingDim: positiveInt().default(64).describe('Latent factor size. Default 64.'),
+  bias: biasOption(true),
   ...modelCommon,
 });
 
 /** Model sections by type; the models package keeps a builder for each key (its registry). */
-export const MODEL_SCHEMAS = { ncf: NcfSchema, widedeep: WideDeepSchema, neumf: NeuMfSchema } as const;
+export const MODEL_SCHEMAS = {
+  ncf: NcfSchema,
+  widedeep: WideDeepSchema,
+  neumf: NeuMfSchema,
+  baseline: BaselineSchema,
+  mf: MfSchema,
+} as const;
 export type ModelType = keyof typeof MODEL_SCHEMAS;
 export const MODEL_TYPES = Object.keys(MODEL_SCHEMAS) as ModelType[];
 
-export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSchema, NeuMfSchema]);
+export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSchema, NeuMfSchema, BaselineSchema, MfSchema]);
 
 export const RATING_METRICS = ['rmse', 'mae'] as const;
 

@@ -1,0 +1,31 @@
+/**
+ * Biased matrix factorisation: r(u, i) = mu + b_u + b_i + p_u . q_i.
+ * Koren, Bell and Volinsky, "Matrix Factorization Techniques for Recommender Systems",
+ * IEEE Computer 2009 (doi:10.1109/MC.2009.263). With bias: false it is plain MF.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelFactory } from './contract';
+import { assemble } from './assemble';
+import { apply, flatten, LayerFactory } from './layers';
+import { BiasTerms, sum } from './parts';
+
+export const mf: ModelFactory<'mf'> = {
+  type: 'mf',
+  paper: 'Koren, Bell and Volinsky, Matrix Factorization Techniques for Recommender Systems, IEEE Computer 2009, doi:10.1109/MC.2009.263',
+  build(config, context) {
+    const f = new LayerFactory(config, context.seed);
+    const userFactors = f.embedding('user_factors', context.numUsers, config.embeddingDim);
+    const itemFactors = f.embedding('item_factors', context.numItems, config.embeddingDim);
+    const [flatUser, flatItem] = [flatten('user_flatten'), flatten('item_flatten')];
+    const dot = tf.layers.dot({ axes: 1, name: 'factor_dot' });
+    const biases = config.bias ? new BiasTerms(f, context) : null;
+    const total = tf.layers.add({ name: 'with_biases' });
+    const mean = f.dense('global_mean', 1, 'linear', { bias: context.trainMean, regularize: false, kernel: 'ones' });
+    return assemble(config, f, (user, item) => {
+      const p = apply(flatUser, apply(userFactors, user));
+      const q = apply(flatItem, apply(itemFactors, item));
+      const b = biases ? biases.apply(user, item) : [];
+      return { output: apply(mean, sum(total, [apply(dot, [p, q]), ...b])), embeddings: [p, q, ...b] };
+    });
+  },
+};
