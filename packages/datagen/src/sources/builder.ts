@@ -16,23 +16,79 @@ function ownString(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
+/** Ids that are canonical decimal numbers below this index a typed table directly. */
+const DIRECT_LIMIT = 1 << 22;
+
+/**
+ * Raw id -> dense index. Most rating files number users and items: a canonical decimal
+ * id ("196", not "0196") is looked up by its value (a typed table for small values, a
+ * number-keyed map for larger ones), which skips hashing a fresh substring per row.
+ * Every other id goes through a string map. The two never mix up ids: "0196" and
+ * "196" stay different raw ids.
+ */
 export class IdIndex {
   readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly byText = new Map<string, number>();
+  private readonly byValue = new Map<number, number>();
+  /** dense index + 1 by numeric id value; 0 = not seen. */
+  private direct = new Int32Array(1024);
 
-  /** Dense index of a raw id, assigning the next one on first sight. */
-  intern(id: string): number {
-    const known = this.index.get(id);
-    if (known !== undefined) return known;
+  /** The value of a canonical decimal id of at most 9 digits, else -1. */
+  private static valueOf(id: string): number {
+    const n = id.length;
+    if (n === 0 || n > 9 || (n > 1 && id.charCodeAt(0) === 48)) return -1;
+    let v = 0;
+    for (let i = 0; i < n; i += 1) {
+      const c = id.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
+    return v;
+  }
+
+  private add(id: string): number {
     const dense = this.ids.length;
-    const own = ownString(id);
-    this.index.set(own, dense);
-    this.ids.push(own);
+    this.ids.push(ownString(id));
     return dense;
   }
 
+  /** Dense index of a raw id, assigning the next one on first sight. */
+  intern(id: string): number {
+    const v = IdIndex.valueOf(id);
+    if (v >= 0 && v < DIRECT_LIMIT) {
+      if (v >= this.direct.length) {
+        const bigger = new Int32Array(Math.min(DIRECT_LIMIT, Math.max(v + 1, this.direct.length * 2)));
+        bigger.set(this.direct);
+        this.direct = bigger;
+      }
+      const known = this.direct[v] as number;
+      if (known !== 0) return known - 1;
+      const dense = this.add(id);
+      this.direct[v] = dense + 1;
+      return dense;
+    }
+    if (v >= 0) {
+      const known = this.byValue.get(v);
+      if (known !== undefined) return known;
+      const dense = this.add(id);
+      this.byValue.set(v, dense);
+      return dense;
+    }
+    const known = this.byText.get(id);
+    if (known !== undefined) return known;
+    const dense = this.add(id);
+    this.byText.set(this.ids[dense] as string, dense);
+    return dense;
+  }
+
+  /** Dense index of a raw id, or undefined when it was never seen. */
   get(id: string): number | undefined {
-    return this.index.get(id);
+    const v = IdIndex.valueOf(id);
+    if (v >= 0 && v < DIRECT_LIMIT) {
+      const known = v < this.direct.length ? (this.direct[v] as number) : 0;
+      return known === 0 ? undefined : known - 1;
+    }
+    return v >= 0 ? this.byValue.get(v) : this.byText.get(id);
   }
 
   get size(): number {
@@ -124,37 +180,54 @@ export class RatingsBuilder {
   }
 
   /**
-   * Rows of the same (user, item) pair, grouped: rows ordered by user, then item, then
-   * row (two stable counting sorts, O(rows + users + items), no per-pair objects).
+   * Rows grouped by (user, item) pair: two stable counting sorts (by item, then by
+   * user), O(rows + users + items) with no per-pair objects. `order` lists rows by user,
+   * then item, then row; `pairItem` is the item at each position and `userEnd[u]` the
+   * end of user u's positions, so the scan for repeats reads memory in sequence.
    */
-  private sortedByPair(): Int32Array {
+  private sortedByPair(): { order: Int32Array; pairItem: Int32Array; userEnd: Int32Array } {
     const n = this.n;
-    const byItem = new Int32Array(n);
-    const itemStart = new Int32Array(this.items.size + 1);
+    const { user, item } = this;
+    const numItems = this.items.size;
+    const itemStart = new Int32Array(numItems + 1);
     for (let r = 0; r < n; r += 1) {
-      const k = (this.item[r] as number) + 1;
+      const k = (item[r] as number) + 1;
       itemStart[k] = (itemStart[k] as number) + 1;
     }
-    for (let k = 1; k < itemStart.length; k += 1) itemStart[k] = (itemStart[k] as number) + (itemStart[k - 1] as number);
+    for (let k = 1; k <= numItems; k += 1) itemStart[k] = (itemStart[k] as number) + (itemStart[k - 1] as number);
+    const byItem = new Int32Array(n);
+    const next = itemStart.slice(0, numItems);
     for (let r = 0; r < n; r += 1) {
-      const it = this.item[r] as number;
-      byItem[itemStart[it] as number] = r;
-      itemStart[it] = (itemStart[it] as number) + 1;
+      const it = item[r] as number;
+      byItem[next[it] as number] = r;
+      next[it] = (next[it] as number) + 1;
+    }
+    const userEnd = new Int32Array(this.users.size);
+    for (let r = 0; r < n; r += 1) {
+      const u = user[r] as number;
+      userEnd[u] = (userEnd[u] as number) + 1;
+    }
+    // userEnd holds counts; turn it into each user's first position, then advance it to the end while scattering.
+    let sum = 0;
+    for (let u = 0; u < userEnd.length; u += 1) {
+      const count = userEnd[u] as number;
+      userEnd[u] = sum;
+      sum += count;
     }
     const order = new Int32Array(n);
-    const userStart = new Int32Array(this.users.size + 1);
-    for (let r = 0; r < n; r += 1) {
-      const k = (this.user[r] as number) + 1;
-      userStart[k] = (userStart[k] as number) + 1;
+    const pairItem = new Int32Array(n);
+    for (let it = 0; it < numItems; it += 1) {
+      const stop = itemStart[it + 1] as number;
+      for (let k = itemStart[it] as number; k < stop; k += 1) {
+        const r = byItem[k] as number;
+        const u = user[r] as number;
+        const pos = userEnd[u] as number;
+        order[pos] = r;
+        pairItem[pos] = it;
+        userEnd[u] = pos + 1;
+      }
     }
-    for (let k = 1; k < userStart.length; k += 1) userStart[k] = (userStart[k] as number) + (userStart[k - 1] as number);
-    for (let k = 0; k < n; k += 1) {
-      const r = byItem[k] as number;
-      const u = this.user[r] as number;
-      order[userStart[u] as number] = r;
-      userStart[u] = (userStart[u] as number) + 1;
-    }
-    return order;
+    return { order, pairItem, userEnd };
   }
 
   /**
@@ -166,17 +239,21 @@ export class RatingsBuilder {
   private mergeDuplicates(policy: DataConfig['duplicates']): number {
     const n = this.n;
     if (n < 2) return 0;
-    const order = this.sortedByPair();
+    const { order, pairItem, userEnd } = this.sortedByPair();
     let drop: Uint8Array | undefined;
     let dropped = 0;
     let firstDup = -1;
     let firstDupOf = -1;
     let g = 0;
+    let u = 0;
     while (g < n) {
-      const head = order[g] as number;
+      while ((userEnd[u] as number) <= g) u += 1;
+      const stop = userEnd[u] as number;
+      const it = pairItem[g] as number;
       let end = g + 1;
-      while (end < n && this.user[order[end] as number] === this.user[head] && this.item[order[end] as number] === this.item[head]) end += 1;
+      while (end < stop && pairItem[end] === it) end += 1;
       if (end - g > 1) {
+        const head = order[g] as number;
         if (policy === 'error') {
           const second = order[g + 1] as number;
           if (firstDup === -1 || second < firstDup) {
@@ -187,9 +264,9 @@ export class RatingsBuilder {
           drop ??= new Uint8Array(n);
           const last = order[end - 1] as number;
           if (policy === 'mean') {
-            let sum = 0;
-            for (let k = g; k < end; k += 1) sum += this.rating[order[k] as number] as number;
-            this.rating[last] = sum / (end - g);
+            let total = 0;
+            for (let k = g; k < end; k += 1) total += this.rating[order[k] as number] as number;
+            this.rating[last] = total / (end - g);
           }
           for (let k = g; k < end - 1; k += 1) drop[order[k] as number] = 1;
           dropped += end - g - 1;

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { RATINGS_SCHEMA, writeTable } from '@deeprec/core';
-import { importRatings } from './index';
+import { IdIndex, importRatings } from './index';
 import { configIn, importError, tempDir, writeFiles } from './fixtures.testutil';
 
 describe('csv', () => {
@@ -112,6 +112,16 @@ describe('csv', () => {
   });
 });
 
+describe('raw ids', () => {
+  it('keeps ids as text: "0196" and "196" are different users; large and non-numeric ids work alike', () => {
+    const ids = new IdIndex();
+    const raw = ['196', '0196', '4194304', '999999999', '1234567890', 'abc', '0', '196', '4194304', '1234567890', '0196'];
+    expect(raw.map((id) => ids.intern(id))).toEqual([0, 1, 2, 3, 4, 5, 6, 0, 2, 4, 1]);
+    expect(ids.ids).toEqual(['196', '0196', '4194304', '999999999', '1234567890', 'abc', '0']);
+    expect(['0196', '999999999', 'abc', '7', '4194305', 'x'].map((id) => ids.get(id))).toEqual([1, 3, 5, undefined, undefined, undefined]);
+  });
+});
+
 describe('duplicate (user, item) pairs', () => {
   const dir = writeFiles(tempDir(), { 'r.csv': 'user,item,rating,ts\nu1,i1,2,1\nu2,i1,3,2\nu1,i1,4,3\nu1,i1,5,4\nu2,i2,1,5\n' });
   const config = (duplicates: string) => configIn(dir, { source: 'csv', path: join(dir, 'r.csv'), duplicates, csv: { columns: { timestamp: 'ts' } } });
@@ -137,6 +147,38 @@ describe('duplicate (user, item) pairs', () => {
     const raw = await importRatings(config('mean'));
     expect(Array.from(raw.ratings.rating)).toEqual([3, Math.fround(11 / 3), 1]);
     expect(raw.stats).toEqual({ rows: 5, duplicates: 2 });
+  });
+
+  it.each(['last', 'mean'] as const)("'%s' agrees with a plain map over 3000 random rows with many repeats", async (policy) => {
+    let seed = 7;
+    const next = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ u: `u${next(40)}`, i: `i${next(25)}`, r: 1 + next(5), t: i }));
+    const text = `user,item,rating,ts\n${rows.map((x) => `${x.u},${x.i},${x.r},${x.t}`).join('\n')}\n`;
+    const dir = writeFiles(tempDir(), { 'r.csv': text });
+    const raw = await importRatings(configIn(dir, { source: 'csv', path: join(dir, 'r.csv'), duplicates: policy, csv: { columns: { timestamp: 'ts' } } }));
+    // Naive: the pair's last row decides the position; its rating is the last or the mean.
+    const pairs = new Map<string, { last: number; sum: number; count: number }>();
+    rows.forEach((x, row) => {
+      const p = pairs.get(`${x.u}|${x.i}`) ?? { last: 0, sum: 0, count: 0 };
+      pairs.set(`${x.u}|${x.i}`, { last: row, sum: p.sum + x.r, count: p.count + 1 });
+    });
+    const kept = [...pairs.values()].sort((a, b) => a.last - b.last);
+    const got = Array.from(raw.ratings.user, (user, k) => ({
+      pair: `${raw.userIds[user]}|${raw.itemIds[raw.ratings.item[k] as number]}`,
+      rating: raw.ratings.rating[k],
+      t: raw.ratings.timestamp?.[k],
+    }));
+    expect(got).toEqual(
+      kept.map((p) => ({
+        pair: `${rows[p.last]?.u}|${rows[p.last]?.i}`,
+        rating: Math.fround(policy === 'last' ? (rows[p.last]?.r as number) : p.sum / p.count),
+        t: BigInt(p.last),
+      })),
+    );
+    expect(raw.stats).toEqual({ rows: 3000, duplicates: 3000 - pairs.size });
   });
 
   it('across predefined files: the error names both files; merging keeps the pair in the later (test) file', async () => {
