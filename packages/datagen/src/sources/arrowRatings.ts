@@ -17,8 +17,8 @@ function values(vector: Vector): ArrayLike<unknown> {
 }
 
 /** Streams nothing: Arrow is binary and column-wise, so the file is read whole (as bytes, not text). */
-export function readArrowRatings(file: string, builder: RatingsBuilder): number {
-  requireFile(file, ARROW_WHAT);
+export function readArrowRatings(file: string, builder: RatingsBuilder, what = ARROW_WHAT): number {
+  requireFile(file, what);
   let table: Table;
   try {
     table = tableFromIPC(readFileSync(file));

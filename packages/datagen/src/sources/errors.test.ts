@@ -74,6 +74,14 @@ describe('broken inputs', () => {
     );
   });
 
+  it('a missing predefined Arrow file', async () => {
+    const dir = writeFiles(tempDir(), { 'train.csv': 'user,item,rating\n1,2,3\n' });
+    const config = configIn(dir, { source: 'csv', path: dir }, { method: 'predefined', train: 'train.csv', test: 'test.arrow' });
+    expect((await importError(config)).message).toBe(
+      `${dir}/test.arrow: file not found; expected the test ratings named by split.test: an Arrow ratings file with columns user, item, rating (and optional timestamp)`,
+    );
+  });
+
   it('a missing CSV file, and a folder where the CSV file should be', async () => {
     const dir = tempDir();
     expect((await importError(configIn(dir, { source: 'csv', path: 'r.csv' }))).message).toBe(

@@ -74,7 +74,7 @@ export async function importRatings(config: ExperimentConfig): Promise<RawRating
   const p = plan(config);
   const builder = new RatingsBuilder(config.data.scale);
   for (const { file, what } of p.files) {
-    if (file.endsWith('.arrow')) readArrowRatings(file, builder);
+    if (file.endsWith('.arrow')) readArrowRatings(file, builder, what);
     else await readDelimitedRatings(file, { ...p.layout, what }, builder);
   }
   let features: SideFeatures = {};

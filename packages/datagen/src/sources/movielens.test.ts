@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { loadSource } from '../run';
 import { importRatings } from './index';
 import { ML100K, configIn, tempDir, writeFiles } from './fixtures.testutil';
 
@@ -49,6 +50,11 @@ describe('movielens-100k', () => {
       year: Int32Array.from([1997, 1997, 0]),
       genres: ['Comedy', 'Action', 'unknown|Action|Comedy'],
     });
+  });
+
+  it("is what the datagen stage's loadSource returns for a file source", async () => {
+    const config = configIn(dir, { source: 'movielens-100k', path: dir });
+    expect(await loadSource(config)).toEqual(await importRatings(config));
   });
 
   it('leaves side features out when data.features is false', async () => {
