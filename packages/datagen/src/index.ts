@@ -3,3 +3,4 @@ export { runDatagen, writeDatagen, loadSource, datagenSection, type DatagenOutpu
 export { generateSynthetic, latentScore } from './synthetic';
 export { splitRatings, kFoldSplits, makeSplits, splitRows, kFoldRows, rowsByUser, type SplitRows, type PredefinedRows } from './split';
 export type { RawRatings, SplitRatings } from './types';
+export { importRatings } from './sources';

@@ -94,9 +94,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
             const pass = model.trainingPass(users, items, nextSeed);
             let total = tf.losses.meanSquaredError(targets, pass.output) as tf.Scalar;
             if (l2 > 0) {
-              const rows = pass.embeddings.map((e) => tf.sum(tf.square(e)));
-              const kernels = model.kernels.map((k) => tf.sum(tf.square(k)));
-              total = total.add(tf.addN(rows).div(end - start).mul(l2)).add(tf.addN(kernels).mul(l2)) as tf.Scalar;
+              const penalty = (ts: tf.Tensor[]) => (ts.length === 0 ? tf.scalar(0) : tf.addN(ts.map((t) => tf.sum(tf.square(t)))));
+              total = total.add(penalty(pass.embeddings).div(end - start).mul(l2)).add(penalty(model.kernels).mul(l2)) as tf.Scalar;
             }
             return total;
           },

@@ -4,12 +4,12 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DataError, loadConfig, type ExperimentConfig } from '@deeprec/core';
 import { importRatings } from './index';
 
-/** The real MovieLens 100K (read-only; its licence forbids copying it into the repository). */
-export const ML100K = '/work/shared/data/ml-100k';
+/** The real MovieLens 100K, read-only (its licence forbids copying it into the repository): beside the checkout (../shared/data/ml-100k), as on every developer machine and in CI. */
+export const ML100K = process.env.DEEPREC_ML100K ?? resolve(__dirname, '../../../../../shared/data/ml-100k');
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'deeprec-import-'));
