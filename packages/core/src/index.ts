@@ -18,3 +18,4 @@ export { fileSaveHandler, fileLoadHandler, registerFileRouters } from './compute
 export * from './results';
 export { scorePairs, scoreAllItems, clip } from './compute/scoring';
 export { rmse, mae } from './metrics';
+export * from './ranking';
