@@ -6,9 +6,10 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { CHART_KINDS } from './charts';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHART_KINDS, experimentCharts } from './charts';
 import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
+import { loadExperimentReportInput } from './load';
 import { writeExperimentReport, writeIndexReport } from './write';
 
 const CHROMIUM = process.env.DEEPREC_CHROMIUM ?? '/usr/bin/chromium';
@@ -25,7 +26,12 @@ beforeAll(async () => {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set DEEPREC_CHROMIUM to its path`);
   }
   root = tempRoot();
-  fixtures = [writeFixture(root, { name: 'tiny' }), writeFixture(root, { name: 'second', title: 'Second experiment', testRatings: 250, epochs: 5, noValidation: true })];
+  fixtures = [
+    writeFixture(root, { name: 'tiny' }),
+    // No validation split, no baseline model, no cold-start rating: the pages' "nothing to show" paths.
+    writeFixture(root, { name: 'second', title: 'Second experiment', testRatings: 250, epochs: 5, noValidation: true, deepOnly: true, noColdStart: true }),
+    writeFixture(root, { name: 'kfold', folds: 3, testRatings: 200, epochs: 6 }),
+  ];
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
@@ -41,8 +47,20 @@ interface Visit {
   rendered: string | null;
 }
 
-/** Loads a page offline and reports what it fetched, what went wrong, and what it drew. */
-async function visit(file: string, screenshot?: string): Promise<Visit> {
+/** Chart containers and what each drew. */
+function drawn(page: Page): Promise<Visit['charts']> {
+  return page.$$eval('[data-chart]', (els) =>
+    els.map((el) => ({
+      kind: el.getAttribute('data-chart'),
+      svgs: el.querySelectorAll('svg').length,
+      // Vega draws marks as <g class="mark-rect|mark-line|..."> groups of <path>/<rect>/<text>.
+      marks: el.querySelectorAll('svg g[class^="mark-"] path, svg g[class^="mark-"] rect, svg g[class^="mark-"] line').length,
+    })),
+  );
+}
+
+/** Loads a page offline and reports what it fetched, what went wrong, and what it drew; `act` runs on the drawn page. */
+async function visit(file: string, screenshot?: string, act?: (page: Page) => Promise<void>): Promise<Visit> {
   const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const aborted: string[] = [];
   const problems: string[] = [];
@@ -62,15 +80,9 @@ async function visit(file: string, screenshot?: string): Promise<Visit> {
     await page.waitForSelector('body[data-rendered="true"], body[data-rendered="error"]', { timeout: 60_000 });
     const rendered = await page.getAttribute('body', 'data-rendered');
     if (rendered === 'error') problems.push(`data-error: ${await page.getAttribute('body', 'data-error')}`);
-    const charts = await page.$$eval('[data-chart]', (els) =>
-      els.map((el) => ({
-        kind: el.getAttribute('data-chart'),
-        svgs: el.querySelectorAll('svg').length,
-        // Vega draws marks as <g class="mark-rect|mark-line|..."> groups of <path>/<rect>/<text>.
-        marks: el.querySelectorAll('svg g[class^="mark-"] path, svg g[class^="mark-"] rect, svg g[class^="mark-"] line').length,
-      })),
-    );
+    const charts = await drawn(page);
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    if (act) await act(page);
     return { aborted, problems, charts, rendered };
   } finally {
     await context.close();
@@ -85,18 +97,51 @@ describe('written report pages in Chromium (offline)', () => {
     expect(result.problems).toEqual([]);
     expect(result.aborted).toEqual([]);
     expect(result.rendered).toBe('true');
-    expect(result.charts.map((c) => c.kind).sort()).toEqual([...CHART_KINDS].sort());
+    // Baselines and cold-start ratings: every chart but the k-fold spread.
+    expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
     for (const chart of result.charts) {
       expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
     }
     expect(existsSync(SCREENSHOT)).toBe(true);
   });
 
-  it('draws a page whose models trained without a validation split', async () => {
-    const result = await visit(await writeExperimentReport(root, fixtures[1]!.config));
+  it('draws a page without validation split, baseline model or cold-start rating', async () => {
+    const file = await writeExperimentReport(root, fixtures[1]!.config);
+    const result = await visit(file);
     expect(result.problems).toEqual([]);
     expect(result.aborted).toEqual([]);
+    expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => !['baselines', 'cold-start', 'folds'].includes(k)));
     expect(result.charts.every((c) => c.svgs >= 1 && c.marks > 5)).toBe(true);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('No baseline model in this experiment');
+    expect(html).toContain('No cold-start test ratings');
+  });
+
+  it('draws a k-fold page: the spread over folds, and training curves one fold at a time', async () => {
+    const f = fixtures[2]!;
+    const expected = Object.keys(experimentCharts(loadExperimentReportInput(f.catalogue, f.config)));
+    expect(expected).toEqual([...CHART_KINDS]);
+    let before = '';
+    let after = '';
+    let redrawn: Visit['charts'] = [];
+    const result = await visit(await writeExperimentReport(root, f.config), SCREENSHOT.replace(/(\.png)?$/, '-kfold.png'), async (page) => {
+      const curves = page.locator('[data-chart="curves"]');
+      before = await curves.locator('svg').innerHTML();
+      // The fold menu vega-embed binds under the chart: picking fold 2 redraws fold 2's curves.
+      await curves.locator('select').selectOption('2');
+      await page.waitForFunction((old) => document.querySelector('[data-chart="curves"] svg')?.innerHTML !== old, before);
+      after = await curves.locator('svg').innerHTML();
+      redrawn = await drawn(page);
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.aborted).toEqual([]);
+    expect(result.rendered).toBe('true');
+    expect(result.charts.map((c) => c.kind)).toEqual(expected);
+    for (const chart of result.charts) {
+      expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
+    }
+    expect(after).not.toBe(before);
+    expect(redrawn.find((c) => c.kind === 'curves')?.marks).toBeGreaterThan(10);
   });
 
   it('draws the index page, whose links reach the experiment pages', async () => {

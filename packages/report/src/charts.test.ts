@@ -12,11 +12,11 @@ import {
   predictedVsActualData,
   type VegaLiteSpec,
 } from './charts';
-import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
+import { FIXTURE_MODELS, tempRoot, writeFixture, type Fixture } from './fixture.testutil';
 import { loadExperimentReportInput } from './load';
 import type { ExperimentReportInput } from './types';
 
-const MODELS = ['ncf', 'widedeep', 'neumf'];
+const MODELS: string[] = FIXTURE_MODELS;
 let fixture: Fixture;
 let input: ExperimentReportInput;
 
@@ -42,11 +42,12 @@ describe('loadExperimentReportInput', () => {
     expect(input.experiment).toBe('tiny');
     expect(input.generatedAt).toBe('2026-12-01T10:00:00.000Z');
     expect(input.models.map((m) => m.name)).toEqual(MODELS);
-    const ncf = input.models[0]!;
+    const ncf = input.models.find((m) => m.name === 'ncf')!;
     const metrics = readJson<EvalMetrics>(fixture.catalogue.evaluation('ncf').metrics, 'metrics');
     expect(ncf.metrics).toEqual(metrics);
     expect(ncf.history).toHaveLength(8);
-    expect(ncf.history[0]).toMatchObject({ epoch: 1, val_mae: null });
+    expect(ncf.history[0]).toMatchObject({ epoch: 1, val_mae: null, fold: null });
+    expect(ncf.predictions.folds).toBe(1);
     expect(ncf.predictions.count).toBe(400);
     expect(ncf.predictions.predicted.total).toBe(400);
     expect(ncf.predictions.heatmap.reduce((s, c) => s + c.count, 0)).toBe(400);
@@ -76,7 +77,8 @@ describe('loadExperimentReportInput', () => {
 describe('chart specs', () => {
   it('has one spec per chart kind, each with a title, axis titles and tooltips', () => {
     const charts = experimentCharts(input);
-    expect(Object.keys(charts).sort()).toEqual([...CHART_KINDS].sort());
+    // A single split: every chart but the k-fold spread, in page order.
+    expect(Object.keys(charts)).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
     for (const [kind, spec] of Object.entries(charts) as Array<[string, VegaLiteSpec]>) {
       expect(spec.$schema).toContain('vega-lite/v6');
       expect((spec.title as { text: string }).text.length).toBeGreaterThan(3);
@@ -127,9 +129,12 @@ describe('chart specs', () => {
       expect(models.find((r) => r.model === m.name && r.metric === 'MAE')?.value).toBe(m.metrics.mae);
     }
     expect(baseline).toEqual([
-      { metric: 'RMSE', value: input.baseline.rmse, label: 'train-mean baseline' },
-      { metric: 'MAE', value: input.baseline.mae, label: 'train-mean baseline' },
+      { metric: 'RMSE', value: input.baseline.rmse, label: 'train mean' },
+      { metric: 'MAE', value: input.baseline.mae, label: 'train mean' },
     ]);
+    // A single split has no spread: no error bars, labels sit on the bars.
+    expect(models.every((r) => r.sd === null && r.top === r.value)).toBe(true);
+    expect(JSON.stringify(experimentCharts(input).comparison)).not.toContain('datum.sd != null');
   });
 
   it('predicted vs actual: every test prediction of every model, and a y = x line each', () => {
@@ -145,11 +150,12 @@ describe('chart specs', () => {
     }
   });
 
-  it('distribution: train and test, then actual vs predicted per model', () => {
+  it('distribution: actual vs predicted per model (train vs test is in the data section)', () => {
     const rows = distributionData(input);
     const total = (series: string, panel?: string) =>
       rows.filter((r) => r.series === series && (panel === undefined || r.panel.startsWith(panel))).reduce((s, r) => s + r.count, 0);
-    expect(total('train ratings')).toBe(1600);
+    expect(total('train ratings')).toBe(0);
+    expect(new Set(rows.map((r) => r.panel)).size).toBe(MODELS.length);
     for (const name of MODELS) {
       expect(total(`${name} predictions`)).toBe(400);
       expect(total('test ratings', `${name}:`)).toBe(400);
@@ -175,9 +181,10 @@ describe('chart specs', () => {
   it('index chart: one bar per experiment x model x metric, one baseline per experiment x metric', () => {
     const other = { ...input, experiment: 'other', models: input.models.slice(0, 2) };
     const { models, baselines } = experimentsData([input, other]);
-    expect(models).toHaveLength((3 + 2) * 2);
+    expect(models).toHaveLength((MODELS.length + 2) * 2);
     expect(baselines).toHaveLength(2 * 2);
-    expect(models.find((r) => r.experiment === 'other' && r.model === 'widedeep' && r.metric === 'MAE')?.value).toBe(input.models[1]!.metrics.mae);
+    const second = input.models[1]!;
+    expect(models.find((r) => r.experiment === 'other' && r.model === second.name && r.metric === 'MAE')?.value).toBe(second.metrics.mae);
     expect(JSON.stringify(experimentsSpec([input, other]))).toContain('"other"');
   });
 });

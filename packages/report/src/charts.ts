@@ -3,28 +3,51 @@
  * its own file under charts/; this module maps the page's chart kinds to them.
  */
 import { architectureSpec } from './charts/architecture';
-import { type ChartKind, type VegaLiteSpec } from './charts/common';
+import { baselinesSpec } from './charts/baselines';
+import { coldStartSpec } from './charts/coldStart';
+import { CHART_KINDS, type ChartKind, type VegaLiteSpec } from './charts/common';
 import { comparisonSpec } from './charts/comparison';
 import { curvesSpec } from './charts/curves';
+import { longTailSpec, ratingHistogramSpec } from './charts/data';
+import { foldsSpec } from './charts/folds';
 import { distributionSpec, predictedVsActualSpec } from './charts/predictions';
 import type { ExperimentReportInput } from './types';
 
 export { CHART_KINDS, modelColourScale, type ChartKind, type VegaLiteSpec } from './charts/common';
 export { architectureData, architectureSpec, type ArchitectureRow } from './charts/architecture';
+export { baselinesData, baselinesSpec, type VersusChartRow } from './charts/baselines';
+export { coldRatings, coldStartData, coldStartSpec, type ColdStartRow } from './charts/coldStart';
 export { comparisonData, comparisonSpec, type ComparisonRow, type BaselineRow, type MetricName } from './charts/comparison';
-export { curvesData, curvesSpec, type CurvePoint, type CurvesData } from './charts/curves';
-export { distributionData, distributionSpec, predictedVsActualData, predictedVsActualSpec } from './charts/predictions';
+export { curveFolds, curvesData, curvesSpec, type CurvePoint, type CurvesData } from './charts/curves';
+export { foldNote, longTailSpec, ratingHistogramData, ratingHistogramSpec, type RatingBarRow } from './charts/data';
+export { foldsData, foldsSpec, hasFolds, type FoldPoint, type FoldSummary } from './charts/folds';
+export { distributionData, distributionSpec, pooledNote, predictedVsActualData, predictedVsActualSpec } from './charts/predictions';
 export type { DistributionRow, HeatRow } from './charts/predictions';
 export { allModelNames, experimentsData, experimentsSpec } from './charts/experiments';
 export type { ExperimentBaselineRow, ExperimentModelRow } from './charts/experiments';
 
-/** Every chart of an experiment page, by the `data-chart` kind of its container. */
-export function experimentCharts(input: ExperimentReportInput): Record<ChartKind, VegaLiteSpec> {
-  return {
+/**
+ * Every chart of an experiment page, by the `data-chart` kind of its container, in
+ * page order. Charts with nothing to show (no baseline model, no cold-start
+ * rating, no k-fold) are left out; the page says why in a line instead.
+ */
+export function experimentCharts(input: ExperimentReportInput): Partial<Record<ChartKind, VegaLiteSpec>> {
+  const specs: Record<ChartKind, VegaLiteSpec | null> = {
+    data: ratingHistogramSpec(input),
+    'long-tail': longTailSpec(input),
     comparison: comparisonSpec(input),
+    baselines: baselinesSpec(input),
+    'cold-start': coldStartSpec(input),
+    folds: foldsSpec(input),
     curves: curvesSpec(input),
     'predicted-vs-actual': predictedVsActualSpec(input),
     distribution: distributionSpec(input),
     architecture: architectureSpec(input),
   };
+  const out: Partial<Record<ChartKind, VegaLiteSpec>> = {};
+  for (const kind of CHART_KINDS) {
+    const spec = specs[kind];
+    if (spec) out[kind] = spec;
+  }
+  return out;
 }

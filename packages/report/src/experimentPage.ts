@@ -1,20 +1,25 @@
 /**
- * The page of one experiment: headline numbers, the metrics table, the five
- * charts, and provenance (what produced each artifact, and the resolved config).
+ * The page of one experiment: headline numbers, the metrics table, the data,
+ * the comparisons (train mean, baselines, cold start, folds), the training and
+ * prediction charts, and provenance (what produced each artifact, and the
+ * resolved config).
  */
 import { escapeHtml } from './assets';
-import { experimentCharts } from './charts';
+import { curveFolds, experimentCharts, pooledNote, type VegaLiteSpec } from './charts';
 import { modelColour } from './charts/common';
+import { versusBaseline } from './compare';
 import { dateTime, duration, fixed, int, percent } from './format';
 import { chartDiv, renderPage, table } from './html';
+import { dataSection } from './sections/data';
+import { baselinesSection, coldStartSection, foldsSection } from './sections/results';
 import type { ExperimentReportInput, ModelReportInput, StageProvenance } from './types';
 import { stringify as toYaml } from 'yaml';
 
 /** Relative link from artifacts/<exp>/report/index.html to artifacts/report/index.html. */
 export const INDEX_FROM_EXPERIMENT = '../../report/index.html';
 
+/** Sections of one chart and a note, after the comparison sections. */
 const SECTIONS = [
-  { id: 'comparison', kind: 'comparison', heading: 'Model comparison' },
   { id: 'curves', kind: 'curves', heading: 'Training curves' },
   { id: 'predicted-vs-actual', kind: 'predicted-vs-actual', heading: 'Predicted vs actual' },
   { id: 'distribution', kind: 'distribution', heading: 'Rating distribution' },
@@ -34,9 +39,16 @@ function swatch(input: ExperimentReportInput, model: string): string {
   return `<span class="swatch" style="background:${colour}"></span>`;
 }
 
+function kFold(input: ExperimentReportInput): boolean {
+  return input.models.some((m) => m.metrics.rmseStd !== undefined);
+}
+
 function summaryCards(input: ExperimentReportInput): string {
   const best = bestModel(input);
   const { info } = input.data;
+  const versus = versusBaseline(input);
+  const bestDeep = versus.rows.find((r) => r.group === 'deep');
+  const folds = info.folds.length;
   const card = (label: string, value: string, detail: string) =>
     `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${value}</div><div class="detail">${detail}</div></div>`;
   const cards = [
@@ -44,24 +56,54 @@ function summaryCards(input: ExperimentReportInput): string {
       ? card(
           'Best model (test RMSE)',
           `${escapeHtml(best.name)} ${fixed(best.metrics.rmse, 4)}`,
-          `${escapeHtml(best.type)} · ${percent(best.metrics.rmse / input.baseline.rmse - 1)} vs baseline`,
+          `${escapeHtml(best.type)} · ${percent(best.metrics.rmse / input.baseline.rmse - 1)} vs train mean${
+            best.metrics.rmseStd !== undefined ? ` · sd ${fixed(best.metrics.rmseStd, 4)}` : ''
+          }`,
         )
       : '',
-    card('Train-mean baseline RMSE', fixed(input.baseline.rmse, 4), `predicts ${fixed(info.trainMean, 3)} for every rating · MAE ${fixed(input.baseline.mae, 4)}`),
-    card('Test ratings', int(info.counts.test), `${int(info.counts.train)} train · ${int(info.counts.valid)} validation`),
+    versus.best && bestDeep
+      ? card(
+          'Best deep vs best baseline',
+          `${percent(bestDeep.rmseRelative)}`,
+          `${escapeHtml(bestDeep.model)} ${fixed(bestDeep.rmse, 4)} vs ${escapeHtml(versus.best.name)} ${fixed(versus.best.metrics.rmse, 4)} (RMSE)`,
+        )
+      : '',
+    card(
+      'Train-mean RMSE',
+      fixed(input.baseline.rmse, 4),
+      `predicts the training mean (${fixed(info.trainMean, 3)}${folds > 1 ? ' in fold 1' : ''}) for every rating · MAE ${fixed(input.baseline.mae, 4)}`,
+    ),
+    card(
+      folds > 1 ? 'Test ratings per fold' : 'Test ratings',
+      int(info.counts.test),
+      `${int(info.counts.train)} train · ${int(info.counts.valid)} validation${folds > 1 ? ` · ${folds} folds` : ''}`,
+    ),
     card('Users × items', `${int(info.numUsers)} × ${int(info.numItems)}`, `ratings ${fixed(info.scale.min, 0)}–${fixed(info.scale.max, 0)} · ${escapeHtml(info.source)}`),
   ];
   return `<div class="cards">${cards.join('')}</div>`;
 }
 
+function sd(x: number | undefined): string {
+  return x === undefined ? '–' : fixed(x, 4);
+}
+
+/** Cold-start RMSE, or '–' when the model saw no cold-start rating (or an older metrics.json has none). */
+function coldRmse(cold: { rmse: number; count: number } | undefined): string {
+  return cold && cold.count > 0 ? fixed(cold.rmse, 4) : '–';
+}
+
 function metricsTable(input: ExperimentReportInput): string {
   const best = bestModel(input);
+  const folds = kFold(input);
   const headers = [
     { label: 'Model' },
     { label: 'Type' },
     { label: 'RMSE', num: true },
+    ...(folds ? [{ label: 'RMSE sd', num: true }] : []),
     { label: 'MAE', num: true },
-    { label: 'vs baseline', num: true },
+    ...(folds ? [{ label: 'MAE sd', num: true }] : []),
+    { label: 'vs train mean', num: true },
+    { label: 'Cold-start RMSE', num: true },
     { label: 'Test ratings', num: true },
     { label: 'Parameters', num: true },
     { label: 'Epochs (best)', num: true },
@@ -75,8 +117,11 @@ function metricsTable(input: ExperimentReportInput): string {
       `${swatch(input, m.name)}${escapeHtml(m.name)}${m === best ? '<span class="tag">best</span>' : ''}`,
       escapeHtml(m.type),
       fixed(m.metrics.rmse, 4),
+      ...(folds ? [sd(m.metrics.rmseStd)] : []),
       fixed(m.metrics.mae, 4),
+      ...(folds ? [sd(m.metrics.maeStd)] : []),
       percent(m.metrics.rmse / input.baseline.rmse - 1),
+      coldRmse((m.metrics.coldStart as typeof m.metrics.coldStart | undefined)?.cold),
       int(m.metrics.count),
       int(m.metrics.params),
       `${int(m.metrics.epochs)} (${int(m.metrics.bestEpoch ?? m.train.bestEpoch)})`,
@@ -85,24 +130,59 @@ function metricsTable(input: ExperimentReportInput): string {
       escapeHtml(m.metrics.backend ?? '–'),
     ],
   }));
+  const b = input.baseline;
+  const tests = input.data.info.folds.reduce((n, f) => n + f.counts.test, 0);
   rows.push({
     className: 'baseline',
-    cells: ['train mean (baseline)', '–', fixed(input.baseline.rmse, 4), fixed(input.baseline.mae, 4), '±0.0%', int(input.data.info.counts.test), '1', '–', '–', '–', '–'],
+    cells: [
+      'train mean',
+      '–',
+      fixed(b.rmse, 4),
+      ...(folds ? [sd(b.rmseStd)] : []),
+      fixed(b.mae, 4),
+      ...(folds ? [sd(b.maeStd)] : []),
+      '±0.0%',
+      coldRmse(b.coldStart.cold),
+      int(tests),
+      '1',
+      '–',
+      '–',
+      '–',
+      '–',
+    ],
   });
   return table(headers, rows);
 }
 
+function comparisonSection(input: ExperimentReportInput): string {
+  const folds = input.data.info.folds.length;
+  return `<section id="comparison">
+<h2>Model comparison</h2>
+<p class="note">Lower is better. The dashed line is the error of predicting the training mean (${fixed(input.data.info.trainMean, 3)}${
+    folds > 1 ? ' in fold 1; each fold predicts its own' : ''
+  }) for every test rating; a useful model stays well below it.${kFold(input) ? ` Bars are means over the ${folds} folds; the black error bars span ± one standard deviation.` : ''}</p>
+${chartDiv('comparison', 'Model comparison')}
+</section>`;
+}
+
 const NOTES: Record<(typeof SECTIONS)[number]['kind'], (input: ExperimentReportInput) => string> = {
-  comparison: (input) =>
-    `Lower is better. The dashed line is the error of predicting the training mean (${fixed(input.data.info.trainMean, 3)}) for every test rating; a useful model stays well below it.`,
   curves: (input) => {
     const monitors = [...new Set(Object.values(input.config.models).map((m) => m.train.earlyStopping.monitor))].join(', ');
-    return `Training loss is measured with dropout active, validation loss and RMSE without, so validation can sit below training early on. Early stopping and the learning-rate schedule watch <code>${escapeHtml(monitors)}</code>.`;
+    const folds = curveFolds(input);
+    const foldNote =
+      folds.length > 1
+        ? ` <strong>k-fold:</strong> each model was trained once per fold, so the chart shows one fold at a time (fold ${folds[0]} first); pick another with the <em>Fold</em> menu under the chart.`
+        : '';
+    return `Training loss is measured with dropout active, validation loss and RMSE without, so validation can sit below training early on. Early stopping and the learning-rate schedule watch <code>${escapeHtml(monitors)}</code>.${foldNote}`;
   },
-  'predicted-vs-actual': () =>
-    'Each column is one actual rating value and its cells show where that column’s predictions fell (colour = share of the column). A good model follows the dashed y = x line; a model that learnt only the mean draws one horizontal band.',
-  distribution: () =>
-    'Wide grey bars: actual ratings; narrow bars: predictions rounded to the nearest rating value. Models trained with squared error pull predictions towards the mean, so the extremes are usually under-predicted.',
+  'predicted-vs-actual': (input) =>
+    `Each column is one actual rating value and its cells show where that column’s predictions fell (colour = share of the column). A good model follows the dashed y = x line; a model that learnt only the mean draws one horizontal band.${
+      pooledNote(input) ? ` k-fold: the test predictions of every fold are pooled (each rating is in exactly one test fold).` : ''
+    }`,
+  distribution: (input) =>
+    `Wide grey bars: actual test ratings; narrow bars: predictions rounded to the nearest rating value. Models trained with squared error pull predictions towards the mean, so the extremes are usually under-predicted.${
+      pooledNote(input) ? ' k-fold: every fold’s test predictions pooled.' : ''
+    }`,
   architecture: () =>
     'Parameters and layers describe the network; training time counts the training loop alone (no start-up, no validation), and samples per second is training examples processed divided by that time.',
 };
@@ -149,12 +229,22 @@ export function renderExperimentPage(input: ExperimentReportInput): string {
 ${chartDiv(s.kind, s.heading)}
 </section>`,
   ).join('\n');
+  const folds = info.folds.length;
   const mainHtml = `${summaryCards(input)}
 <section id="metrics">
 <h2>Metrics</h2>
-<p class="note">Test-set metrics from each model's <code>metrics.json</code>; the best RMSE is highlighted. Time and throughput are for the training loop on the backend shown.</p>
+<p class="note">Test-set metrics from each model's <code>metrics.json</code>; the best RMSE is highlighted. ${
+    kFold(input) ? `k-fold: RMSE and MAE are means over the ${folds} folds, sd their standard deviation. ` : ''
+  }Cold-start RMSE covers the test ratings whose user or item has no training rating. Time and throughput are for the training loop on the backend shown${
+    folds > 1 ? ', summed over folds; epochs are fold 1’s' : ''
+  }.</p>
 ${metricsTable(input)}
 </section>
+${dataSection(input)}
+${comparisonSection(input)}
+${baselinesSection(input)}
+${coldStartSection(input)}
+${foldsSection(input)}
 ${sections}
 <section id="provenance">
 <h2>Provenance</h2>
@@ -162,17 +252,22 @@ ${provenanceSection(input)}
 </section>`;
   return renderPage({
     title: input.title,
-    subtitleHtml: `Experiment <code>${escapeHtml(input.experiment)}</code> · ${escapeHtml(info.source)} data · ${input.models.length} model${
+    subtitleHtml: `Experiment <code>${escapeHtml(input.experiment)}</code> · ${escapeHtml(info.source)} data${folds > 1 ? ` · ${folds}-fold` : ''} · ${input.models.length} model${
       input.models.length === 1 ? '' : 's'
     } · seed ${int(input.config.seed)} · generated ${dateTime(input.generatedAt)}`,
     nav: [
       { href: '#metrics', label: 'Metrics' },
+      { href: '#data', label: 'Data' },
+      { href: '#comparison', label: 'Comparison' },
+      { href: '#baselines', label: 'Baselines' },
+      { href: '#cold-start', label: 'Cold start' },
+      ...(foldsSection(input) ? [{ href: '#folds', label: 'Folds' }] : []),
       ...SECTIONS.map((s) => ({ href: `#${s.id}`, label: s.heading })),
       { href: '#provenance', label: 'Provenance' },
       { href: INDEX_FROM_EXPERIMENT, label: 'All experiments' },
     ],
     mainHtml,
-    specs: experimentCharts(input),
+    specs: experimentCharts(input) as Record<string, VegaLiteSpec>,
     footerHtml: `Generated by deeprec report on ${dateTime(input.generatedAt)}. Self-contained page: charts drawn with Vega-Lite, no network access needed.`,
   });
 }

@@ -2,6 +2,8 @@
  * A tiny fake experiment written with core's writers, so the report is tested
  * against the artifact contract (DESIGN section 3) without running datagen,
  * train or evaluate. Numbers are seeded: every run writes the same artifacts.
+ * Two shapes: one train/valid/test split, or k folds (data/fold-<k>/, history and
+ * predictions with a fold column, metrics with folds, rmseStd and maeStd).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +13,18 @@ import {
   HISTORY_SCHEMA,
   PREDICTIONS_SCHEMA,
   Rng,
+  coldStart,
   loadConfig,
   meanRating,
+  subsetRatings,
   writeJson,
   writeRatings,
   writeTable,
   type DataInfo,
+  type ErrorSummary,
   type EvalMetrics,
   type ExperimentConfig,
+  type FoldInfo,
   type Manifest,
   type Ratings,
   type TrainDetails,
@@ -27,11 +33,17 @@ import {
 export interface FixtureOptions {
   name?: string;
   title?: string;
-  /** Test ratings; train gets 4x as many, valid a tenth of train. */
+  /** Test ratings (of each fold for k-fold); train gets 4x as many, valid a tenth of train. */
   testRatings?: number;
   epochs?: number;
   /** Write history as train does without a validation split: every val_* column NaN. */
   noValidation?: boolean;
+  /** k-fold with this many folds (> 1); a single split otherwise. */
+  folds?: number;
+  /** Only the deep models (no baseline or mf). */
+  deepOnly?: boolean;
+  /** Every test user and item also in training (no cold start). */
+  noColdStart?: boolean;
 }
 
 export interface Fixture {
@@ -40,19 +52,33 @@ export interface Fixture {
   catalogue: ArtifactCatalogue;
 }
 
-/** Per-model quality: how much of the true signal its predictions keep. */
-const MODELS = { ncf: 0.55, widedeep: 0.45, neumf: 0.65 } as const;
+/** Per-model quality: how much of the true signal its predictions keep. Key = model name = type. */
+const MODELS = { baseline: 0.3, mf: 0.5, ncf: 0.55, widedeep: 0.45, neumf: 0.65 } as const;
+type ModelName = keyof typeof MODELS;
+const YAML: Record<ModelName, string> = {
+  baseline: '{ type: baseline }',
+  mf: '{ type: mf, embeddingDim: 8 }',
+  ncf: '{ type: ncf, embeddingDim: 8, layers: [16, 8] }',
+  widedeep: '{ type: widedeep, embeddingDim: 8, layers: [16] }',
+  neumf: '{ type: neumf, gmfDim: 4, mlpDim: 8, layers: [16, 8] }',
+};
+export const FIXTURE_MODELS = Object.keys(MODELS) as ModelName[];
+export const DEEP_MODELS: ModelName[] = ['ncf', 'widedeep', 'neumf'];
+const USERS = 50;
+/** Items 40 and 41 are only ever rated in test sets: the cold-start items. */
+const ITEMS = 42;
+const WARM_ITEMS = 40;
 
 export function tempRoot(prefix = 'deeprec-report-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-function ratings(rng: Rng, n: number, users: number, items: number): Ratings {
+/** Ratings skewed towards 4 like real data, on popularity-skewed items (a long tail); `cold` of them on cold items. */
+function ratings(rng: Rng, n: number, cold: number): Ratings {
   const r: Ratings = { user: new Int32Array(n), item: new Int32Array(n), rating: new Float32Array(n) };
   for (let i = 0; i < n; i += 1) {
-    r.user[i] = rng.int(users);
-    r.item[i] = rng.int(items);
-    // Skewed towards 4, like real rating data.
+    r.user[i] = rng.int(USERS);
+    r.item[i] = i < cold ? WARM_ITEMS + (i % 2) : Math.floor(WARM_ITEMS * rng.uniform() ** 2);
     r.rating[i] = Math.min(5, Math.max(1, Math.round(3.6 + 1.1 * rng.normal())));
   }
   return r;
@@ -75,94 +101,178 @@ function manifest(stage: Manifest['stage'], experiment: string, details: Record<
   return m;
 }
 
-/** Writes data, models/<m> and eval/<m> artifacts for the three standard models. */
+function summary(actual: ArrayLike<number>, predicted: ArrayLike<number>, rows: readonly number[]): ErrorSummary {
+  let se = 0;
+  let ae = 0;
+  for (const r of rows) {
+    const d = (predicted[r] as number) - (actual[r] as number);
+    se += d * d;
+    ae += Math.abs(d);
+  }
+  return rows.length === 0 ? { rmse: Number.NaN, mae: Number.NaN, count: 0 } : { rmse: Math.sqrt(se / rows.length), mae: ae / rows.length, count: rows.length };
+}
+
+function std(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+interface Split {
+  train: Ratings;
+  valid: Ratings;
+  test: Ratings;
+  info: FoldInfo;
+}
+
+/** The splits: one, or k folds re-partitioning the same ratings (each rating in exactly one test fold). */
+function makeSplits(rng: Rng, nTest: number, folds: number, noColdStart: boolean): Split[] {
+  const split = (train: Ratings, valid: Ratings, test: Ratings): Split => ({
+    train,
+    valid,
+    test,
+    info: {
+      trainMean: meanRating(train),
+      counts: { train: train.rating.length, valid: valid.rating.length, test: test.rating.length },
+      coldStart: coldStart(train, test, USERS, ITEMS),
+    },
+  });
+  const cold = noColdStart ? 0 : Math.round(nTest * 0.04);
+  if (folds <= 1) return [split(ratings(rng, nTest * 4, 0), ratings(rng, Math.round(nTest * 0.4), 0), ratings(rng, nTest, cold))];
+  // Warm ratings cycle through the folds; the cold ones all fall in fold 2's test set.
+  const all = ratings(rng, nTest * folds, 0);
+  for (let i = 0; i < cold; i += 1) all.item[nTest + i] = WARM_ITEMS + (i % 2);
+  return Array.from({ length: folds }, (_, k) => {
+    const test = Array.from({ length: nTest }, (_, i) => k * nTest + i);
+    const rest = Array.from({ length: nTest * folds }, (_, i) => i).filter((i) => Math.floor(i / nTest) !== k && all.item[i]! < WARM_ITEMS);
+    const nValid = Math.round(rest.length * 0.1);
+    return split(subsetRatings(all, rest.slice(nValid)), subsetRatings(all, rest.slice(0, nValid)), subsetRatings(all, test));
+  });
+}
+
+function history(epochs: number, index: number, fold: number, noValidation: boolean): Record<string, Float64Array | Int32Array> {
+  const h: Record<string, Float64Array | Int32Array> = { epoch: Int32Array.from({ length: epochs }, (_, i) => i + 1) };
+  for (const c of ['loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds']) h[c] = new Float64Array(epochs);
+  const f = (name: string) => h[name] as Float64Array;
+  for (let e = 0; e < epochs; e += 1) {
+    const decay = Math.exp(-e / (2 + index));
+    f('loss')[e] = 0.7 + 0.9 * decay + 0.03 * fold;
+    f('val_loss')[e] = 0.85 + 0.7 * decay + 0.01 * e + 0.03 * fold;
+    f('val_rmse')[e] = Math.sqrt(f('val_loss')[e] as number);
+    f('val_mae')[e] = 0.75 + 0.4 * decay;
+    f('lr')[e] = e < 5 ? 0.001 : 0.0005;
+    f('seconds')[e] = 0.2 + 0.05 * index;
+  }
+  // A NaN the report must survive (JSON has no NaN): the first epoch's val_mae.
+  f('val_mae')[0] = Number.NaN;
+  if (noValidation) for (const c of ['val_loss', 'val_rmse', 'val_mae']) f(c).fill(Number.NaN);
+  return h;
+}
+
+/** Concatenates the columns of several tables of the same schema. */
+function concat(parts: Array<Record<string, Float64Array | Int32Array | Float32Array>>): Record<string, Float64Array | Int32Array | Float32Array> {
+  const out: Record<string, Float64Array | Int32Array | Float32Array> = {};
+  for (const key of Object.keys(parts[0] ?? {})) {
+    const columns = parts.map((p) => p[key]!);
+    const joined = new (columns[0]!.constructor as Float64ArrayConstructor)(columns.reduce((n, c) => n + c.length, 0));
+    let offset = 0;
+    for (const c of columns) {
+      joined.set(c, offset);
+      offset += c.length;
+    }
+    out[key] = joined as Float64Array;
+  }
+  return out;
+}
+
+/** Writes data, models/<m> and eval/<m> artifacts of the fixture models. */
 export function writeFixture(root: string, options: FixtureOptions = {}): Fixture {
   const name = options.name ?? 'tiny';
   const nTest = options.testRatings ?? 400;
   const epochs = options.epochs ?? 8;
+  const k = options.folds ?? 1;
+  const models = options.deepOnly ? DEEP_MODELS : FIXTURE_MODELS;
   const title = options.title === undefined ? '' : `report: { title: ${JSON.stringify(options.title)} }\n`;
+  const split = k > 1 ? `split: { method: k-fold, folds: ${k} }\n` : '';
   const yamlFile = join(root, `${name}.yaml`);
   writeFileSync(
     yamlFile,
-    `name: ${name}\nseed: 7\ndata: { source: synthetic, synthetic: { users: 50, items: 40, ratings: 2000 } }\n${title}` +
-      'models:\n  ncf: { type: ncf, embeddingDim: 8, layers: [16, 8] }\n  widedeep: { type: widedeep, embeddingDim: 8, layers: [16] }\n' +
-      '  neumf: { type: neumf, gmfDim: 4, mlpDim: 8, layers: [16, 8] }\n',
+    `name: ${name}\nseed: 7\ndata: { source: synthetic, synthetic: { users: ${USERS}, items: ${ITEMS}, ratings: 2000 } }\n${split}${title}` +
+      `models:\n${models.map((m) => `  ${m}: ${YAML[m]}\n`).join('')}`,
   );
   const config = loadConfig(yamlFile);
   const catalogue = new ArtifactCatalogue(root, name);
   const rng = new Rng(7, 'fixture', name);
 
   const data = catalogue.data();
-  const train = ratings(rng, nTest * 4, 50, 40);
-  const valid = ratings(rng, Math.round(nTest * 0.4), 50, 40);
-  const test = ratings(rng, nTest, 50, 40);
-  writeRatings(data.ratings('train'), train);
-  writeRatings(data.ratings('valid'), valid);
-  writeRatings(data.ratings('test'), test);
-  const trainMean = meanRating(train);
-  const info: DataInfo = {
-    numUsers: 50,
-    numItems: 40,
-    scale: { min: 1, max: 5 },
-    trainMean,
-    counts: { train: train.rating.length, valid: valid.rating.length, test: test.rating.length },
-    source: 'synthetic',
-  };
+  const splits = makeSplits(rng, nTest, k, options.noColdStart ?? false);
+  splits.forEach((s, f) => {
+    const paths = k > 1 ? data.fold(f) : data;
+    for (const which of ['train', 'valid', 'test'] as const) writeRatings(paths.ratings(which), s[which]);
+  });
+  const first = splits[0]!.info;
+  const info: DataInfo = { ...first, numUsers: USERS, numItems: ITEMS, scale: { min: 1, max: 5 }, source: 'synthetic', folds: splits.map((s) => s.info) };
+  if (k === 1) info.stats = { rows: 2040, duplicates: 3 };
   writeJson(data.manifest, manifest('datagen', name, { info }));
 
-  Object.entries(MODELS).forEach(([model, quality], index) => {
+  models.forEach((model, index) => {
+    const quality = MODELS[model];
     const m = catalogue.model(model);
-    const cols = ['loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'];
-    const history: Record<string, Float64Array | Int32Array> = { epoch: Int32Array.from({ length: epochs }, (_, i) => i + 1) };
-    for (const c of cols) history[c] = new Float64Array(epochs);
-    for (let e = 0; e < epochs; e += 1) {
-      const decay = Math.exp(-e / (2 + index));
-      (history.loss as Float64Array)[e] = 0.7 + 0.9 * decay;
-      (history.val_loss as Float64Array)[e] = 0.85 + 0.7 * decay + 0.01 * e;
-      (history.val_rmse as Float64Array)[e] = Math.sqrt(0.85 + 0.7 * decay + 0.01 * e);
-      (history.val_mae as Float64Array)[e] = 0.75 + 0.4 * decay;
-      (history.lr as Float64Array)[e] = e < 5 ? 0.001 : 0.0005;
-      (history.seconds as Float64Array)[e] = 0.2 + 0.05 * index;
-    }
-    // A NaN the report must survive (JSON has no NaN): the first epoch's val_mae.
-    (history.val_mae as Float64Array)[0] = Number.NaN;
-    if (options.noValidation) for (const c of ['val_loss', 'val_rmse', 'val_mae']) (history[c] as Float64Array).fill(Number.NaN);
-    writeTable(m.history, HISTORY_SCHEMA, history);
-    const params = [4321, 2987, 5210][index] as number;
+    const histories = splits.map((_, f) => ({ ...history(epochs, index, f, options.noValidation ?? false), ...(k > 1 ? { fold: new Int32Array(epochs).fill(f + 1) } : {}) }));
+    writeTable(m.history, HISTORY_SCHEMA, concat(histories));
+    const params = 2900 + 700 * index;
     const trainSeconds = 1.2 + index;
+    const trainSamples = splits.reduce((n, s) => n + s.train.rating.length * epochs, 0);
     const details: TrainDetails = {
       type: model,
       params,
-      layers: 4 + index,
+      layers: 2 + index,
       trainSeconds,
-      trainSamples: train.rating.length * epochs,
-      trainSamplesPerSecond: (train.rating.length * epochs) / trainSeconds,
+      trainSamples,
+      trainSamplesPerSecond: trainSamples / trainSeconds,
       epochs,
       bestEpoch: epochs - 2,
       stoppedEarly: false,
       modelConfig: config.models[model],
     };
+    if (k > 1) details.folds = splits.map((_, f) => ({ epochs, bestEpoch: epochs - 1 - f, trainSeconds: trainSeconds / k, stoppedEarly: false }));
     writeJson(m.manifest, manifest('train', name, { ...details }, model));
 
+    const perFold = splits.map((s, f) => {
+      const prediction = Float32Array.from(s.test.rating, (r) => s.info.trainMean + quality * (r - s.info.trainMean) + (0.35 + 0.02 * f) * rng.normal());
+      if (f === 0) prediction[0] = 6.3; // beyond the scale: must land in the end bin, not vanish
+      const rows = Array.from(s.test.rating, (_, i) => i);
+      const seen = new Set(s.train.item);
+      const cold = rows.filter((i) => !seen.has(s.test.item[i]!));
+      const warm = rows.filter((i) => seen.has(s.test.item[i]!));
+      return { prediction, all: summary(s.test.rating, prediction, rows), warm, cold, s };
+    });
     const e = catalogue.evaluation(model);
-    const prediction = new Float32Array(test.rating.length);
-    let se = 0;
-    let ae = 0;
-    for (let i = 0; i < prediction.length; i += 1) {
-      const p = trainMean + quality * ((test.rating[i] as number) - trainMean) + 0.35 * rng.normal();
-      prediction[i] = p;
-      se += (p - (test.rating[i] as number)) ** 2;
-      ae += Math.abs(p - (test.rating[i] as number));
-    }
-    prediction[0] = 6.3; // beyond the scale: must land in the end bin, not vanish
-    writeTable(e.predictions, PREDICTIONS_SCHEMA, { user: test.user, item: test.item, rating: test.rating, prediction });
+    writeTable(
+      e.predictions,
+      PREDICTIONS_SCHEMA,
+      concat(
+        perFold.map((p, f) => ({
+          user: p.s.test.user,
+          item: p.s.test.item,
+          rating: p.s.test.rating,
+          prediction: p.prediction,
+          ...(k > 1 ? { fold: new Int32Array(p.prediction.length).fill(f + 1) } : {}),
+        })),
+      ),
+    );
+    const pooled = (which: 'warm' | 'cold'): ErrorSummary => {
+      const parts = perFold.map((p) => ({ a: Array.from(p[which], (i) => p.s.test.rating[i]!), p: Array.from(p[which], (i) => p.prediction[i]!) }));
+      const a = parts.flatMap((x) => x.a);
+      return summary(a, parts.flatMap((x) => x.p), a.map((_, i) => i));
+    };
+    const mean = (key: 'rmse' | 'mae') => perFold.reduce((s, p) => s + p.all[key], 0) / k;
     const metrics: EvalMetrics = {
       experiment: name,
       model,
       type: model,
-      rmse: Math.sqrt(se / prediction.length),
-      mae: ae / prediction.length,
-      count: prediction.length,
+      rmse: mean('rmse'),
+      mae: mean('mae'),
+      count: perFold.reduce((n, p) => n + p.prediction.length, 0),
       params,
       trainSeconds,
       trainSamplesPerSecond: details.trainSamplesPerSecond,
@@ -170,7 +280,13 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
       bestEpoch: epochs - 2,
       backend: 'wasm',
       meanBaseline: { rmse: 1, mae: 0.8 },
+      coldStart: { warm: pooled('warm'), cold: pooled('cold') },
     };
+    if (k > 1) {
+      metrics.folds = perFold.map((p) => p.all);
+      metrics.rmseStd = std(perFold.map((p) => p.all.rmse));
+      metrics.maeStd = std(perFold.map((p) => p.all.mae));
+    }
     writeJson(e.metrics, metrics);
   });
   return { root, config, catalogue };

@@ -37,6 +37,7 @@ th, td { padding: 5px 10px; white-space: nowrap; border-bottom: 1px solid var(--
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.best td { background: #eef7f0; }
+table.facts td { white-space: normal; }
 tr.baseline td { color: var(--muted); font-style: italic; }
 .tag { display: inline-block; font-size: 11.5px; padding: 0 6px; border-radius: 10px; background: #dafbe1; color: var(--good); margin-left: 6px; font-style: normal; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
@@ -145,6 +146,7 @@ ${bundles}
 export function table(
   headers: ReadonlyArray<{ label: string; num?: boolean }>,
   rows: ReadonlyArray<{ cells: readonly string[]; className?: string }>,
+  className?: string,
 ): string {
   const head = headers.map((h) => `<th${h.num ? ' class="num"' : ''}>${escapeHtml(h.label)}</th>`).join('');
   const body = rows
@@ -153,5 +155,5 @@ export function table(
       return `<tr${r.className ? ` class="${r.className}"` : ''}>${cells}</tr>`;
     })
     .join('\n');
-  return `<div class="table-wrap"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  return `<div class="table-wrap"><table${className ? ` class="${className}"` : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }

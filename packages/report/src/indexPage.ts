@@ -27,7 +27,7 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
       { label: 'Models', num: true },
       { label: 'Best model' },
       { label: 'Best RMSE', num: true },
-      { label: 'Baseline RMSE', num: true },
+      { label: 'Train-mean RMSE', num: true },
       { label: 'Seed', num: true },
     ],
     inputs.map((input) => {
@@ -36,7 +36,7 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
       return {
         cells: [
           `<a href="${escapeHtml(experimentHref(input.experiment))}">${escapeHtml(input.title)}</a>`,
-          escapeHtml(info.source),
+          `${escapeHtml(info.source)}${info.folds.length > 1 ? ` · ${info.folds.length}-fold (counts of fold 1)` : ''}`,
           int(info.numUsers),
           int(info.numItems),
           `${int(info.counts.train)} / ${int(info.counts.valid)} / ${int(info.counts.test)}`,
@@ -79,7 +79,7 @@ function resultsTable(inputs: readonly ExperimentReportInput[]): string {
       { label: 'Type' },
       { label: 'RMSE', num: true },
       { label: 'MAE', num: true },
-      { label: 'RMSE vs baseline', num: true },
+      { label: 'RMSE vs train mean', num: true },
       { label: 'Parameters', num: true },
       { label: 'Train time', num: true },
       { label: 'Samples/s', num: true },

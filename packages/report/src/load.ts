@@ -19,7 +19,8 @@ import {
   type Manifest,
   type TrainDetails,
 } from '@deeprec/core';
-import { constantBaseline, finiteOrNull, heatmap, histogram, ratingStep } from './stats';
+import { loadData } from './loadData';
+import { finiteOrNull, heatmap, histogram } from './stats';
 import type { ExperimentReportInput, HistoryRow, ModelReportInput, StageProvenance } from './types';
 
 export interface LoadOptions {
@@ -56,6 +57,8 @@ function readHistory(file: string): HistoryRow[] {
   const epoch = column(columns, 'epoch', Int32Array, file);
   const get = (name: string) => column(columns, name, Float64Array, file);
   const [loss, valLoss, valRmse, valMae, lr, seconds] = ['loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'].map(get) as Float64Array[];
+  // k-fold: rows of every fold, told apart by the optional fold column.
+  const fold = columns.fold === undefined ? undefined : column(columns, 'fold', Int32Array, file);
   return Array.from(epoch, (e, i) => ({
     epoch: e,
     loss: finiteOrNull(loss?.[i]),
@@ -64,6 +67,7 @@ function readHistory(file: string): HistoryRow[] {
     val_mae: finiteOrNull(valMae?.[i]),
     lr: finiteOrNull(lr?.[i]),
     seconds: finiteOrNull(seconds?.[i]),
+    fold: fold ? finiteOrNull(fold[i]) : null,
   }));
 }
 
@@ -82,6 +86,7 @@ function loadModel(catalogue: ArtifactCatalogue, name: string, scale: { min: num
   const predictions = readTable(evalPaths.predictions, PREDICTIONS_SCHEMA);
   const actual = column(predictions, 'rating', Float32Array, evalPaths.predictions);
   const predicted = column(predictions, 'prediction', Float32Array, evalPaths.predictions);
+  const folds = predictions.fold === undefined ? 1 : new Set(column(predictions, 'fold', Int32Array, evalPaths.predictions)).size;
   // Four predicted bins per rating step: fine enough to show spread, coarse enough to read.
   const heatStep = step / 4;
 
@@ -102,6 +107,7 @@ function loadModel(catalogue: ArtifactCatalogue, name: string, scale: { min: num
       predicted: histogram(predicted, scale, step),
       heatmap: heatmap(actual, predicted, scale, step, heatStep),
       heatStep,
+      folds,
     },
     provenance,
   };
@@ -114,24 +120,16 @@ export function loadExperimentReportInput(
   options: LoadOptions = {},
 ): ExperimentReportInput {
   const dataset = openDataset(catalogue);
-  const { info } = dataset;
-  const trainRatings = dataset.ratings('train').rating;
-  const testRatings = dataset.ratings('test').rating;
-  const step = ratingStep([trainRatings, testRatings], info.scale.min);
-  const models = Object.keys(config.models).map((name) => loadModel(catalogue, name, info.scale, step));
+  // The mean predictor is computed from the data rather than copied from
+  // metrics.json, so it is one number per experiment whatever each evaluate run recorded.
+  const { data, baseline, step } = loadData(dataset, provenanceOf(dataset.manifest));
+  const models = Object.keys(config.models).map((name) => loadModel(catalogue, name, data.info.scale, step));
   return {
     experiment: catalogue.experiment,
     title: config.report?.title ?? config.name,
     config,
-    data: {
-      info,
-      train: histogram(trainRatings, info.scale, step),
-      test: histogram(testRatings, info.scale, step),
-      provenance: provenanceOf(dataset.manifest),
-    },
-    // Computed from the data rather than copied from metrics.json, so the
-    // baseline is one number per experiment whatever each evaluate run recorded.
-    baseline: constantBaseline(testRatings, info.trainMean),
+    data,
+    baseline,
     models,
     generatedAt: (options.now ?? new Date()).toISOString(),
   };

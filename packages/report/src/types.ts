@@ -4,7 +4,7 @@
  * handles, no typed arrays) means the renderers are testable without a disk and
  * the page is a pure function of this object.
  */
-import type { DataInfo, EvalMetrics, ExperimentConfig, TrainDetails } from '@deeprec/core';
+import type { DataInfo, ErrorSummary, EvalMetrics, ExperimentConfig, TrainDetails } from '@deeprec/core';
 
 /** One row of history.arrow (DESIGN section 3). NaN is kept as null (JSON has no NaN). */
 export interface HistoryRow {
@@ -15,6 +15,8 @@ export interface HistoryRow {
   val_mae: number | null;
   lr: number | null;
   seconds: number | null;
+  /** k-fold only: the fold (1-based) the row belongs to; null for a single split. */
+  fold: number | null;
 }
 
 /**
@@ -73,6 +75,8 @@ export interface ModelReportInput {
     heatmap: HeatCell[];
     /** Predicted-bin width of the heatmap. */
     heatStep: number;
+    /** Folds whose test predictions are pooled here (1 for a single split). */
+    folds: number;
   };
   /** Train manifest, then the evaluate manifest when evaluate wrote one. */
   provenance: StageProvenance[];
@@ -85,15 +89,59 @@ export interface ExperimentReportInput {
   config: ExperimentConfig;
   data: {
     info: DataInfo;
-    /** Rating distribution of the train and test splits. */
+    /** Rating distribution of the train and test splits (fold 1 for k-fold). */
     train: Histogram;
     test: Histogram;
+    /** Item popularity in the training split (fold 1 for k-fold). */
+    longTail: LongTail;
     provenance: StageProvenance;
   };
   /** Predicting the training mean for every test rating: the bar every model must clear. */
-  baseline: { rmse: number; mae: number };
+  baseline: MeanPredictor;
   /** In config order, which fixes colours and row order everywhere. */
   models: ModelReportInput[];
   /** ISO time the input was loaded; part of the input so rendering stays pure. */
   generatedAt: string;
+}
+
+/**
+ * The training-mean predictor, scored like a model: per fold for k-fold (the
+ * figures are then means over folds, as in metrics.json), and split into warm and
+ * cold-start test ratings.
+ */
+export interface MeanPredictor {
+  rmse: number;
+  mae: number;
+  coldStart: { warm: ErrorSummary; cold: ErrorSummary };
+  /** k-fold only. */
+  folds?: ErrorSummary[];
+  rmseStd?: number;
+  maeStd?: number;
+}
+
+/** One point of the popularity curve: the item at `rank` (1 = most rated). */
+export interface LongTailPoint {
+  rank: number;
+  /** Training ratings of that item. */
+  count: number;
+  /** rank / items. */
+  itemShare: number;
+  /** Share of all training ratings held by the items of rank 1..rank. */
+  ratingShare: number;
+}
+
+/** How training ratings spread over items: the classic long-tail curve. */
+export interface LongTail {
+  items: number;
+  ratings: number;
+  /** Items with no training rating (cold items, if the test set has any). */
+  unrated: number;
+  /** Ranks 1..items, thinned to a few hundred points (the head kept dense). */
+  points: LongTailPoint[];
+  /** The short head: the fewest most-rated items that hold `ratingShare` >= half the ratings. */
+  head: { items: number; itemShare: number; ratingShare: number };
+  /** Share of ratings held by the top 20% of items (the Pareto reading). */
+  top20: number;
+  /** Gini coefficient of ratings per item: 0 = every item rated equally, 1 = one item has all. */
+  gini: number;
 }

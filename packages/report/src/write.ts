@@ -8,22 +8,25 @@ import { join, relative } from 'node:path';
 import {
   ArtifactCatalogue,
   ConfigError,
-  RATING_SPLITS,
   indexReport,
   makeManifest,
   writeArtifactDir,
   writeJson,
   type ExperimentConfig,
 } from '@deeprec/core';
-import { CHART_KINDS } from './charts';
+import { experimentCharts } from './charts';
 import { loadExperimentReportInput } from './load';
 import { renderExperimentReport, renderIndexReport } from './run';
 import type { ExperimentReportInput } from './types';
 
 /** The artifact files an experiment page is built from, for the manifest's input hashes. */
-function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig): Record<string, string> {
+function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig, folds: number): Record<string, string> {
   const data = catalogue.data();
-  const files = [data.manifest, ...RATING_SPLITS.filter((s) => s !== 'valid').map((s) => data.ratings(s))];
+  const files = [data.manifest];
+  for (let k = 0; k < folds; k += 1) {
+    const paths = folds > 1 ? data.fold(k) : data;
+    files.push(paths.ratings('train'), paths.ratings('test'));
+  }
   for (const model of Object.keys(config.models)) {
     const m = catalogue.model(model);
     const e = catalogue.evaluation(model);
@@ -52,9 +55,9 @@ export async function writeExperimentReport(root: string, config: ExperimentConf
         experiment: config.name,
         seed: config.seed,
         configSection: config.report,
-        inputFiles: inputFiles(catalogue, config),
+        inputFiles: inputFiles(catalogue, config, input.data.info.folds.length),
         wallSeconds: (Date.now() - started) / 1000,
-        details: { models: Object.keys(config.models), charts: [...CHART_KINDS], bytes: Buffer.byteLength(html) },
+        details: { models: Object.keys(config.models), charts: Object.keys(experimentCharts(input)), bytes: Buffer.byteLength(html) },
       }),
     );
   });

@@ -8,9 +8,26 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 export type VegaLiteSpec = TopLevelSpec;
 /** A view inside a concat (what hconcat/concat entries may be). */
 export type SubSpec = Extract<TopLevelSpec, { hconcat: unknown }>['hconcat'][number];
+/** One entry of a layered view's `layer`. */
+export type LayerEntry = Extract<SubSpec, { layer: unknown }>['layer'][number];
 
-/** The chart containers of an experiment page (`data-chart` attribute values). */
-export const CHART_KINDS = ['comparison', 'curves', 'predicted-vs-actual', 'distribution', 'architecture'] as const;
+/**
+ * The chart containers an experiment page may have (`data-chart` attribute values),
+ * in page order. `baselines` needs a baseline model, `cold-start` cold-start test
+ * ratings, and `folds` k-fold data; the others are always drawn.
+ */
+export const CHART_KINDS = [
+  'data',
+  'long-tail',
+  'comparison',
+  'baselines',
+  'cold-start',
+  'folds',
+  'curves',
+  'predicted-vs-actual',
+  'distribution',
+  'architecture',
+] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -42,6 +59,15 @@ export const CHART_CONFIG = {
   concat: { spacing: 28 },
   facet: { spacing: 20 },
 } as const;
+
+/** Colours of the model groups (distinct from the per-model palette, which the group charts do not use). */
+export const GROUP_COLOURS = { domain: ['deep', 'baseline', 'train mean'], range: ['#1f6f8b', '#d08c1f', '#8a8a8a'] };
+
+/** One colour per fold (Dark2), for charts that tell folds apart. */
+export const FOLD_PALETTE = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#666666'];
+
+/** A tooltip list built at run time (literal `as const` lists need no annotation). */
+export type TooltipList = Array<{ field: string; type: 'nominal' | 'ordinal' | 'quantitative'; title: string; format?: string }>;
 
 export function title(text: string, subtitle?: string): { text: string; subtitle?: string } {
   return subtitle === undefined ? { text } : { text, subtitle };

@@ -1,7 +1,8 @@
 /**
  * (c) Predicted vs actual and (d) rating distributions. Both are drawn from
  * histograms of every test prediction (stats.ts), not a sample: counts are
- * exact and the page stays small however big the test set is.
+ * exact and the page stays small however big the test set is. k-fold: every
+ * fold's test predictions pooled (each rating is in exactly one test fold).
  */
 import type { ExperimentReportInput, Histogram } from '../types';
 import { CHART_CONFIG, SCHEMA, modelColour, title, type VegaLiteSpec } from './common';
@@ -48,6 +49,12 @@ export function predictedVsActualData(input: ExperimentReportInput): HeatRow[] {
   return rows;
 }
 
+/** ", all 3 folds pooled" for k-fold predictions, '' otherwise. */
+export function pooledNote(input: ExperimentReportInput): string {
+  const folds = Math.max(1, ...input.models.map((m) => m.predictions.folds));
+  return folds > 1 ? `, all ${folds} folds pooled` : '';
+}
+
 export function predictedVsActualSpec(input: ExperimentReportInput): VegaLiteSpec {
   const models = input.models.map((m) => m.name);
   const { min, max } = input.data.info.scale;
@@ -59,7 +66,7 @@ export function predictedVsActualSpec(input: ExperimentReportInput): VegaLiteSpe
     $schema: SCHEMA,
     title: title(
       'Predicted vs actual',
-      'All test ratings; each column shows where the predictions for one actual rating fall (share of that column); the line is y = x',
+      `All test ratings${pooledNote(input)}; each column shows where the predictions for one actual rating fall (share of that column); the line is y = x`,
     ),
     data: { values: predictedVsActualData(input) },
     config: CHART_CONFIG,
@@ -117,9 +124,7 @@ export interface DistributionRow {
   share: number;
 }
 
-const TRAIN = 'train ratings';
 const TEST = 'test ratings';
-const DATA_PANEL = 'Data: train vs test ratings';
 
 function histogramRows(panel: string, series: string, h: Histogram, wide: boolean): DistributionRow[] {
   const half = wide ? h.step / 2 : h.step / 4;
@@ -136,7 +141,8 @@ function histogramRows(panel: string, series: string, h: Histogram, wide: boolea
 }
 
 export function distributionData(input: ExperimentReportInput): DistributionRow[] {
-  const rows = [...histogramRows(DATA_PANEL, TRAIN, input.data.train, true), ...histogramRows(DATA_PANEL, TEST, input.data.test, false)];
+  // Train vs test of the data alone is drawn in the data section.
+  const rows: DistributionRow[] = [];
   for (const m of input.models) {
     const panel = `${m.name}: test ratings vs predictions`;
     rows.push(...histogramRows(panel, TEST, m.predictions.actual, true));
@@ -149,14 +155,15 @@ export function distributionSpec(input: ExperimentReportInput): VegaLiteSpec {
   const models = input.models.map((m) => m.name);
   const { min, max } = input.data.info.scale;
   const step = input.data.test.step;
-  const series = [TRAIN, TEST, ...models.map((m) => `${m} predictions`)];
-  const colours = ['#c9c9c9', '#7f7f7f', ...models.map((m) => modelColour(models, m))];
-  const panels = [DATA_PANEL, ...models.map((m) => `${m}: test ratings vs predictions`)];
+  const series = [TEST, ...models.map((m) => `${m} predictions`)];
+  const colours = ['#bdbdbd', ...models.map((m) => modelColour(models, m))];
+  const panels = models.map((m) => `${m}: test ratings vs predictions`);
+  const pooled = pooledNote(input);
   return {
     $schema: SCHEMA,
     title: title(
       'Rating distribution, actual vs predicted',
-      'Share of ratings per rating value; predictions are binned to the nearest rating value (outliers into the end bins)',
+      `Share of ratings per rating value; predictions are binned to the nearest rating value (outliers into the end bins)${pooled}`,
     ),
     data: { values: distributionData(input) },
     config: CHART_CONFIG,
