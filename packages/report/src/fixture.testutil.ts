@@ -29,6 +29,8 @@ import {
   type Ratings,
   type TrainDetails,
 } from '@deeprec/core';
+import { loadExperimentReportInput } from './load';
+import type { ExperimentReportInput } from './types';
 
 export interface FixtureOptions {
   name?: string;
@@ -68,6 +70,11 @@ const USERS = 50;
 /** Items 40 and 41 are only ever rated in test sets: the cold-start items. */
 const ITEMS = 42;
 const WARM_ITEMS = 40;
+
+/** The report input of a written fixture, stamped with a fixed time. */
+export function loadFixture(fixture: Fixture): ExperimentReportInput {
+  return loadExperimentReportInput(fixture.catalogue, fixture.config, { now: new Date('2026-12-01T10:00:00Z') });
+}
 
 export function tempRoot(prefix = 'deeprec-report-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -9,7 +9,7 @@ import { fixed, int } from '../format';
 import { chartDiv, table } from '../html';
 import type { ExperimentReportInput } from '../types';
 
-/** Share as a percentage with enough digits to be non-zero: 0.0631 -> "6.31%", 0.00012 -> "0.012%". */
+/** Share as a percentage, two significant digits below 10% so small shares stay non-zero: 0.0631 -> "6.3%", 0.00012 -> "0.012%". */
 export function share(x: number): string {
   if (!Number.isFinite(x)) return '–';
   if (x === 0) return '0%';
