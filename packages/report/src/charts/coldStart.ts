@@ -73,7 +73,8 @@ export function coldStartSpec(input: ExperimentReportInput): VegaLiteSpec | null
         },
       },
       {
-        transform: [{ calculate: "'n=' + format(datum.count, ',')", as: 'label' }],
+        // Compact above 10k ("n=20k") so neighbouring labels do not collide; the tooltip has the exact count.
+        transform: [{ calculate: "'n=' + format(datum.count, datum.count >= 10000 ? '.3~s' : ',')", as: 'label' }],
         mark: { type: 'text', dy: -6, fontSize: 10, color: '#333' },
         encoding: { x, xOffset, y, text: { field: 'label', type: 'nominal' }, tooltip },
       },
