@@ -98,6 +98,23 @@ export function subsetRatings(r: Ratings, rows: ArrayLike<number>): Ratings {
   return out;
 }
 
+/** Rows of a followed by rows of b. */
+export function concatRatings(a: Ratings, b: Ratings): Ratings {
+  const join = <T extends Int32Array | Float32Array | BigInt64Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
+    out.set(x as never);
+    out.set(y as never, x.length);
+    return out;
+  };
+  const out: Ratings = {
+    user: join(a.user, b.user, (n) => new Int32Array(n)),
+    item: join(a.item, b.item, (n) => new Int32Array(n)),
+    rating: join(a.rating, b.rating, (n) => new Float32Array(n)),
+  };
+  if (a.timestamp && b.timestamp) out.timestamp = join(a.timestamp, b.timestamp, (n) => new BigInt64Array(n));
+  return out;
+}
+
 export function meanRating(r: Ratings): number {
   let sum = 0;
   for (let i = 0; i < r.rating.length; i += 1) sum += r.rating[i] as number;

@@ -34,6 +34,8 @@ export interface FitOptions {
   seed: number;
   log: Logger;
   label: string;
+  /** Learning rate of each epoch, replacing the schedule (a refit replays the rates of the validated run). */
+  lrPlan?: number[];
 }
 
 function batchTensor(source: Int32Array, order: Int32Array, start: number, end: number): tf.Tensor2D {
@@ -77,6 +79,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   let stoppedEarly = false;
 
   for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
+    const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
+    setLearningRate(optimizer, lr);
     const order = shuffleRng.permutation(n);
     const batches = Math.ceil(n / batchSize);
     const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, batches);
@@ -116,7 +120,6 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     trainSeconds += seconds;
     trainSamples += n;
 
-    const lr = schedule.rate;
     const row: HistoryRow = { epoch, loss, ...validate(model, valid), lr, seconds };
     history.push(row);
     const monitored = row[monitorKey];
@@ -136,7 +139,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
       stoppedEarly = true;
       break;
     }
-    setLearningRate(optimizer, schedule.step(monitored));
+    schedule.step(monitored);
   }
   if (best && config.earlyStopping.restoreBest) {
     variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));

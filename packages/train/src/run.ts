@@ -8,6 +8,8 @@ import {
   fileSaveHandler,
   makeManifest,
   openDataset,
+  subsetRatings,
+  concatRatings,
   writeArtifactDir,
   writeJson,
   writeTable,
@@ -52,15 +54,37 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
-  const model = buildModel(modelConfig, modelContext(inputs.info, seed, inputs.sideTables));
-  const result = fit(model, inputs.train, inputs.valid, { config: modelConfig.train, l2: modelConfig.l2, seed, log, label });
+  const context = modelContext(inputs.info, seed, inputs.sideTables);
+  let model = buildModel(modelConfig, context);
+  const options = { config: modelConfig.train, l2: modelConfig.l2, seed, log, label };
+  const result = fit(model, inputs.train, inputs.valid, options);
+  let trainSeconds = result.trainSeconds;
+  let trainSamples = result.trainSamples;
+  if (modelConfig.train.refit && inputs.valid.user.length > 0) {
+    // The epoch count and learning rates were chosen on validation; the test set is never seen.
+    const epochs = result.bestEpoch;
+    log.info(`${label}: refitting on train + valid for ${epochs} epochs`);
+    model.network.dispose();
+    model = buildModel(modelConfig, context);
+    const all = concatRatings(inputs.train, inputs.valid);
+    const empty = subsetRatings(inputs.valid, []);
+    const noStopping = { ...modelConfig.train.earlyStopping, enabled: false, restoreBest: false };
+    const refit = fit(model, all, empty, {
+      ...options,
+      label: `${label} refit`,
+      config: { ...modelConfig.train, epochs, earlyStopping: noStopping },
+      lrPlan: result.history.slice(0, epochs).map((h) => h.lr),
+    });
+    trainSeconds += refit.trainSeconds;
+    trainSamples += refit.trainSamples;
+  }
   const details: TrainDetails = {
     type: modelConfig.type,
     params: trainableParams(model.network),
     layers: model.network.layers.filter((l) => l.countParams() > 0).length,
-    trainSeconds: result.trainSeconds,
-    trainSamples: result.trainSamples,
-    trainSamplesPerSecond: result.trainSeconds > 0 ? result.trainSamples / result.trainSeconds : 0,
+    trainSeconds,
+    trainSamples,
+    trainSamplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
     epochs: result.history.length,
     bestEpoch: result.bestEpoch,
     stoppedEarly: result.stoppedEarly,

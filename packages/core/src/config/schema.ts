@@ -137,6 +137,12 @@ export const TrainSchema = z.strictObject({
   optimizer: OptimizerSchema.prefault({}).describe('Optimizer and its hyper-parameters.'),
   lrSchedule: LrScheduleSchema.prefault({}).describe('Learning-rate schedule, applied after each epoch.'),
   earlyStopping: EarlyStoppingSchema.prefault({}).describe('Early stopping on a validation metric.'),
+  refit: z
+    .boolean()
+    .default(false)
+    .describe(
+      'After early stopping has chosen the number of epochs on the validation split, train a fresh model on train + valid for that many epochs, replaying the learning rates; the refit model is the one saved. Default false.',
+    ),
 });
 
 export const INITIALIZERS = ['glorot', 'he', 'normal', 'uniform'] as const;
