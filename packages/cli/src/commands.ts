@@ -75,7 +75,7 @@ export async function validate(ctx: CommandContext, configPath: string): Promise
   const { info } = data;
   await ctx.backend();
   const models = Object.values(config.models).map((m) => {
-    const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }));
+    const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }, data.folds[0]?.train));
     const params = trainableParams(built.network);
     built.network.dispose();
     return `${m.name} (${m.type}, ${params} parameters)`;

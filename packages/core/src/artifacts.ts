@@ -59,6 +59,37 @@ export const PREDICTIONS_SCHEMA: TableSchema = {
   ],
 };
 
+/** data/negatives.arrow: for each test positive (user, item), the sampled negatives of the sampled ranking protocol, one row each. */
+export const NEGATIVES_SCHEMA: TableSchema = {
+  name: 'negatives',
+  columns: [
+    { name: 'user', type: 'int32' },
+    { name: 'item', type: 'int32' },
+    { name: 'negative', type: 'int32' },
+  ],
+};
+
+/** eval/<model>/ranking.arrow: each user's ranking metric values (one float64 column per metric, e.g. 'ndcg@10'). */
+export const RANKING_SCHEMA: TableSchema = {
+  name: 'ranking',
+  columns: [
+    { name: 'user', type: 'int32' },
+    { name: 'fold', type: 'int32', optional: true },
+  ],
+  extraColumns: true,
+};
+
+/** deeprec recommend --all --out: every user's top-K, by raw ids. */
+export const RECOMMENDATIONS_SCHEMA: TableSchema = {
+  name: 'recommendations',
+  columns: [
+    { name: 'user', type: 'utf8' },
+    { name: 'rank', type: 'int32' },
+    { name: 'item', type: 'utf8' },
+    { name: 'score', type: 'float32' },
+  ],
+};
+
 export type RatingSplit = 'train' | 'valid' | 'test';
 
 /** Folder of fold `fold` (0-based) of k-fold artifacts. */
@@ -95,7 +126,12 @@ export class ArtifactCatalogue {
       dir,
       ratings: (split: RatingSplit) => join(dir, `${split}.arrow`),
       /** Fold `fold` (0-based) of k-fold data, in data/fold-<fold+1>/. */
-      fold: (fold: number) => ({ dir: join(dir, foldName(fold)), ratings: (split: RatingSplit) => join(dir, foldName(fold), `${split}.arrow`) }),
+      fold: (fold: number) => ({
+        dir: join(dir, foldName(fold)),
+        ratings: (split: RatingSplit) => join(dir, foldName(fold), `${split}.arrow`),
+        negatives: join(dir, foldName(fold), 'negatives.arrow'),
+      }),
+      negatives: join(dir, 'negatives.arrow'),
       users: join(dir, 'users.arrow'),
       items: join(dir, 'items.arrow'),
       manifest: join(dir, 'manifest.json'),
@@ -118,7 +154,7 @@ export class ArtifactCatalogue {
   /** evaluate output: predictions.arrow + metrics.json */
   evaluation(model: string) {
     const dir = join(this.experimentDir, 'eval', checkName('model', model));
-    return { dir, predictions: join(dir, 'predictions.arrow'), metrics: join(dir, 'metrics.json') };
+    return { dir, predictions: join(dir, 'predictions.arrow'), ranking: join(dir, 'ranking.arrow'), metrics: join(dir, 'metrics.json') };
   }
 
   /** report output for this experiment */

@@ -34,6 +34,10 @@ export interface DataInfo extends FoldInfo {
   numItems: number;
   scale: { min: number; max: number };
   source: string;
+  /** implicit: ratings became interactions (rating 1); models rank rather than predict ratings. */
+  feedback: 'explicit' | 'implicit';
+  /** Sampled negatives per test positive in negatives.arrow (0: none written). */
+  negatives: number;
   /** Every split; the top-level trainMean, counts and coldStart repeat the first. */
   folds: FoldInfo[];
   /** Rows read and duplicates merged by the importer. */

@@ -24,11 +24,25 @@ export interface EvalMetrics {
   meanBaseline: { rmse: number; mae: number };
   /** Test ratings split by whether user and item were seen in training. */
   coldStart: { warm: ErrorSummary; cold: ErrorSummary };
+  /** Ranking metrics, when evaluate.metrics asks for any (per-user values in ranking.arrow). */
+  ranking?: RankingSummary;
   /** k-fold only: each fold's figures; rmse and mae above are their means. */
   folds?: ErrorSummary[];
   /** k-fold only: standard deviation of the fold RMSEs and MAEs. */
   rmseStd?: number;
   maeStd?: number;
+}
+
+export interface RankingSummary {
+  protocol: 'full' | 'sampled';
+  /** Users with at least one relevant test item (the others are skipped). */
+  users: number;
+  /** Sampled protocol: negatives per test positive. */
+  negatives?: number;
+  /** Mean over users of each per-user metric, e.g. { 'hr@10': 0.68, 'ndcg@10': 0.41, auc: 0.9 }. */
+  means: Record<string, number>;
+  /** Catalogue-level metrics of the full protocol: coverage@K, novelty@K. */
+  catalogue?: Record<string, number>;
 }
 
 export interface ErrorSummary {

@@ -63,7 +63,7 @@ export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOu
     };
   });
   const first = foldInfo[0] as FoldInfo;
-  const info: DataInfo = { ...first, numUsers, numItems, scale: raw.scale, source: config.data.source, folds: foldInfo };
+  const info: DataInfo = { ...first, numUsers, numItems, scale: raw.scale, source: config.data.source, feedback: 'explicit', negatives: 0, folds: foldInfo };
   if (raw.stats) info.stats = raw.stats;
   return {
     folds,

@@ -15,6 +15,8 @@ export interface ModelContext {
   trainMean: number;
   /** Seed for initialisers. */
   seed: number;
+  /** Training interactions per item (popularity and popularity-weighted sampling). */
+  itemCounts?: Int32Array;
   /** Encoded side features, when the data has them (see features.ts). */
   features?: { users: FeatureField[]; items: FeatureField[] };
 }

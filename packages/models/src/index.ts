@@ -8,3 +8,4 @@ export { neumf } from './neumf';
 export { baseline } from './baseline';
 export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
+export { popularity } from './popularity';

@@ -4,10 +4,11 @@ import type { ModelContext, ModelRegistry, RecModel } from './contract';
 import { baseline } from './baseline';
 import { mf } from './mf';
 import { ncf } from './ncf';
+import { popularity } from './popularity';
 import { neumf } from './neumf';
 import { widedeep } from './widedeep';
 
-export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf };
+export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf, popularity };
 
 export function buildModel(config: ResolvedModelConfig, context: ModelContext): RecModel {
   const factory = MODEL_REGISTRY[config.type as ModelType];

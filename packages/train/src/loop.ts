@@ -70,6 +70,11 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   const monitorKey = hasValid ? config.earlyStopping.monitor : 'loss';
   if (!hasValid) log.info(`${label}: no validation ratings (split.valid is 0); early stopping and plateau watch the training loss`);
 
+  if (variables.length === 0) {
+    log.info(`${label}: no trainable parameters; nothing to train`);
+    optimizer.dispose();
+    return { history: [], trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false };
+  }
   const n = train.user.length;
   const batchSize = Math.min(config.batchSize, n);
   const history: HistoryRow[] = [];

@@ -54,7 +54,7 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
-  const context = modelContext(inputs.info, seed, inputs.sideTables);
+  const context = modelContext(inputs.info, seed, inputs.sideTables, inputs.train);
   let model = buildModel(modelConfig, context);
   const options = { config: modelConfig.train, l2: modelConfig.l2, seed, log, label };
   const result = fit(model, inputs.train, inputs.valid, options);

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     const config = loadConfig(file('min.yaml', 'name: t\nmodels:\n  a: { type: ncf }\n'));
     expect(config.seed).toBe(42);
     expect(config.data.synthetic).toMatchObject({ users: 500, items: 300, ratings: 3000, noise: 0.3, scale: { min: 1, max: 5 } });
-    expect(config.split).toEqual({ method: 'random', test: 0.2, valid: 0.1, cutoff: 'global', folds: 5 });
+    expect(config.split).toEqual({ method: 'random', test: 0.2, valid: 0.1, cutoff: 'global', folds: 5, negatives: 0 });
     expect(config.models.a).toMatchObject({ name: 'a', type: 'ncf', embeddingDim: 32, layers: [64, 32, 16], dropout: 0.2, initializer: 'glorot' });
     expect(config.models.a?.train).toMatchObject({ epochs: 40, batchSize: 256, optimizer: { name: 'adam', learningRate: 0.001 } });
   });
@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     ['bad.yaml', 'name: t\nmodels:\n  a: { type: ncf\n', [], 'bad.yaml:4:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }'],
     ['unknown.yaml', 'name: t\ntrain:\n  epoch: 3\nmodels:\n  a: { type: ncf }\n', [], 'unknown.yaml:3: train.epoch: unknown key in train'],
     ['top.yaml', 'name: t\nbogus: 1\nmodels:\n  a: { type: ncf }\n', [], 'top.yaml:2: bogus: unknown key in the top level'],
-    ['type.yaml', 'name: t\nmodels:\n  a: { type: bar }\n', [], "type.yaml:3: models.a.type: unknown model type 'bar'; expected one of: ncf, widedeep, neumf"],
+    ['type.yaml', 'name: t\nmodels:\n  a: { type: bar }\n', [], "type.yaml:3: models.a.type: unknown model type 'bar'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity"],
     ['neg.yaml', 'name: t\ntrain:\n  epochs: -3\nmodels:\n  a: { type: ncf }\n', [], 'neg.yaml:3: train.epochs: expected a number >= 1, found -3'],
     ['name.yaml', 'name: ../x\nmodels:\n  a: { type: ncf }\n', [], "name.yaml:1: name: expected an experiment name: lowercase letters, digits and '-' ([a-z0-9-]+), found '../x'"],
     ['mname.yaml', 'name: t\nmodels:\n  ../a: { type: ncf }\n', [], "mname.yaml:3: models: key '../a': expected a model name: lowercase letters, digits and '-' ([a-z0-9-]+)"],

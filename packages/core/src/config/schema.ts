@@ -78,6 +78,14 @@ export const DataSchema = z.strictObject({
     .default('error')
     .describe('What to do with repeated (user, item) pairs: error, keep the last, or average them. Default error.'),
   features: z.boolean().default(true).describe('Import user and item side features when the source has them. Default true.'),
+  feedback: z
+    .enum(['explicit', 'implicit'])
+    .default('explicit')
+    .describe('explicit: predict ratings; implicit: ratings become interactions (rating 1) and models rank items (He et al. 2017). Default explicit.'),
+  threshold: z
+    .number()
+    .optional()
+    .describe('implicit only: keep ratings at or above this value as interactions, drop the rest. Default: every rating is an interaction.'),
 });
 
 export const SPLIT_METHODS = ['random', 'user-stratified', 'temporal', 'leave-one-out', 'predefined', 'k-fold'] as const;
@@ -100,6 +108,14 @@ export const SplitSchema = z.strictObject({
     .default('global')
     .describe("temporal only: one global time cut-off, or each user's latest ratings. Default global."),
   folds: z.number().int().min(2).default(5).describe('k-fold only: number of folds; every fold is trained and evaluated. Default 5.'),
+  negatives: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      'Sampled ranking evaluation: negatives drawn per test positive from items the user never interacted with, written once by datagen (data/negatives.arrow) so every model and rerun sees the same ones. 0: none (full ranking). Default 0.',
+    ),
 });
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -137,6 +153,17 @@ export const TrainSchema = z.strictObject({
   optimizer: OptimizerSchema.prefault({}).describe('Optimizer and its hyper-parameters.'),
   lrSchedule: LrScheduleSchema.prefault({}).describe('Learning-rate schedule, applied after each epoch.'),
   earlyStopping: EarlyStoppingSchema.prefault({}).describe('Early stopping on a validation metric.'),
+  loss: z
+    .enum(['auto', 'mse', 'bce', 'bpr'])
+    .default('auto')
+    .describe('auto: mse for explicit data, bce for implicit; bpr (pairwise, Rendle et al. 2009) needs implicit data. Default auto.'),
+  negatives: z
+    .strictObject({
+      perPositive: positiveInt().default(4).describe('Negatives sampled per positive each epoch. Default 4.'),
+      sampling: z.enum(['uniform', 'popularity']).default('uniform').describe('uniform over items, or proportional to item popularity. Default uniform.'),
+    })
+    .prefault({})
+    .describe('implicit only: training negatives, drawn afresh each epoch from items the user has not interacted with (seeded).'),
   refit: z
     .boolean()
     .default(false)
@@ -216,6 +243,11 @@ export const BaselineSchema = z.strictObject({
   ...modelCommon,
 });
 
+export const PopularitySchema = z.strictObject({
+  type: z.literal('popularity'),
+  ...modelCommon,
+});
+
 export const MfSchema = z.strictObject({
   type: z.literal('mf'),
   embeddingDim: positiveInt().default(64).describe('Latent factor size. Default 64.'),
@@ -230,13 +262,17 @@ export const MODEL_SCHEMAS = {
   neumf: NeuMfSchema,
   baseline: BaselineSchema,
   mf: MfSchema,
+  popularity: PopularitySchema,
 } as const;
 export type ModelType = keyof typeof MODEL_SCHEMAS;
 export const MODEL_TYPES = Object.keys(MODEL_SCHEMAS) as ModelType[];
 
-export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSchema, NeuMfSchema, BaselineSchema, MfSchema]);
+export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSchema, NeuMfSchema, BaselineSchema, MfSchema, PopularitySchema]);
 
 export const RATING_METRICS = ['rmse', 'mae'] as const;
+/** Ranking metrics take a cut-off: hr@10, ndcg@5, ...; auc takes none. */
+export const RANKING_METRIC_NAMES = ['hr', 'ndcg', 'precision', 'recall', 'map', 'mrr', 'coverage', 'novelty'] as const;
+export const METRIC_PATTERN = new RegExp(`^(rmse|mae|auc|(${RANKING_METRIC_NAMES.join('|')})@[1-9][0-9]*)$`);
 
 export const ExperimentSchema = z.strictObject({
   name: name('an experiment name', ['report']).describe('Experiment name: artifacts/<name>/. Required.'),
@@ -250,12 +286,35 @@ export const ExperimentSchema = z.strictObject({
     .describe('Models to train: key = model name (artifact folder), type = architecture.'),
   evaluate: z
     .strictObject({
-      metrics: z.array(z.enum(RATING_METRICS)).min(1).default(['rmse', 'mae']).describe('Rating metrics. Default [rmse, mae].'),
+      metrics: z
+        .array(z.string().regex(METRIC_PATTERN, { message: `expected rmse, mae, auc or a ranking metric at a cut-off such as hr@10 (${RANKING_METRIC_NAMES.join(', ')})` }))
+        .min(1)
+        .default(['rmse', 'mae'])
+        .describe('Metrics: rmse, mae (explicit data), auc, and ranking metrics at a cut-off: hr@K, ndcg@K, precision@K, recall@K, map@K, mrr@K, coverage@K, novelty@K. Default [rmse, mae].'),
+      protocol: z
+        .enum(['auto', 'full', 'sampled'])
+        .default('auto')
+        .describe('Ranking protocol: full (all items but the user\'s training items) or sampled (each test positive among split.negatives sampled negatives); auto: sampled when datagen wrote negatives. Default auto.'),
+      relevance: z
+        .number()
+        .optional()
+        .describe('Explicit data: test ratings at or above this count as relevant for ranking metrics. Default: every test rating.'),
+      significance: z
+        .strictObject({
+          alpha: z.number().gt(0).lt(1).default(0.05).describe('Significance level. Default 0.05.'),
+          correction: z.enum(['none', 'holm']).default('holm').describe('Multiple-comparison correction across model pairs. Default holm.'),
+          resamples: positiveInt().default(1000).describe('Bootstrap resamples for confidence intervals. Default 1000.'),
+        })
+        .prefault({})
+        .describe('Paired tests between models on per-user metric values (report).'),
     })
     .prefault({})
     .describe('What evaluate computes.'),
   report: z
-    .strictObject({ title: z.string().optional().describe('Report title. Default: the experiment name.') })
+    .strictObject({
+      title: z.string().optional().describe('Report title. Default: the experiment name.'),
+      sampleUsers: z.number().int().min(0).default(3).describe('Users whose recommendations the report shows next to what they rated. Default 3.'),
+    })
     .prefault({})
     .describe('Report options.'),
 });
