@@ -4,6 +4,7 @@ import {
   ArtifactCatalogue,
   ConfigError,
   ITEMS_SCHEMA,
+  NEGATIVES_SCHEMA,
   USERS_SCHEMA,
   coldStart,
   makeManifest,
@@ -18,6 +19,7 @@ import {
   type FoldInfo,
   type Logger,
 } from '@deeprec/core';
+import { remapRows, sampleEvalNegatives, toInteractions, type EvalNegatives } from './implicit';
 import { importRatings } from './sources';
 import { makeSplits } from './split';
 import { generateSynthetic } from './synthetic';
@@ -30,6 +32,8 @@ export interface DatagenOutput {
   users: Columns;
   items: Columns;
   info: DataInfo;
+  /** split.negatives > 0: the sampled-evaluation negatives of each fold (negatives.arrow), else empty. */
+  negatives: EvalNegatives[];
 }
 
 /** The config sections datagen reads: what its cache key and manifest hash cover. */
@@ -47,9 +51,33 @@ function entityTable(key: 'user' | 'item', ids: string[], features: Columns | un
   return { [key]: Int32Array.from(ids, (_, i) => i), id: ids, ...(features ?? {}) };
 }
 
+/**
+ * data.feedback implicit: ratings at or above data.threshold become interactions (rating 1),
+ * the rest are dropped, before splitting. Explicit data passes through.
+ */
+function feedbackRatings(config: ExperimentConfig, raw: RawRatings): Pick<RawRatings, 'ratings' | 'predefined' | 'scale'> {
+  const { feedback, threshold } = config.data;
+  if (feedback === 'explicit') {
+    if (threshold !== undefined) {
+      throw new ConfigError(`data.threshold: only applies to implicit feedback; expected data.feedback: implicit, or no data.threshold`);
+    }
+    return raw;
+  }
+  const { ratings, rowMap } = toInteractions(raw.ratings, threshold);
+  if (ratings.user.length === 0) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (const r of raw.ratings.rating) max = Math.max(max, r);
+    throw new ConfigError(`data.threshold: expected at most the highest rating (${max}) so that some ratings become interactions, found ${threshold}`);
+  }
+  const out: Pick<RawRatings, 'ratings' | 'predefined' | 'scale'> = { ratings, scale: { min: 0, max: 1 } };
+  if (raw.predefined) out.predefined = { train: remapRows(raw.predefined.train, rowMap), test: remapRows(raw.predefined.test, rowMap) };
+  return out;
+}
+
 /** Pure: raw ratings in, split tables and data facts out. */
 export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOutput {
-  const folds = makeSplits(raw.ratings, config.split, config.seed, raw.predefined);
+  const data = feedbackRatings(config, raw);
+  const folds = makeSplits(data.ratings, config.split, config.seed, data.predefined);
   const numUsers = raw.userIds.length;
   const numItems = raw.itemIds.length;
   const foldInfo = folds.map((s, k): FoldInfo => {
@@ -63,13 +91,17 @@ export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOu
     };
   });
   const first = foldInfo[0] as FoldInfo;
-  const info: DataInfo = { ...first, numUsers, numItems, scale: raw.scale, source: config.data.source, feedback: 'explicit', negatives: 0, folds: foldInfo };
+  const count = config.split.negatives;
+  const negatives = count > 0 ? folds.map((s, k) => sampleEvalNegatives(s, numUsers, numItems, count, config.seed, k)) : [];
+  const feedback = config.data.feedback;
+  const info: DataInfo = { ...first, numUsers, numItems, scale: data.scale, source: config.data.source, feedback, negatives: count, folds: foldInfo };
   if (raw.stats) info.stats = raw.stats;
   return {
     folds,
     users: entityTable('user', raw.userIds, raw.userFeatures),
     items: entityTable('item', raw.itemIds, raw.itemFeatures),
     info,
+    negatives,
   };
 }
 
@@ -86,6 +118,8 @@ export async function writeDatagen(config: ExperimentConfig, artifactsRoot: stri
       writeRatings(at(paths.ratings('train')), split.train);
       writeRatings(at(paths.ratings('valid')), split.valid);
       writeRatings(at(paths.ratings('test')), split.test);
+      const negatives = out.negatives[k];
+      if (negatives) writeTable(at(paths.negatives), NEGATIVES_SCHEMA, { ...negatives });
     });
     writeTable(at(final.users), USERS_SCHEMA, out.users);
     writeTable(at(final.items), ITEMS_SCHEMA, out.items);
@@ -103,7 +137,7 @@ export async function writeDatagen(config: ExperimentConfig, artifactsRoot: stri
   const folds = info.folds.length > 1 ? `, ${info.folds.length} folds (first shown)` : '';
   const cold = info.coldStart.ratings > 0 ? `; ${info.coldStart.ratings} test ratings cold-start (${info.coldStart.users} users, ${info.coldStart.items} items unseen in training)` : '';
   log.info(
-    `datagen ${config.name}: ${info.numUsers} users, ${info.numItems} items, ratings ${info.scale.min}-${info.scale.max}; train ${info.counts.train}, valid ${info.counts.valid}, test ${info.counts.test}${folds}${cold}`,
+    `datagen ${config.name}: ${info.numUsers} users, ${info.numItems} items, ${info.feedback === 'implicit' ? 'implicit feedback (interactions)' : `ratings ${info.scale.min}-${info.scale.max}`}; train ${info.counts.train}, valid ${info.counts.valid}, test ${info.counts.test}${folds}${cold}${info.negatives > 0 ? `; ${info.negatives} sampled negatives per test positive` : ''}`,
   );
   return out;
 }
