@@ -11,7 +11,10 @@ import type { FeatureField } from './features';
 export interface ModelContext {
   numUsers: number;
   numItems: number;
-  /** Mean training rating; the output bias starts there so training begins at the mean predictor. */
+  /**
+   * Output bias init: the mean training rating, so explicit training begins at the mean
+   * predictor; 0 for implicit data, whose output is a logit (modelContext sets it).
+   */
   trainMean: number;
   /** Seed for initialisers. */
   seed: number;
