@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, messageOf } from '../errors';
 import { registerFileRouters } from './fileHandlers';
 import { registerSegmentSumKernels } from './segmentSum';
+import { registerFastWasmKernels } from './wasmKernels';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -89,6 +90,7 @@ export async function initBackend(requested?: string, log: (line: string) => voi
       provider = native;
     } else if (name === 'wasm') {
       require('@tensorflow/tfjs-backend-wasm');
+      registerFastWasmKernels();
       provider = '@tensorflow/tfjs-backend-wasm';
     }
     if (await activate(name)) {

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../rng';
+import { initBackend } from './backend';
+
+/** Runs `f` on cpu (tfjs's reference kernels) and on wasm (ours), returning both results. */
+async function onBoth(f: () => tf.Tensor): Promise<[number[], number[]]> {
+  await initBackend('cpu');
+  const reference = Array.from(tf.tidy(f).dataSync());
+  await initBackend('wasm');
+  const fast = Array.from(tf.tidy(f).dataSync());
+  return [reference, fast];
+}
+
+function matrix(rng: Rng, rows: number, cols: number): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.normal()));
+}
+
+describe('fast wasm kernels', () => {
+  const rng = new Rng(3, 'wasm-kernels');
+  const a = matrix(rng, 37, 19);
+  const b = matrix(rng, 37, 23);
+  const c = matrix(rng, 23, 19);
+  const d = matrix(rng, 19, 7);
+
+  it.each([
+    ['A^T B (37x19, 37x23)', a, b, true, false],
+    ['A C^T (37x19, 23x19)', a, c, false, true],
+    ['plain A D (37x19, 19x7)', a, d, false, false],
+  ])('BatchMatMul %s matches tfjs cpu within 1e-4', async (_label, x, y, transposeA, transposeB) => {
+    const [reference, fast] = await onBoth(() => tf.matMul(tf.tensor2d(x), tf.tensor2d(y), transposeA, transposeB));
+    expect(fast.length).toBe(reference.length);
+    fast.forEach((v, i) => expect(v).toBeCloseTo(reference[i] as number, 4));
+  });
+
+  it('BatchMatMul with batch dimensions and a transposed operand matches', async () => {
+    const x = Array.from({ length: 3 }, () => matrix(rng, 5, 4));
+    const y = Array.from({ length: 3 }, () => matrix(rng, 5, 6));
+    const [reference, fast] = await onBoth(() => tf.matMul(tf.tensor3d(x), tf.tensor3d(y), true, false));
+    fast.forEach((v, i) => expect(v).toBeCloseTo(reference[i] as number, 4));
+  });
+
+  it('GatherV2 of rows (an embedding lookup, [batch, 1] indices) matches, and so does its gradient', async () => {
+    const table = matrix(rng, 11, 3);
+    const ids = [[4], [0], [10], [4]];
+    const [reference, fast] = await onBoth(() => tf.gather(tf.tensor2d(table), tf.tensor2d(ids, [4, 1], 'int32')));
+    expect(fast).toEqual(reference);
+    const [gReference, gFast] = await onBoth(() => tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, tf.tensor1d([1, 1, 5], 'int32'))))(tf.tensor2d(table)));
+    expect(gFast).toEqual(gReference);
+  });
+
+  it('GatherV2 still rejects an out-of-range index', async () => {
+    await initBackend('wasm');
+    expect(() => tf.gather(tf.tensor2d([[1], [2]]), tf.tensor1d([2], 'int32')).dataSync()).toThrow();
+  });
+});

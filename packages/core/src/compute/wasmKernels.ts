@@ -1,0 +1,81 @@
+/**
+ * Faster wasm kernels for the shapes recommender training uses (DESIGN section 6):
+ * - BatchMatMul with a transposed operand (every dense layer's backward pass) runs
+ *   ~20x slower than the plain product in tfjs-backend-wasm 4.22; we transpose the
+ *   operand physically and call the plain product.
+ * - GatherV2 of rows (every embedding lookup) costs ~250 us for 256 rows; a row copy
+ *   straight between wasm heap views takes a few microseconds.
+ * Both delegate every other case to the original kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
+  disposeData(dataId: object): void;
+}
+
+type Kernel = tf.KernelFunc;
+
+function transpose(original: Kernel, x: tf.TensorInfo, backend: object): tf.TensorInfo {
+  const rank = x.shape.length;
+  const perm = Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
+  return original({ inputs: { x }, backend: backend as tf.KernelBackend, attrs: { perm } }) as tf.TensorInfo;
+}
+
+function batchMatMulKernel(original: Kernel, transposeKernel: Kernel): Kernel {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return original(args);
+    const at = transposeA ? transpose(transposeKernel, a, backend) : a;
+    const bt = transposeB ? transpose(transposeKernel, b, backend) : b;
+    const out = original({ inputs: { a: at, b: bt }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    const wasm = backend as unknown as WasmBackendLike;
+    if (at !== a) wasm.disposeData(at.dataId);
+    if (bt !== b) wasm.disposeData(bt.dataId);
+    return out;
+  };
+}
+
+function gatherKernel(original: Kernel): Kernel {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    const { axis, batchDims } = attrs as { axis: number; batchDims: number };
+    if (axis !== 0 || batchDims !== 0 || x.shape.length < 1 || indices.dtype !== 'int32' || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
+      return original(args);
+    }
+    const wasm = backend as unknown as WasmBackendLike;
+    const rowSize = x.shape.slice(1).reduce((n, d) => n * d, 1);
+    const rows = x.shape[0] as number;
+    const source = wasm.typedArrayFromHeap(x);
+    const ids = wasm.typedArrayFromHeap(indices) as Int32Array;
+    for (const id of ids) {
+      if (id < 0 || id >= rows) return original(args); // let tfjs report the bad index
+    }
+    const out = wasm.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const target = wasm.typedArrayFromHeap(out);
+    for (let i = 0; i < ids.length; i += 1) {
+      const start = (ids[i] as number) * rowSize;
+      target.set(source.subarray(start, start + rowSize), i * rowSize);
+    }
+    return out;
+  };
+}
+
+let registered = false;
+/** Replaces the wasm BatchMatMul and GatherV2 kernels with the wrappers above. Idempotent. */
+export function registerFastWasmKernels(): void {
+  if (registered) return;
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  const transposeKernel = tf.getKernel('Transpose', 'wasm');
+  const gather = tf.getKernel('GatherV2', 'wasm');
+  if (!matMul || !transposeKernel || !gather) return; // the wasm backend is not loaded
+  registered = true;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ ...matMul, kernelFunc: batchMatMulKernel(matMul.kernelFunc, transposeKernel.kernelFunc) });
+  tf.unregisterKernel('GatherV2', 'wasm');
+  tf.registerKernel({ ...gather, kernelFunc: gatherKernel(gather.kernelFunc) });
+}
