@@ -3,19 +3,30 @@
  * tf.loadLayersModel, exactly as a user would), clips to the rating scale, and
  * writes predictions.arrow and metrics.json. k-fold: every fold's model on its own
  * test fold; metrics are the mean over folds, with their spread.
+ *
+ * Ranking metrics (any of evaluate.metrics but rmse and mae): see ranking.ts; per-user
+ * values go to ranking.arrow, means to metrics.json `ranking`.
+ *
+ * Implicit data (info.feedback 'implicit'): test rows are interactions, not ratings, so
+ * predictions.arrow keeps the raw scores of the test positives (unclipped) and every
+ * rating error (rmse, mae, meanBaseline, coldStart and fold rmse/mae) is NaN, which
+ * metrics.json holds as null.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   ArtifactCatalogue,
   ArtifactError,
+  NEGATIVES_SCHEMA,
   PREDICTIONS_SCHEMA,
+  RANKING_SCHEMA,
   clip,
   fileLoadHandler,
   mae,
   messageOf,
   openDataset,
   readJson,
+  readTable,
   rmse,
   scorePairs,
   writeArtifactDir,
@@ -29,12 +40,17 @@ import {
   type Ratings,
   type TrainDetails,
 } from '@deeprec/core';
+import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingOptions, type RankingOutput } from './ranking';
 
 export interface FoldInputs {
   network: tf.LayersModel;
   test: Ratings;
   train: Ratings;
+  /** Validation ratings: never ranking candidates. */
+  valid?: Ratings;
   trainMean: number;
+  /** Sampled ranking protocol: the fold's stored negatives. */
+  negatives?: NegativesIndex;
 }
 
 export interface EvaluateInputs {
@@ -44,6 +60,10 @@ export interface EvaluateInputs {
   scale: { min: number; max: number };
   train: TrainDetails;
   backend: string;
+  /** Default explicit. */
+  feedback?: 'explicit' | 'implicit';
+  /** Ranking metrics to compute (evaluate.metrics has some). */
+  ranking?: Omit<RankingOptions, 'numUsers' | 'numItems'>;
 }
 
 export interface EvaluateOutput {
@@ -53,9 +73,12 @@ export interface EvaluateOutput {
   /** 1-based fold of each row (all 1 without k-fold). */
   fold: Int32Array;
   metrics: EvalMetrics;
+  /** ranking.arrow columns and the summary in metrics.ranking; seconds spent ranking. */
+  ranking?: RankingOutput & { seconds: number };
 }
 
-function summary(actual: ArrayLike<number>, predicted: ArrayLike<number>): ErrorSummary {
+function summary(actual: ArrayLike<number>, predicted: ArrayLike<number>, implicit = false): ErrorSummary {
+  if (implicit) return { rmse: Number.NaN, mae: Number.NaN, count: actual.length };
   return { rmse: rmse(actual, predicted), mae: mae(actual, predicted), count: actual.length };
 }
 
@@ -83,10 +106,12 @@ function std(values: number[]): number {
 /** Pure: predictions and metrics for the test ratings of every fold. */
 export function runEvaluate(experiment: string, model: string, inputs: EvaluateInputs): EvaluateOutput {
   const { scale } = inputs;
+  const implicit = inputs.feedback === 'implicit';
   const perFold = inputs.folds.map((f) => {
-    const predictions = clip(scorePairs(f.network, f.test.user, f.test.item), scale.min, scale.max);
+    const scores = scorePairs(f.network, f.test.user, f.test.item);
+    const predictions = implicit ? scores : clip(scores, scale.min, scale.max);
     const { warm, cold } = warmAndCold(f, inputs.numUsers, inputs.numItems);
-    return { f, predictions, warm, cold, summary: summary(f.test.rating, predictions), mean: new Float32Array(f.test.rating.length).fill(f.trainMean) };
+    return { f, predictions, warm, cold, summary: summary(f.test.rating, predictions, implicit), mean: new Float32Array(f.test.rating.length).fill(f.trainMean) };
   });
   const join32 = (parts: Float32Array[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -124,15 +149,21 @@ export function runEvaluate(experiment: string, model: string, inputs: EvaluateI
     epochs: inputs.train.epochs,
     bestEpoch: inputs.train.bestEpoch,
     backend: inputs.backend,
-    meanBaseline: { rmse: rmse(test.rating, join32(perFold.map((p) => p.mean))), mae: mae(test.rating, join32(perFold.map((p) => p.mean))) },
-    coldStart: { warm: summary(warmActual, warmPredicted), cold: summary(coldActual, coldPredicted) },
+    meanBaseline: implicit
+      ? { rmse: Number.NaN, mae: Number.NaN }
+      : { rmse: rmse(test.rating, join32(perFold.map((p) => p.mean))), mae: mae(test.rating, join32(perFold.map((p) => p.mean))) },
+    coldStart: { warm: summary(warmActual, warmPredicted, implicit), cold: summary(coldActual, coldPredicted, implicit) },
   };
   if (perFold.length > 1) {
     metrics.folds = summaries;
     metrics.rmseStd = std(summaries.map((s) => s.rmse));
     metrics.maeStd = std(summaries.map((s) => s.mae));
   }
-  return { test, predictions, fold, metrics };
+  if (!inputs.ranking) return { test, predictions, fold, metrics };
+  const started = performance.now();
+  const ranking = runRanking(inputs.folds, { ...inputs.ranking, numUsers: inputs.numUsers, numItems: inputs.numItems });
+  metrics.ranking = ranking.summary;
+  return { test, predictions, fold, metrics, ranking: { ...ranking, seconds: (performance.now() - started) / 1000 } };
 }
 
 export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
@@ -150,10 +181,28 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
   const trainManifest = readJson<Manifest>(modelPaths.manifest, 'train manifest');
   const data = openDataset(catalogue);
   const { info } = data;
+  const feedback = info.feedback ?? 'explicit';
+  const numNegatives = info.negatives ?? 0;
+  const request = rankingRequest(config.evaluate.metrics);
+  let ranking: EvaluateInputs['ranking'];
+  if (request) {
+    const protocol = resolveProtocol(config.evaluate.protocol, numNegatives);
+    checkProtocol(request, protocol);
+    const relevance = feedback === 'explicit' ? config.evaluate.relevance : undefined;
+    ranking = { request, protocol, ...(relevance !== undefined ? { relevance } : {}), ...(protocol === 'sampled' ? { negatives: numNegatives } : {}) };
+  }
+  const dataPaths = catalogue.data();
+  const multi = info.folds.length > 1;
   const folds: FoldInputs[] = [];
   for (const [k, fold] of info.folds.entries()) {
-    const network = await loadNetwork(info.folds.length > 1 ? modelPaths.fold(k) : modelPaths.dir);
-    folds.push({ network, test: data.ratings('test', k), train: data.ratings('train', k), trainMean: fold.trainMean });
+    const network = await loadNetwork(multi ? modelPaths.fold(k) : modelPaths.dir);
+    const inputs: FoldInputs = { network, test: data.ratings('test', k), train: data.ratings('train', k), trainMean: fold.trainMean };
+    if (ranking) inputs.valid = data.ratings('valid', k);
+    if (ranking?.protocol === 'sampled') {
+      const file = multi ? dataPaths.fold(k).negatives : dataPaths.negatives;
+      inputs.negatives = new NegativesIndex(readTable(file, NEGATIVES_SCHEMA), info.numItems, file);
+    }
+    folds.push(inputs);
   }
   const out = runEvaluate(config.name, modelName, {
     folds,
@@ -162,6 +211,8 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
     scale: info.scale,
     train: trainManifest.details as unknown as TrainDetails,
     backend: trainManifest.backend ?? 'unknown',
+    feedback,
+    ...(ranking ? { ranking } : {}),
   });
   folds.forEach((f) => f.network.dispose());
   const final = catalogue.evaluation(modelName);
@@ -174,12 +225,24 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
       ...(folds.length > 1 ? { fold: out.fold } : {}),
     });
     writeJson(join(dir, 'metrics.json'), out.metrics);
+    if (out.ranking) writeTable(join(dir, 'ranking.arrow'), RANKING_SCHEMA, out.ranking.table);
   });
   const m = out.metrics;
-  const spread = m.rmseStd !== undefined ? ` (mean of ${folds.length} folds, RMSE sd ${m.rmseStd.toFixed(4)})` : '';
-  const cold = m.coldStart.cold.count > 0 ? `; cold-start ${m.coldStart.cold.count}: RMSE ${m.coldStart.cold.rmse.toFixed(4)}` : '';
-  log.info(
-    `evaluate ${config.name}/${modelName}: RMSE ${m.rmse.toFixed(4)} MAE ${m.mae.toFixed(4)} on ${m.count} test ratings${spread} (predicting the training mean: RMSE ${m.meanBaseline.rmse.toFixed(4)})${cold}`,
-  );
+  if (feedback === 'explicit') {
+    const spread = m.rmseStd !== undefined ? ` (mean of ${folds.length} folds, RMSE sd ${m.rmseStd.toFixed(4)})` : '';
+    const cold = m.coldStart.cold.count > 0 ? `; cold-start ${m.coldStart.cold.count}: RMSE ${m.coldStart.cold.rmse.toFixed(4)}` : '';
+    log.info(
+      `evaluate ${config.name}/${modelName}: RMSE ${m.rmse.toFixed(4)} MAE ${m.mae.toFixed(4)} on ${m.count} test ratings${spread} (predicting the training mean: RMSE ${m.meanBaseline.rmse.toFixed(4)})${cold}`,
+    );
+  }
+  if (out.ranking) log.info(`evaluate ${config.name}/${modelName}: ${rankingLine(out.ranking)}`);
   return out;
+}
+
+/** One log line of ranking results, e.g. `ranking (full, 943 users, 2.1 s): hr@10 0.6543, ...`. */
+export function rankingLine(ranking: RankingOutput & { seconds: number }): string {
+  const s = ranking.summary;
+  const how = s.protocol === 'sampled' ? `sampled, ${s.negatives} negatives per positive` : 'full';
+  const figures = [...Object.entries(s.means), ...Object.entries(s.catalogue ?? {})].map(([key, v]) => `${key} ${Number.isNaN(v) ? '–' : v.toFixed(4)}`);
+  return `ranking (${how}, ${s.users} users, ${ranking.seconds.toFixed(1)} s): ${figures.join(', ')}`;
 }
