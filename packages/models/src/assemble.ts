@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedModelConfig } from '@deeprec/core';
 import type { RecModel } from './contract';
-import { kernelVariables, layerDrop, seededDrop, squeezeOutput, type AnyTensor, type DropFn, type LayerFactory } from './layers';
+import { kernelVariables, layerDrop, seededDrop, squeezeOutput, withEmbedOverride, type AnyTensor, type DropFn, type LayerFactory } from './layers';
 
 /** A model's architecture, written once for symbolic and concrete inputs. */
 export type Graph = <T extends AnyTensor>(user: T, item: T, drop: DropFn) => { output: T; embeddings: T[] };
@@ -18,8 +18,8 @@ export function assemble(config: ResolvedModelConfig, factory: LayerFactory, gra
     type: config.type,
     network,
     kernels: kernelVariables(factory.kernels),
-    trainingPass(users, items, nextSeed) {
-      const pass = graph(users as tf.Tensor, items as tf.Tensor, seededDrop(nextSeed));
+    trainingPass(users, items, nextSeed, embed) {
+      const pass = withEmbedOverride(embed, () => graph(users as tf.Tensor, items as tf.Tensor, seededDrop(nextSeed)));
       return { output: squeezeOutput(pass.output), embeddings: pass.embeddings };
     },
   };

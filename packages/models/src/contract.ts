@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelType, ResolvedModelConfig } from '@deeprec/core';
 import type { FeatureField } from './features';
+import type { EmbedOverride } from './layers';
 
 /** Facts from the data that size and initialise a network. */
 export interface ModelContext {
@@ -37,7 +38,7 @@ export interface RecModel {
   /** Saved and scored as is: inputs user and item, int32 of shape [batch, 1]; output [batch, 1]. */
   readonly network: tf.LayersModel;
   /** Forward pass for training; `nextSeed` seeds each dropout mask. Call inside tf.tidy or a gradient function. */
-  trainingPass(users: tf.Tensor2D, items: tf.Tensor2D, nextSeed: () => number): TrainingPass;
+  trainingPass(users: tf.Tensor2D, items: tf.Tensor2D, nextSeed: () => number, embed?: EmbedOverride): TrainingPass;
   /** Dense kernels that the L2 penalty covers. */
   readonly kernels: tf.Variable[];
 }

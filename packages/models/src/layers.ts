@@ -11,8 +11,31 @@ export type Activation = (typeof ACTIVATIONS)[number];
 
 export type AnyTensor = tf.SymbolicTensor | tf.Tensor;
 
+/**
+ * Replaces embedding lookups on concrete tensors during one training pass: the fused
+ * training step gathers rows itself and captures their gradients for a sparse update.
+ */
+export type EmbedOverride = (layer: tf.layers.Layer, index: tf.Tensor) => tf.Tensor;
+
+let embedOverride: EmbedOverride | null = null;
+
+/** Runs `pass` with embedding lookups routed through `override` (a dynamic scope, reset afterwards). */
+export function withEmbedOverride<R>(override: EmbedOverride | undefined, pass: () => R): R {
+  if (!override) return pass();
+  const previous = embedOverride;
+  embedOverride = override;
+  try {
+    return pass();
+  } finally {
+    embedOverride = previous;
+  }
+}
+
 /** Applies a layer to one input of either kind, keeping the kind. */
 export function apply<T extends AnyTensor>(layer: tf.layers.Layer, input: T | T[]): T {
+  if (embedOverride && input instanceof tf.Tensor && layer.getClassName() === 'Embedding') {
+    return embedOverride(layer, input) as unknown as T;
+  }
   return layer.apply(input as tf.Tensor) as unknown as T;
 }
 

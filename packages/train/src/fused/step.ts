@@ -1,0 +1,138 @@
+/**
+ * The fused training step: one gradient computation and one Adam update of every
+ * variable, with embedding rows gathered here rather than by tf.gather. Row gradients
+ * are captured where they arrive (a custom gradient on each lookup) and applied to the
+ * rows of the batch only (lazy Adam) or scattered into a dense update; dense layers get
+ * one in-place Adam pass each. Against tfjs's optimizer.minimize this removes the
+ * gather and segment-sum kernels and the ~8 kernels per variable of tf.train.adam.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EmbedOverride, RecModel } from '@deeprec/models';
+import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
+import { currentValues, updateInPlace } from './memory';
+
+export interface FusedOptions extends AdamHyper {
+  /** Update only the embedding rows in the batch (lazy Adam); false: every row, as dense Adam. */
+  lazy: boolean;
+}
+
+interface Table {
+  variable: tf.Variable;
+  dim: number;
+  moments: Moments;
+}
+
+interface CapturedRows {
+  table: Table;
+  ids: Int32Array;
+  grad: Float32Array;
+}
+
+function isEmbedding(layer: tf.layers.Layer): boolean {
+  return layer.getClassName() === 'Embedding';
+}
+
+export class FusedAdamStep {
+  private readonly tables = new Map<tf.layers.Layer, Table>();
+  private readonly dense: Array<{ variable: tf.Variable; moments: Moments }> = [];
+  private readonly anchor = tf.variable(tf.scalar(0), true, `fused_anchor_${Math.random().toString(36).slice(2)}`);
+  private t = 0;
+
+  constructor(
+    model: RecModel,
+    private readonly options: FusedOptions,
+  ) {
+    const tableVariables = new Set<tf.Variable>();
+    for (const layer of model.network.layers) {
+      if (!isEmbedding(layer) || !layer.trainable) continue;
+      const variable = (layer.trainableWeights[0] as tf.LayerVariable).read() as tf.Variable;
+      tableVariables.add(variable);
+      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size) });
+    }
+    for (const w of model.network.trainableWeights) {
+      const variable = w.read() as tf.Variable;
+      if (!tableVariables.has(variable)) this.dense.push({ variable, moments: newMoments(variable.size) });
+    }
+  }
+
+  set learningRate(rate: number) {
+    this.options.learningRate = rate;
+  }
+
+  /**
+   * One step: `lossOf` builds the loss with the given embedding lookup (pass it to
+   * model.trainingPass). Returns the loss, which the caller disposes.
+   */
+  step(lossOf: (embed: EmbedOverride) => tf.Scalar): tf.Scalar {
+    const captured: CapturedRows[] = [];
+    const embed: EmbedOverride = (layer, index) => this.lookup(layer, index, captured);
+    const variables = [...this.dense.map((d) => d.variable), this.anchor];
+    const { value, grads } = tf.variableGrads(() => lossOf(embed), variables);
+    this.t += 1;
+    for (const d of this.dense) {
+      const g = grads[d.variable.name];
+      if (!g) continue;
+      const values = g.dataSync();
+      updateInPlace(d.variable, (w) => adamDense(w, values, d.moments, this.options, this.t));
+    }
+    this.applyRows(captured);
+    tf.dispose(grads);
+    return value;
+  }
+
+  private lookup(layer: tf.layers.Layer, index: tf.Tensor, captured: CapturedRows[]): tf.Tensor {
+    const table = this.tables.get(layer);
+    const variable = table?.variable ?? ((layer.weights[0] as tf.LayerVariable).read() as tf.Variable);
+    const dim = variable.shape[1] as number;
+    const ids = index.dataSync() as Int32Array;
+    const values = currentValues(variable);
+    const rows = new Float32Array(ids.length * dim);
+    for (let i = 0; i < ids.length; i += 1) rows.set(values.subarray((ids[i] as number) * dim, (ids[i] as number) * dim + dim), i * dim);
+    const shape = [...index.shape, dim];
+    if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
+    const ownIds = Int32Array.from(ids);
+    const anchor = this.anchor;
+    const lookupRows = tf.customGrad((() => ({
+      value: tf.tensor(rows, shape, 'float32'),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        captured.push({ table, ids: ownIds, grad: (dy as tf.Tensor).dataSync() as Float32Array });
+        return [tf.zerosLike(anchor)];
+      },
+    })) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return lookupRows(anchor);
+  }
+
+  private applyRows(captured: CapturedRows[]): void {
+    // One table may be looked up several times in a step (BPR scores two item lists).
+    const byTable = new Map<Table, CapturedRows[]>();
+    for (const c of captured) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+    for (const [table, parts] of byTable) {
+      const ids = Int32Array.from(parts.flatMap((p) => Array.from(p.ids)));
+      const grad = new Float32Array(ids.length * table.dim);
+      let offset = 0;
+      for (const p of parts) {
+        grad.set(p.grad, offset);
+        offset += p.grad.length;
+      }
+      const { rows, grads } = accumulateRows(ids, grad, table.dim);
+      if (this.options.lazy) {
+        updateInPlace(table.variable, (w) => adamRows(w, rows, grads, table.dim, table.moments, this.options, this.t));
+      } else {
+        const full = new Float32Array(table.variable.size);
+        rows.forEach((row, r) => full.set(grads.subarray(r * table.dim, (r + 1) * table.dim), row * table.dim));
+        updateInPlace(table.variable, (w) => adamDense(w, full, table.moments, this.options, this.t));
+      }
+    }
+    // Tables not looked up this step still decay their moments under dense Adam.
+    if (!this.options.lazy) {
+      for (const table of this.tables.values()) {
+        if (byTable.has(table)) continue;
+        updateInPlace(table.variable, (w) => adamDense(w, new Float32Array(table.variable.size), table.moments, this.options, this.t));
+      }
+    }
+  }
+
+  dispose(): void {
+    this.anchor.dispose();
+  }
+}
