@@ -8,14 +8,25 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import {
   ArtifactCatalogue,
   HISTORY_SCHEMA,
   PREDICTIONS_SCHEMA,
+  RANKING_SCHEMA,
   Rng,
   coldStart,
+  evaluateFullRanking,
+  evaluateSampled,
+  fileLoadHandler,
+  fileSaveHandler,
+  groupByUser,
   loadConfig,
   meanRating,
+  readJson,
+  readRatings,
+  scoreAllItems,
+  scorePairs,
   subsetRatings,
   writeJson,
   writeRatings,
@@ -26,6 +37,7 @@ import {
   type ExperimentConfig,
   type FoldInfo,
   type Manifest,
+  type RankingSummary,
   type Ratings,
   type TrainDetails,
 } from '@deeprec/core';
@@ -46,6 +58,14 @@ export interface FixtureOptions {
   deepOnly?: boolean;
   /** Every test user and item also in training (no cold start). */
   noColdStart?: boolean;
+  /** Implicit feedback: every rating 1 (scale 0-1), metrics.json rmse and mae null. Default explicit. */
+  feedback?: 'explicit' | 'implicit';
+  /** The models, by name = type (default: FIXTURE_MODELS, or DEEP_MODELS with deepOnly). */
+  models?: readonly ModelName[];
+  /** evaluate.metrics of the config (default: the schema's). */
+  metrics?: readonly string[];
+  /** report.sampleUsers of the config (default: the schema's). */
+  sampleUsers?: number;
 }
 
 export interface Fixture {
@@ -55,20 +75,21 @@ export interface Fixture {
 }
 
 /** Per-model quality: how much of the true signal its predictions keep. Key = model name = type. */
-const MODELS = { baseline: 0.3, mf: 0.5, ncf: 0.55, widedeep: 0.45, neumf: 0.65 } as const;
-type ModelName = keyof typeof MODELS;
+const MODELS = { baseline: 0.3, mf: 0.5, ncf: 0.55, widedeep: 0.45, neumf: 0.65, popularity: 0.2 } as const;
+export type ModelName = keyof typeof MODELS;
 const YAML: Record<ModelName, string> = {
+  popularity: '{ type: popularity }',
   baseline: '{ type: baseline }',
   mf: '{ type: mf, embeddingDim: 8 }',
   ncf: '{ type: ncf, embeddingDim: 8, layers: [16, 8] }',
   widedeep: '{ type: widedeep, embeddingDim: 8, layers: [16] }',
   neumf: '{ type: neumf, gmfDim: 4, mlpDim: 8, layers: [16, 8] }',
 };
-export const FIXTURE_MODELS = Object.keys(MODELS) as ModelName[];
+export const FIXTURE_MODELS: ModelName[] = ['baseline', 'mf', 'ncf', 'widedeep', 'neumf'];
 export const DEEP_MODELS: ModelName[] = ['ncf', 'widedeep', 'neumf'];
-const USERS = 50;
+export const USERS = 50;
 /** Items 40 and 41 are only ever rated in test sets: the cold-start items. */
-const ITEMS = 42;
+export const ITEMS = 42;
 const WARM_ITEMS = 40;
 
 /** The report input of a written fixture, stamped with a fixed time. */
@@ -81,12 +102,13 @@ export function tempRoot(prefix = 'deeprec-report-'): string {
 }
 
 /** Ratings skewed towards 4 like real data, on popularity-skewed items (a long tail); `cold` of them on cold items. */
-function ratings(rng: Rng, n: number, cold: number): Ratings {
+function ratings(rng: Rng, n: number, cold: number, implicit: boolean): Ratings {
   const r: Ratings = { user: new Int32Array(n), item: new Int32Array(n), rating: new Float32Array(n) };
   for (let i = 0; i < n; i += 1) {
     r.user[i] = rng.int(USERS);
     r.item[i] = i < cold ? WARM_ITEMS + (i % 2) : Math.floor(WARM_ITEMS * rng.uniform() ** 2);
-    r.rating[i] = Math.min(5, Math.max(1, Math.round(3.6 + 1.1 * rng.normal())));
+    const rating = Math.min(5, Math.max(1, Math.round(3.6 + 1.1 * rng.normal())));
+    r.rating[i] = implicit ? 1 : rating;
   }
   return r;
 }
@@ -132,7 +154,7 @@ interface Split {
 }
 
 /** The splits: one, or k folds re-partitioning the same ratings (each rating in exactly one test fold). */
-function makeSplits(rng: Rng, nTest: number, folds: number, noColdStart: boolean): Split[] {
+function makeSplits(rng: Rng, nTest: number, folds: number, noColdStart: boolean, implicit: boolean): Split[] {
   const split = (train: Ratings, valid: Ratings, test: Ratings): Split => ({
     train,
     valid,
@@ -144,9 +166,9 @@ function makeSplits(rng: Rng, nTest: number, folds: number, noColdStart: boolean
     },
   });
   const cold = noColdStart ? 0 : Math.round(nTest * 0.04);
-  if (folds <= 1) return [split(ratings(rng, nTest * 4, 0), ratings(rng, Math.round(nTest * 0.4), 0), ratings(rng, nTest, cold))];
+  if (folds <= 1) return [split(ratings(rng, nTest * 4, 0, implicit), ratings(rng, Math.round(nTest * 0.4), 0, implicit), ratings(rng, nTest, cold, implicit))];
   // Warm ratings cycle through the folds; the cold ones all fall in fold 2's test set.
-  const all = ratings(rng, nTest * folds, 0);
+  const all = ratings(rng, nTest * folds, 0, implicit);
   for (let i = 0; i < cold; i += 1) all.item[nTest + i] = WARM_ITEMS + (i % 2);
   return Array.from({ length: folds }, (_, k) => {
     const test = Array.from({ length: nTest }, (_, i) => k * nTest + i);
@@ -197,13 +219,19 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
   const nTest = options.testRatings ?? 400;
   const epochs = options.epochs ?? 8;
   const k = options.folds ?? 1;
-  const models = options.deepOnly ? DEEP_MODELS : FIXTURE_MODELS;
-  const title = options.title === undefined ? '' : `report: { title: ${JSON.stringify(options.title)} }\n`;
+  const models = options.models ?? (options.deepOnly ? DEEP_MODELS : FIXTURE_MODELS);
+  const implicit = options.feedback === 'implicit';
+  const report = [
+    ...(options.title === undefined ? [] : [`title: ${JSON.stringify(options.title)}`]),
+    ...(options.sampleUsers === undefined ? [] : [`sampleUsers: ${options.sampleUsers}`]),
+  ];
+  const title = report.length === 0 ? '' : `report: { ${report.join(', ')} }\n`;
   const split = k > 1 ? `split: { method: k-fold, folds: ${k} }\n` : '';
+  const evaluate = options.metrics ? `evaluate: { metrics: [${options.metrics.join(', ')}] }\n` : '';
   const yamlFile = join(root, `${name}.yaml`);
   writeFileSync(
     yamlFile,
-    `name: ${name}\nseed: 7\ndata: { source: synthetic, synthetic: { users: ${USERS}, items: ${ITEMS}, ratings: 2000 } }\n${split}${title}` +
+    `name: ${name}\nseed: 7\ndata: { source: synthetic, synthetic: { users: ${USERS}, items: ${ITEMS}, ratings: 2000 }${implicit ? ', feedback: implicit' : ''} }\n${split}${title}${evaluate}` +
       `models:\n${models.map((m) => `  ${m}: ${YAML[m]}\n`).join('')}`,
   );
   const config = loadConfig(yamlFile);
@@ -211,13 +239,22 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
   const rng = new Rng(7, 'fixture', name);
 
   const data = catalogue.data();
-  const splits = makeSplits(rng, nTest, k, options.noColdStart ?? false);
+  const splits = makeSplits(rng, nTest, k, options.noColdStart ?? false, implicit);
   splits.forEach((s, f) => {
     const paths = k > 1 ? data.fold(f) : data;
     for (const which of ['train', 'valid', 'test'] as const) writeRatings(paths.ratings(which), s[which]);
   });
   const first = splits[0]!.info;
-  const info: DataInfo = { ...first, numUsers: USERS, numItems: ITEMS, scale: { min: 1, max: 5 }, source: 'synthetic', folds: splits.map((s) => s.info) };
+  const info: DataInfo = {
+    ...first,
+    numUsers: USERS,
+    numItems: ITEMS,
+    scale: implicit ? { min: 0, max: 1 } : { min: 1, max: 5 },
+    source: 'synthetic',
+    feedback: implicit ? 'implicit' : 'explicit',
+    negatives: 0,
+    folds: splits.map((s) => s.info),
+  };
   if (k === 1) info.stats = { rows: 2040, duplicates: 3 };
   writeJson(data.manifest, manifest('datagen', name, { info }));
 
@@ -246,7 +283,7 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
 
     const perFold = splits.map((s, f) => {
       const prediction = Float32Array.from(s.test.rating, (r) => s.info.trainMean + quality * (r - s.info.trainMean) + (0.35 + 0.02 * f) * rng.normal());
-      if (f === 0) prediction[0] = 6.3; // beyond the scale: must land in the end bin, not vanish
+      if (f === 0 && !implicit) prediction[0] = 6.3; // beyond the scale: must land in the end bin, not vanish
       const rows = Array.from(s.test.rating, (_, i) => i);
       const seen = new Set(s.train.item);
       const cold = rows.filter((i) => !seen.has(s.test.item[i]!));
@@ -294,7 +331,155 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
       metrics.rmseStd = std(perFold.map((p) => p.all.rmse));
       metrics.maeStd = std(perFold.map((p) => p.all.mae));
     }
+    if (implicit) {
+      // As evaluate writes implicit data: no rating error (JSON null).
+      const none = null as unknown as number;
+      Object.assign(metrics, { rmse: none, mae: none, meanBaseline: { rmse: none, mae: none } });
+      for (const segment of [metrics.coldStart.warm, metrics.coldStart.cold]) Object.assign(segment, { rmse: none, mae: none });
+      if (metrics.folds) for (const f of metrics.folds) Object.assign(f, { rmse: none, mae: none });
+      delete metrics.rmseStd;
+      delete metrics.maeStd;
+    }
     writeJson(e.metrics, metrics);
   });
   return { root, config, catalogue };
+}
+
+export interface RankingFixtureOptions {
+  name?: string;
+  /** implicit: popularity, mf and neumf (a clear winner), sampled protocol, rmse/mae null; explicit: the five rating models plus full ranking. */
+  feedback: 'explicit' | 'implicit';
+  /** k-fold with this many folds: a network per fold (models/<m>/fold-<k>/), ranking.arrow with a fold column. */
+  folds?: number;
+  /** Leave out this model's ranking.arrow (metrics.json keeps its ranking block). */
+  withoutRankingArrow?: string;
+  sampleUsers?: number;
+}
+
+/** Implicit fixture: models and how strongly each scores the user's test items (neumf wins clearly). */
+export const IMPLICIT_MODELS: ModelName[] = ['popularity', 'mf', 'neumf'];
+const SIGNAL: Record<ModelName, number> = { popularity: 0, baseline: 0.15, mf: 0.5, ncf: 0.55, widedeep: 0.35, neumf: 1.1 };
+export const EXPLICIT_RANKING_METRICS = ['rmse', 'mae', 'ndcg@10', 'hr@5', 'hr@10', 'hr@20', 'precision@10', 'recall@10', 'auc', 'coverage@10', 'novelty@10'];
+export const IMPLICIT_RANKING_METRICS = ['ndcg@10', 'hr@5', 'hr@10', 'hr@20', 'ndcg@5', 'ndcg@20', 'mrr@10', 'auc'];
+/** Sampled protocol of the implicit fixture: negatives per test positive. */
+export const FIXTURE_NEGATIVES = 20;
+
+/**
+ * A tiny loadable tfjs network with the model contract's inputs (user, item: int32
+ * [batch, 1]) and output ([batch, 1]): score(u, i) = table[u * ITEMS + i], as a user
+ * embedding of width ITEMS dotted with a one-hot item embedding.
+ */
+export function lookupNetwork(table: Float32Array, name: string): tf.LayersModel {
+  const user = tf.input({ shape: [1], dtype: 'int32', name: 'user' });
+  const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
+  const userRows = tf.layers.embedding({ inputDim: USERS, outputDim: ITEMS, name: 'user_scores' });
+  const itemRows = tf.layers.embedding({ inputDim: ITEMS, outputDim: ITEMS, name: 'item_onehot' });
+  const u = tf.layers.flatten({ name: 'user_flat' }).apply(userRows.apply(user)) as tf.SymbolicTensor;
+  const i = tf.layers.flatten({ name: 'item_flat' }).apply(itemRows.apply(item)) as tf.SymbolicTensor;
+  const score = tf.layers.dot({ axes: 1, name: 'score' }).apply([u, i]) as tf.SymbolicTensor;
+  const network = tf.model({ inputs: [user, item], outputs: score, name });
+  userRows.setWeights([tf.tensor2d(table, [USERS, ITEMS])]);
+  itemRows.setWeights([tf.eye(ITEMS)]);
+  return network;
+}
+
+/** Scores a model of the given signal strength gives: its signal on the user's test items, item popularity, and noise. */
+function scoreTable(rng: Rng, signal: number, train: Ratings, test: Ratings, popularityOnly: boolean): Float32Array {
+  const counts = new Float32Array(ITEMS);
+  train.item.forEach((i) => (counts[i] = (counts[i] as number) + 1));
+  const table = new Float32Array(USERS * ITEMS);
+  for (let u = 0; u < USERS; u += 1) {
+    for (let i = 0; i < ITEMS; i += 1) table[u * ITEMS + i] = 0.25 * Math.log1p(counts[i] as number) + (popularityOnly ? 0.001 : 0.45) * rng.normal();
+  }
+  test.user.forEach((u, r) => {
+    const cell = u * ITEMS + (test.item[r] as number);
+    table[cell] = (table[cell] as number) + signal;
+  });
+  return table;
+}
+
+function concatInts(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * A fixture with top-K evaluation: data and models as writeFixture, plus for every model
+ * loadable networks (models/<m>/model.json, per fold for k-fold), eval/<m>/ranking.arrow
+ * with per-user values computed by core's protocols from those networks, and the
+ * `ranking` block of metrics.json. Candidates leave out training and validation items,
+ * as evaluate does. Needs a tfjs backend (initBackend) for saving and scoring.
+ */
+export async function writeRankingFixture(root: string, options: RankingFixtureOptions): Promise<Fixture> {
+  const implicit = options.feedback === 'implicit';
+  const k = options.folds ?? 1;
+  const metricsAsked = implicit ? IMPLICIT_RANKING_METRICS : EXPLICIT_RANKING_METRICS;
+  const fixture = writeFixture(root, {
+    name: options.name ?? (implicit ? 'implicit' : 'explicit'),
+    feedback: options.feedback,
+    models: implicit ? IMPLICIT_MODELS : FIXTURE_MODELS,
+    metrics: metricsAsked,
+    testRatings: implicit ? 100 : 150,
+    folds: k,
+    ...(options.sampleUsers === undefined ? {} : { sampleUsers: options.sampleUsers }),
+  });
+  const { catalogue, config } = fixture;
+  const data = catalogue.data();
+  const folds = Array.from({ length: k }, (_, f) => {
+    const paths = k > 1 ? data.fold(f) : data;
+    const train = readRatings(paths.ratings('train'));
+    const valid = readRatings(paths.ratings('valid'));
+    const test = readRatings(paths.ratings('test'));
+    const seen = groupByUser(concatInts(train.user, valid.user), concatInts(train.item, valid.item), USERS);
+    return { train, test, seen, testItems: groupByUser(test.user, test.item, USERS) };
+  });
+  const ks = [5, 10, 20];
+  const perUserAsked = metricsAsked.filter((m) => m !== 'rmse' && m !== 'mae' && !/^(coverage|novelty)@/.test(m));
+  const catalogueAsked = metricsAsked.filter((m) => /^(coverage|novelty)@/.test(m));
+  for (const model of Object.keys(config.models) as ModelName[]) {
+    const rng = new Rng(7, 'fixture-scores', model);
+    const rows: Array<{ fold: number; users: Int32Array; perUser: Record<string, Float64Array> }> = [];
+    const catalogues: Array<Record<string, number>> = [];
+    for (let f = 0; f < k; f += 1) {
+      const fold = folds[f]!;
+      const network = lookupNetwork(scoreTable(rng, SIGNAL[model], fold.train, fold.test, model === 'popularity'), model);
+      const dir = k > 1 ? catalogue.model(model).fold(f) : catalogue.model(model).dir;
+      await network.save(fileSaveHandler(dir));
+      const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
+      const rankingData = { numItems: ITEMS, trainItems: fold.seen, testItems: fold.testItems, ks };
+      if (implicit) {
+        const result = evaluateSampled({ ...rankingData, numNegatives: FIXTURE_NEGATIVES, seed: 7, scorePairs: (u, i) => scorePairs(loaded, u, i) });
+        rows.push({ fold: f + 1, users: result.users, perUser: result.perUser });
+      } else {
+        const result = evaluateFullRanking({ ...rankingData, scoreUser: (u) => scoreAllItems(loaded, u, ITEMS) });
+        rows.push({ fold: f + 1, users: result.users, perUser: result.perUser });
+        catalogues.push(result.catalogue);
+      }
+      network.dispose();
+      loaded.dispose();
+    }
+    const table: Record<string, Int32Array | Float64Array> = {
+      user: Int32Array.from(rows.flatMap((r) => Array.from(r.users))),
+      ...(k > 1 ? { fold: Int32Array.from(rows.flatMap((r) => Array.from(r.users, () => r.fold))) } : {}),
+    };
+    const means: Record<string, number> = {};
+    for (const key of perUserAsked) {
+      const values = Float64Array.from(rows.flatMap((r) => Array.from(r.perUser[key]!)));
+      table[key] = values;
+      const defined = Array.from(values).filter((v) => !Number.isNaN(v));
+      means[key] = defined.reduce((a, b) => a + b, 0) / defined.length;
+    }
+    const e = catalogue.evaluation(model);
+    if (options.withoutRankingArrow !== model) writeTable(e.ranking, RANKING_SCHEMA, table);
+    const metrics = readJson<EvalMetrics>(e.metrics, 'metrics');
+    const summary: RankingSummary = { protocol: implicit ? 'sampled' : 'full', users: table.user!.length, means };
+    if (implicit) summary.negatives = FIXTURE_NEGATIVES;
+    if (catalogueAsked.length > 0 && catalogues.length > 0) {
+      summary.catalogue = Object.fromEntries(catalogueAsked.map((key) => [key, catalogues.reduce((a, c) => a + c[key]!, 0) / catalogues.length]));
+    }
+    writeJson(e.metrics, { ...metrics, ranking: summary });
+  }
+  return fixture;
 }

@@ -42,4 +42,23 @@ export function dateTime(iso: unknown): string {
   return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** A p-value for a table cell: two significant digits, "< 0.001" below that: 0.0312 -> "0.031". */
+export function pNumber(p: unknown): string {
+  if (!finite(p)) return MISSING;
+  if (p < 0.001) return '< 0.001';
+  return String(Number(p.toPrecision(2)));
+}
+
+/** A p-value in words: "p = 0.031", "p < 0.001". */
+export function pValue(p: unknown): string {
+  const s = pNumber(p);
+  return s === MISSING ? 'p = –' : s.startsWith('<') ? `p ${s}` : `p = ${s}`;
+}
+
+/** A signed number with a real minus sign: 0.0123 -> "+0.0123", -0.5 -> "−0.5000", 0 -> "±0.0000". */
+export function signedFixed(x: unknown, digits: number): string {
+  if (!finite(x)) return MISSING;
+  return `${x < 0 ? '−' : x > 0 ? '+' : '±'}${Math.abs(x).toFixed(digits)}`;
+}
+
 export { MISSING };

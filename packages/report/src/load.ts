@@ -14,18 +14,25 @@ import {
   openDataset,
   readJson,
   readTable,
+  type Columns,
   type EvalMetrics,
   type ExperimentConfig,
   type Manifest,
   type TrainDetails,
 } from '@deeprec/core';
 import { loadData } from './loadData';
+import { rankingReport, readRankingTable, type RankingTable } from './ranking';
 import { finiteOrNull, heatmap, histogram } from './stats';
 import type { ExperimentReportInput, HistoryRow, ModelReportInput, StageProvenance } from './types';
 
 export interface LoadOptions {
   /** Time stamped on the page as "generated"; defaults to now (tests pin it). */
   now?: Date;
+  /**
+   * Bootstrap CIs and significance tests of the ranking metrics (seconds on large data).
+   * The index page shows means only and turns them off. Default true.
+   */
+  statistics?: boolean;
 }
 
 function provenanceOf(manifest: Manifest): StageProvenance {
@@ -50,6 +57,8 @@ function requireNumbers(value: object, keys: readonly string[], file: string, wh
 }
 
 const METRIC_FIELDS = ['rmse', 'mae', 'count', 'params', 'trainSeconds', 'trainSamplesPerSecond', 'epochs'] as const;
+/** Implicit feedback has no rating error: evaluate writes rmse and mae as null. */
+const IMPLICIT_METRIC_FIELDS = METRIC_FIELDS.filter((k) => k !== 'rmse' && k !== 'mae');
 const TRAIN_FIELDS = ['params', 'layers', 'trainSeconds', 'trainSamplesPerSecond', 'epochs'] as const;
 
 function readHistory(file: string): HistoryRow[] {
@@ -71,21 +80,39 @@ function readHistory(file: string): HistoryRow[] {
   }));
 }
 
-function loadModel(catalogue: ArtifactCatalogue, name: string, scale: { min: number; max: number }, step: number): ModelReportInput {
+/** The loaded model plus its per-user ranking values (ranking.arrow), which only the statistics need. */
+interface LoadedModel {
+  model: ModelReportInput;
+  ranking: RankingTable | null;
+}
+
+function loadModel(
+  catalogue: ArtifactCatalogue,
+  name: string,
+  scale: { min: number; max: number },
+  step: number,
+  implicit: boolean,
+): LoadedModel {
   const modelPaths = catalogue.model(name);
   const evalPaths = catalogue.evaluation(name);
 
   const metrics = readJson<EvalMetrics>(evalPaths.metrics, 'metrics');
-  requireNumbers(metrics, METRIC_FIELDS, evalPaths.metrics, 'metrics.json');
+  requireNumbers(metrics, implicit ? IMPLICIT_METRIC_FIELDS : METRIC_FIELDS, evalPaths.metrics, 'metrics.json');
+  if (metrics.ranking !== undefined && (typeof metrics.ranking !== 'object' || metrics.ranking === null || typeof metrics.ranking.means !== 'object')) {
+    throw new ArtifactError(`${evalPaths.metrics}: metrics.json 'ranking' has no 'means' object`);
+  }
+  // Per-user values for CIs and tests; metrics.json alone still gives the means.
+  const ranking = metrics.ranking && existsSync(evalPaths.ranking) ? readRankingTable(evalPaths.ranking) : null;
   const manifest = readJson<Manifest>(modelPaths.manifest, 'train manifest');
   const train = manifest.details as unknown as TrainDetails;
   if (!train || typeof train !== 'object') throw new ArtifactError(`${modelPaths.manifest}: train manifest has no 'details' section`);
   requireNumbers(train, TRAIN_FIELDS, modelPaths.manifest, "train manifest 'details'");
 
   const history = readHistory(modelPaths.history);
-  const predictions = readTable(evalPaths.predictions, PREDICTIONS_SCHEMA);
-  const actual = column(predictions, 'rating', Float32Array, evalPaths.predictions);
-  const predicted = column(predictions, 'prediction', Float32Array, evalPaths.predictions);
+  // Implicit feedback: every test rating is 1, so the rating charts are not drawn and predictions are not needed.
+  const predictions: Columns = implicit ? {} : readTable(evalPaths.predictions, PREDICTIONS_SCHEMA);
+  const actual = implicit ? new Float32Array(0) : column(predictions, 'rating', Float32Array, evalPaths.predictions);
+  const predicted = implicit ? new Float32Array(0) : column(predictions, 'prediction', Float32Array, evalPaths.predictions);
   const folds = predictions.fold === undefined ? 1 : new Set(column(predictions, 'fold', Int32Array, evalPaths.predictions)).size;
   // Four predicted bins per rating step: fine enough to show spread, coarse enough to read.
   const heatStep = step / 4;
@@ -95,7 +122,7 @@ function loadModel(catalogue: ArtifactCatalogue, name: string, scale: { min: num
   const evalManifest = join(evalPaths.dir, 'manifest.json');
   if (existsSync(evalManifest)) provenance.push(provenanceOf(readJson<Manifest>(evalManifest, 'evaluate manifest')));
 
-  return {
+  const model: ModelReportInput = {
     name,
     type: metrics.type ?? train.type,
     metrics,
@@ -111,6 +138,12 @@ function loadModel(catalogue: ArtifactCatalogue, name: string, scale: { min: num
     },
     provenance,
   };
+  return { model, ranking };
+}
+
+/** Implicit feedback, by the config or (when the config predates the key) the data manifest. */
+export function isImplicit(config: ExperimentConfig, info: { feedback?: string }): boolean {
+  return config.data?.feedback === 'implicit' || info.feedback === 'implicit';
 }
 
 /** Reads everything the experiment page shows; models come in config order. */
@@ -123,8 +156,10 @@ export function loadExperimentReportInput(
   // The mean predictor is computed from the data rather than copied from
   // metrics.json, so it is one number per experiment whatever each evaluate run recorded.
   const { data, baseline, step } = loadData(dataset, provenanceOf(dataset.manifest));
-  const models = Object.keys(config.models).map((name) => loadModel(catalogue, name, data.info.scale, step));
-  return {
+  const implicit = isImplicit(config, data.info);
+  const loaded = Object.keys(config.models).map((name) => loadModel(catalogue, name, data.info.scale, step, implicit));
+  const models = loaded.map((l) => l.model);
+  const input: ExperimentReportInput = {
     experiment: catalogue.experiment,
     title: config.report?.title ?? config.name,
     config,
@@ -132,5 +167,13 @@ export function loadExperimentReportInput(
     baseline,
     models,
     generatedAt: (options.now ?? new Date()).toISOString(),
+    implicit,
   };
+  const ranking = rankingReport(
+    loaded.flatMap((l) => (l.model.metrics.ranking ? [{ name: l.model.name, type: l.model.type, summary: l.model.metrics.ranking, table: l.ranking }] : [])),
+    config,
+    { statistics: options.statistics ?? true },
+  );
+  if (ranking) input.ranking = ranking;
+  return input;
 }

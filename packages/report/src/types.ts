@@ -82,6 +82,118 @@ export interface ModelReportInput {
   provenance: StageProvenance[];
 }
 
+/** A bootstrap interval, plain (null for what JSON cannot carry: NaN, infinities). */
+export interface Interval {
+  estimate: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Values (or pairs) used. */
+  n: number;
+}
+
+/** One model's ranking figures (metrics.json `ranking`, plus CIs from ranking.arrow). */
+export interface ModelRanking {
+  model: string;
+  type: string;
+  protocol: 'full' | 'sampled';
+  /** Users evaluated. */
+  users: number;
+  negatives: number | null;
+  /** Per-user metrics in `RankingReport.metrics` order: metrics.json's mean and the bootstrap CI over ranking.arrow. */
+  means: Record<string, { mean: number | null; ci: Interval | null }>;
+  /** Catalogue metrics (coverage@K, novelty@K): one value, no per-user spread. */
+  catalogue: Record<string, number | null>;
+  /** False when ranking.arrow is absent: means without CIs, left out of the significance tests. */
+  perUser: boolean;
+}
+
+/** One pair of the significance matrix (core's compareModels, plus a bootstrap CI of the difference). */
+export interface PairComparison {
+  a: string;
+  b: string;
+  /** Users (or user x fold rows) where both values are defined. */
+  n: number;
+  meanA: number | null;
+  meanB: number | null;
+  /** meanA - meanB. */
+  diff: number | null;
+  t: number | null;
+  tP: number | null;
+  wilcoxonP: number | null;
+  /** Holm-adjusted when the config says so, else the raw p-values. */
+  tPAdjusted: number | null;
+  wilcoxonPAdjusted: number | null;
+  tSignificant: boolean;
+  wilcoxonSignificant: boolean;
+  /** Bootstrap CI of the paired mean difference; computed for the primary metric only (null elsewhere). */
+  diffCi: Interval | null;
+  /** The better model when the paired t-test is significant, else null. */
+  winner: string | null;
+  /** "neumf > mf, p = 0.003" or "ncf ≈ widedeep, p = 0.41". */
+  verdict: string;
+}
+
+export interface MetricSignificance {
+  metric: string;
+  /** Models compared (those with per-user values), config order. */
+  models: string[];
+  /** Every pair (models[i], models[j]), i < j. */
+  pairs: PairComparison[];
+}
+
+/** The top-K side of the report, present when any model's metrics.json has `ranking`. */
+export interface RankingReport {
+  /** Per-user metrics (those in ranking.means), config order first, then by name and K. */
+  metrics: string[];
+  /** Catalogue metrics (ranking.catalogue). */
+  catalogueMetrics: string[];
+  /** The first ranking metric of evaluate.metrics with per-user values: what verdicts and "best" use. */
+  primary: string;
+  /** Bootstrap and test settings (config.evaluate.significance, experiment seed). */
+  level: number;
+  resamples: number;
+  alpha: number;
+  correction: 'none' | 'holm';
+  seed: number;
+  /** Models with a ranking block, config order. */
+  models: ModelRanking[];
+  /** One matrix per per-user metric (metrics order), over the models with ranking.arrow; empty with fewer than two. */
+  significance: MetricSignificance[];
+}
+
+/** One recommended item of a sample user's list. */
+export interface RecommendedItem {
+  item: number;
+  label: string;
+  score: number | null;
+  /** A test item of the user. */
+  hit: boolean;
+}
+
+/** A user of the sample-recommendations section. */
+export interface SampleUser {
+  user: number;
+  /** Raw id (users.arrow). */
+  id: string;
+  /** Training (and validation) interactions, and how many the page lists. */
+  trainCount: number;
+  /** The best-rated training items first (implicit: latest first when there are timestamps). */
+  rated: Array<{ item: number; label: string; rating: number }>;
+  /** Test items: what a hit is. */
+  test: Array<{ item: number; label: string }>;
+  /** Top-10 per model, config order; models whose network could not be loaded are absent. */
+  lists: Array<{ model: string; items: RecommendedItem[] }>;
+}
+
+export interface SampleRecommendations {
+  k: number;
+  /** k-fold: the fold whose data and networks are used (1-based); 1 otherwise. */
+  fold: number;
+  users: SampleUser[];
+  /** Models left out, with why ("models/x/model.json is missing"). */
+  skipped: Array<{ model: string; reason: string }>;
+}
+
 export interface ExperimentReportInput {
   experiment: string;
   title: string;
@@ -102,6 +214,12 @@ export interface ExperimentReportInput {
   models: ModelReportInput[];
   /** ISO time the input was loaded; part of the input so rendering stays pure. */
   generatedAt: string;
+  /** Implicit feedback (data.feedback): no rating error; the page compares models on ranking metrics. */
+  implicit: boolean;
+  /** Top-K metrics, CIs and significance; absent when no metrics.json has `ranking`. */
+  ranking?: RankingReport;
+  /** Sample users' top-10 lists; filled by write.ts (it needs the tfjs networks), absent otherwise. */
+  recommendations?: SampleRecommendations;
 }
 
 /**
