@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, type ExperimentConfig } from '@deeprec/core';
 import { loadSource, runDatagen, writeDatagen } from '@deeprec/datagen';
-import { writeEvaluate } from '@deeprec/evaluate';
+import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
 import { buildModel, modelContext, trainableParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { modelConfigOf, writeTrain } from '@deeprec/train';
@@ -83,4 +83,81 @@ export async function validate(ctx: CommandContext, configPath: string): Promise
   ctx.log.info(`${config.configPath}: ok`);
   ctx.log.info(`data: ${info.source}, ${info.numUsers} users, ${info.numItems} items, scale ${info.scale.min}-${info.scale.max}; train ${info.counts.train}, valid ${info.counts.valid}, test ${info.counts.test}`);
   ctx.log.info(`models: ${models.join('; ')}`);
+}
+
+export interface RecommendArgs {
+  model: string;
+  /** Raw user id (users.arrow `id`). */
+  user?: unknown;
+  all?: boolean;
+  /** --all: the Arrow file to write, relative to the current folder. */
+  out?: unknown;
+  /** As typed; default 10. */
+  k?: unknown;
+  json?: boolean;
+}
+
+/** The checked flags of `recommend`: exactly one of --user and --all, --out with --all only, --k a positive integer. */
+export function recommendFlags(args: RecommendArgs): { user?: string; out?: string; k: number } {
+  const hasUser = args.user !== undefined;
+  if (hasUser === Boolean(args.all)) throw new ConfigError('recommend: expected exactly one of --user <raw id> or --all');
+  const k = args.k === undefined ? '10' : String(args.k);
+  if (!/^[1-9][0-9]*$/.test(k)) throw new ConfigError(`--k: expected a positive integer, found '${k}'`);
+  if (hasUser) {
+    if (typeof args.user !== 'string' || args.user === '') throw new ConfigError(`--user: expected one raw user id, found '${String(args.user)}'`);
+    if (args.out !== undefined) throw new ConfigError('--out: only with --all (--user prints to the terminal)');
+    return { user: args.user, k: Number(k) };
+  }
+  if (typeof args.out !== 'string' || args.out === '') throw new ConfigError('recommend --all: expected --out <file.arrow>');
+  return { out: resolve(args.out), k: Number(k) };
+}
+
+/** The text table of one user's recommendations (rank, item, title when items.arrow has one, score), with the fallback's first line. */
+export function formatRecommendations(r: UserRecommendations): string {
+  const lines: string[] = [];
+  if (r.fallback) lines.push(`user '${r.user}' is not in the training data; showing the most popular items`);
+  if (r.items.length === 0) {
+    lines.push(`no items left to recommend to user '${r.user}' (every item was rated in training)`);
+    return `${lines.join('\n')}\n`;
+  }
+  const titled = r.items.some((i) => i.title !== undefined);
+  const header = ['rank', 'item', ...(titled ? ['title'] : []), r.fallback ? 'interactions' : 'score'];
+  const rows = r.items.map((i) => [String(i.rank), i.item, ...(titled ? [i.title ?? ''] : []), r.fallback ? String(i.score) : i.score.toFixed(4)]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
+  const last = header.length - 1;
+  // numbers right-aligned (rank, score), text left-aligned
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === 0 || c === last ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
+      .join('  ')
+      .trimEnd();
+  lines.push(line(header), ...rows.map(line));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Top-K recommendations from a trained model: one user to stdout, or every user to an Arrow file. */
+export async function recommend(ctx: CommandContext, configPath: string, args: RecommendArgs): Promise<void> {
+  const flags = recommendFlags(args);
+  const config = ctx.config(configPath);
+  modelConfigOf(config, args.model);
+  await ctx.backend();
+  const started = performance.now();
+  const rec = await loadRecommender(config, args.model, ctx.artifactsRoot);
+  try {
+    if (flags.user !== undefined) {
+      const r = recommendForUser(rec, flags.user, flags.k);
+      ctx.print(args.json ? `${JSON.stringify(r, null, 2)}\n` : formatRecommendations(r));
+      return;
+    }
+    const table = recommendAll(rec, flags.k);
+    const file = flags.out as string;
+    writeRecommendations(file, table);
+    const summary = { model: args.model, k: flags.k, users: rec.userIds.length, rows: table.rank.length, out: file };
+    ctx.log.info(
+      `recommend ${config.name}/${args.model}: top ${flags.k} for ${summary.users} users, ${summary.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${file}`,
+    );
+    if (args.json) ctx.print(`${JSON.stringify(summary, null, 2)}\n`);
+  } finally {
+    rec.network.dispose();
+  }
 }

@@ -14,6 +14,8 @@ export interface CommandContext {
   artifactsRoot: string;
   config(path: string): ExperimentConfig;
   backend(): Promise<BackendInfo>;
+  /** Command output (stdout); log lines go to stderr. */
+  print(text: string): void;
 }
 
 export function createContext(args: GlobalArgs): CommandContext {
@@ -23,6 +25,7 @@ export function createContext(args: GlobalArgs): CommandContext {
     log,
     artifactsRoot: args.artifacts ? resolve(args.artifacts) : defaultArtifactsRoot(),
     config: (path) => loadConfig(path, args.set ?? []),
+    print: (text) => process.stdout.write(text),
     async backend() {
       if (!backend) {
         backend = await initBackend(args.backend, (line) => log.info(line));

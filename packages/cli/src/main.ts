@@ -38,12 +38,28 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
           .option('configs', { type: 'string', default: 'configs/experiments', describe: 'folder of experiment configs, for --all' }),
       handle((a) => (ctx) => commands.report(ctx, a.config as string | undefined, a.all as boolean, a.configs as string)),
     )
+    .command(
+      'recommend <config>',
+      'Top-K items from a trained model for one user (--user), or for every user into an Arrow file (--all --out); items the user rated in training are left out',
+      (y) =>
+        withModel(y)
+          .option('user', { type: 'string', describe: "raw user id (users.arrow 'id'); a user without training data gets the most popular items" })
+          .option('all', { type: 'boolean', default: false, describe: 'recommend for every user; needs --out' })
+          .option('out', { type: 'string', describe: 'with --all: Arrow file to write (user, rank, item, score; raw ids), relative to the current folder' })
+          .option('k', { type: 'string', describe: 'items per user, a positive integer (default 10)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON { user, model, k, fallback, items: [{ rank, item, title?, score }] } instead of a table' })
+          .example('$0 recommend configs/examples/movielens-100k.yaml --model mf --user 196 --k 5', 'five films for user 196')
+          .example('$0 recommend configs/examples/movielens-100k.yaml --model mf --all --out recs.arrow', 'top 10 of every user'),
+      handle((a) => (ctx) =>
+        commands.recommend(ctx, a.config as string, { model: a.model as string, user: a.user, all: a.all as boolean, out: a.out, k: a.k, json: a.json as boolean }),
+      ),
+    )
     .command('validate <config>', 'Check a config and its data (generate or import and split in memory, build the models); trains nothing, writes nothing', withConfig, handle((a) => (ctx) => commands.validate(ctx, a.config as string)))
     .option('set', { type: 'string', array: true, describe: 'override a config key, e.g. --set train.epochs=5 --set models.ncf.dropout=0.3 (values are YAML)' })
     .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
     .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
-    .demandCommand(1, 'expected a command: run, datagen, train, evaluate, report or validate')
+    .demandCommand(1, 'expected a command: run, datagen, train, evaluate, report, recommend or validate')
     .strict()
     .help()
     .version(false)

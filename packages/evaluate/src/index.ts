@@ -1,4 +1,4 @@
-/** @deeprec/evaluate: predictions and metrics from saved models -> eval artifacts. */
+/** @deeprec/evaluate: predictions and metrics from saved models -> eval artifacts; top-K recommendations. */
 export { runEvaluate, writeEvaluate, loadNetwork, rankingLine, type EvaluateInputs, type EvaluateOutput, type FoldInputs } from './run';
 export {
   rankingRequest,
@@ -16,3 +16,18 @@ export {
   type RankingOutput,
 } from './ranking';
 export { scoreUsersAllItems, blockScorer, usersPerBlock } from './scoring';
+export {
+  recommendData,
+  popularItems,
+  recommend,
+  recommendMany,
+  loadRecommender,
+  recommendForUser,
+  recommendAll,
+  writeRecommendations,
+  type RecommendData,
+  type TopK,
+  type Recommender,
+  type RecommendedItem,
+  type UserRecommendations,
+} from './recommend';

@@ -1,0 +1,206 @@
+/**
+ * Top-K recommendations from a saved model (`deeprec recommend`).
+ *
+ * A user's list: every item scored by the network (raw outputs, not clipped), the
+ * items the user rated in training (train + valid) left out, the K best in topK order
+ * (score, then lower item index). A user with no training interaction (not in
+ * users.arrow, or only in the test split) gets the popularity fallback instead: items
+ * by their number of training (train + valid) interactions, the count as the score.
+ *
+ * The pure part works on a network and dense indices; `loadRecommender` reads the
+ * artifacts (models/<m>/, fold 1 for k-fold; data/users.arrow, items.arrow, train and
+ * valid of the same fold) and maps raw ids.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import {
+  ArtifactCatalogue,
+  RECOMMENDATIONS_SCHEMA,
+  column,
+  openDataset,
+  topK,
+  writeTable,
+  type Columns,
+  type ExperimentConfig,
+  type Ratings,
+} from '@deeprec/core';
+import { seenItems } from './ranking';
+import { loadNetwork } from './run';
+import { scoreUsersAllItems, usersPerBlock } from './scoring';
+
+/** What the lists are computed from, by dense index. */
+export interface RecommendData {
+  numItems: number;
+  /** Items each user rated in train + valid, sorted (index = dense user): never recommended back. */
+  seen: Int32Array[];
+  /** Training (train + valid) interactions of each item: the popularity fallback's order and score. */
+  itemCounts: Float64Array;
+}
+
+/** One user's list, best first. */
+export interface TopK {
+  items: Int32Array;
+  scores: Float32Array;
+  /** The popularity fallback (the user has no training interaction). */
+  fallback: boolean;
+}
+
+export function recommendData(numUsers: number, numItems: number, train: Ratings, valid?: Ratings): RecommendData {
+  const itemCounts = new Float64Array(numItems);
+  for (const r of valid ? [train, valid] : [train]) for (const i of r.item) itemCounts[i] = (itemCounts[i] as number) + 1;
+  return { numItems, seen: seenItems(numUsers, train, valid), itemCounts };
+}
+
+/** The K items with the most training interactions (the fallback), scores = counts. */
+export function popularItems(data: RecommendData, k: number): TopK {
+  const items = topK(data.itemCounts, k);
+  return { items, scores: Float32Array.from(items, (i) => data.itemCounts[i] as number), fallback: true };
+}
+
+function hasHistory(data: RecommendData, user: number | undefined): user is number {
+  return user !== undefined && (data.seen[user]?.length ?? 0) > 0;
+}
+
+/**
+ * The top K of each of `users` (dense indices; undefined = unknown user), passed to
+ * `onUser(j, list)` in order. Users with a history are scored in blocks of users x all items.
+ */
+export function recommendMany(
+  network: tf.LayersModel,
+  data: RecommendData,
+  users: ReadonlyArray<number | undefined>,
+  k: number,
+  onUser: (j: number, list: TopK) => void,
+): void {
+  const { numItems } = data;
+  let fallback: TopK | undefined;
+  const mask = new Uint8Array(numItems);
+  const perBlock = usersPerBlock(numItems);
+  for (let start = 0; start < users.length; start += perBlock) {
+    const block = users.slice(start, start + perBlock);
+    const scored = block.filter((u): u is number => hasHistory(data, u));
+    const scores = scored.length > 0 ? scoreUsersAllItems(network, scored, numItems) : new Float32Array(0);
+    let row = 0;
+    block.forEach((u, b) => {
+      if (!hasHistory(data, u)) {
+        fallback ??= popularItems(data, k);
+        onUser(start + b, fallback);
+        return;
+      }
+      const own = data.seen[u] as Int32Array;
+      for (const i of own) mask[i] = 1;
+      const userScores = scores.subarray(row * numItems, (row + 1) * numItems);
+      const items = topK(userScores, k, mask);
+      for (const i of own) mask[i] = 0;
+      row += 1;
+      onUser(start + b, { items, scores: Float32Array.from(items, (i) => userScores[i] as number), fallback: false });
+    });
+  }
+}
+
+/** The top K of one user (dense index, or undefined for an unknown user). */
+export function recommend(network: tf.LayersModel, data: RecommendData, user: number | undefined, k: number): TopK {
+  let out: TopK | undefined;
+  recommendMany(network, data, [user], k, (_, list) => (out = list));
+  return out as TopK;
+}
+
+/** A loaded model with the tables that map raw ids. */
+export interface Recommender {
+  model: string;
+  network: tf.LayersModel;
+  data: RecommendData;
+  /** Raw user id of each dense user index (users.arrow `id`). */
+  userIds: string[];
+  /** Raw item id of each dense item index (items.arrow `id`). */
+  itemIds: string[];
+  /** items.arrow `title`, when it has one. */
+  titles?: string[];
+  /** Dense index of a raw user id; undefined when users.arrow has no such id. */
+  userIndex(raw: string): number | undefined;
+}
+
+/** Loads models/<model>/ (fold 1 of k-fold), users.arrow, items.arrow and the training ratings; errors name the missing file. */
+export async function loadRecommender(config: ExperimentConfig, model: string, artifactsRoot: string): Promise<Recommender> {
+  const catalogue = new ArtifactCatalogue(artifactsRoot, config.name);
+  const data = openDataset(catalogue);
+  const { info } = data;
+  const paths = catalogue.data();
+  const modelPaths = catalogue.model(model);
+  const network = await loadNetwork(info.folds.length > 1 ? modelPaths.fold(0) : modelPaths.dir);
+  const users = data.users();
+  const items = data.items();
+  const userIds = column(users, 'id', Array, paths.users) as unknown as string[];
+  const itemIds = column(items, 'id', Array, paths.items) as unknown as string[];
+  const title = items.title;
+  const index = new Map<string, number>();
+  userIds.forEach((id, u) => index.set(id, u));
+  return {
+    model,
+    network,
+    data: recommendData(info.numUsers, info.numItems, data.ratings('train', 0), data.ratings('valid', 0)),
+    userIds,
+    itemIds,
+    ...(Array.isArray(title) ? { titles: title } : {}),
+    userIndex: (raw) => index.get(raw),
+  };
+}
+
+/** One recommended item, by raw id: what `deeprec recommend --json` prints. */
+export interface RecommendedItem {
+  rank: number;
+  item: string;
+  title?: string;
+  score: number;
+}
+
+export interface UserRecommendations {
+  user: string;
+  model: string;
+  k: number;
+  fallback: boolean;
+  items: RecommendedItem[];
+}
+
+function named(rec: Recommender, list: TopK): RecommendedItem[] {
+  return Array.from(list.items, (i, r) => ({
+    rank: r + 1,
+    item: rec.itemIds[i] as string,
+    ...(rec.titles ? { title: rec.titles[i] as string } : {}),
+    score: list.scores[r] as number,
+  }));
+}
+
+/** The top K of one user by raw id; an unknown id gets the popularity fallback. */
+export function recommendForUser(rec: Recommender, rawUser: string, k: number): UserRecommendations {
+  const list = recommend(rec.network, rec.data, rec.userIndex(rawUser), k);
+  return { user: rawUser, model: rec.model, k, fallback: list.fallback, items: named(rec, list) };
+}
+
+/** Every user's top K as RECOMMENDATIONS_SCHEMA columns (user, rank, item, score; raw ids), users in index order. */
+export function recommendAll(rec: Recommender, k: number): Columns & { user: string[]; rank: Int32Array; item: string[]; score: Float32Array } {
+  const users: string[] = [];
+  const ranks: number[] = [];
+  const items: string[] = [];
+  const scores: number[] = [];
+  recommendMany(
+    rec.network,
+    rec.data,
+    rec.userIds.map((_, u) => u),
+    k,
+    (u, list) => {
+      const raw = rec.userIds[u] as string;
+      list.items.forEach((i, r) => {
+        users.push(raw);
+        ranks.push(r + 1);
+        items.push(rec.itemIds[i] as string);
+        scores.push(list.scores[r] as number);
+      });
+    },
+  );
+  return { user: users, rank: Int32Array.from(ranks), item: items, score: Float32Array.from(scores) };
+}
+
+/** Writes recommendations atomically (temporary file, then rename). */
+export function writeRecommendations(file: string, columns: Columns): void {
+  writeTable(file, RECOMMENDATIONS_SCHEMA, columns);
+}
