@@ -1,7 +1,9 @@
 /**
- * In-place access to a variable's values. On wasm the values live in the module's
- * heap and are updated there, with no copy; on other backends they are read,
- * updated, and written back with assign.
+ * Access to a variable's values for the fused step. Embedding tables on wasm are
+ * updated in place in the module's heap, with no copy. Everything else is read,
+ * updated and written back with assign: tfjs-backend-wasm caches XNNPACK operators
+ * with the weights packed, keyed by the tensor, so a matmul operand changed in place
+ * would keep being multiplied by its old values; a new tensor gets a new operator.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -13,13 +15,18 @@ export function isHeapBackend(): boolean {
   return tf.getBackend() === 'wasm';
 }
 
-/** Runs `update` on the variable's values and makes sure the variable holds the result. */
+/** Runs `update` on the values of a variable that only the fused step's lookups read (an embedding table). */
 export function updateInPlace(variable: tf.Variable, update: (values: Float32Array) => void): void {
   if (isHeapBackend()) {
     // A fresh view every time: the wasm heap may have grown (and moved) since the last step.
     update((tf.backend() as unknown as HeapBackend).typedArrayFromHeap(variable));
     return;
   }
+  updateByAssign(variable, update);
+}
+
+/** Runs `update` on a copy of the values and assigns the result (dense layer weights). */
+export function updateByAssign(variable: tf.Variable, update: (values: Float32Array) => void): void {
   const values = variable.dataSync().slice() as Float32Array;
   update(values);
   variable.assign(tf.tensor(values, variable.shape, 'float32'));

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
-import { currentValues, updateInPlace } from './memory';
+import { currentValues, updateByAssign, updateInPlace } from './memory';
 
 export interface FusedOptions extends AdamHyper {
   /** Update only the embedding rows in the batch (lazy Adam); false: every row, as dense Adam. */
@@ -73,7 +73,7 @@ export class FusedAdamStep {
       const g = grads[d.variable.name];
       if (!g) continue;
       const values = g.dataSync();
-      updateInPlace(d.variable, (w) => adamDense(w, values, d.moments, this.options, this.t));
+      updateByAssign(d.variable, (w) => adamDense(w, values, d.moments, this.options, this.t));
     }
     this.applyRows(captured);
     tf.dispose(grads);
