@@ -2,4 +2,6 @@
 export { runTrain, writeTrain, trainSection, modelConfigOf, disposeModel, type TrainInputs, type TrainOutput } from './run';
 export { fit, type FitResult, type FitOptions, type HistoryRow } from './loop';
 export { LrSchedule, EarlyStopping } from './callbacks';
+export { resolveLoss, LOSSES_FOR, type Loss, type Feedback } from './loss';
+export { NegativeSampler, userItems, type NegativeSampling, type UserItems } from './negatives';
 export { createOptimizer, setLearningRate, getLearningRate } from './optimizers';

@@ -4,9 +4,11 @@
  * and reruns on the same backend are bit-identical.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mae, rmse, Rng, scorePairs, type Logger, type Ratings, type TrainConfig } from '@deeprec/core';
+import { concatRatings, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type TrainConfig } from '@deeprec/core';
 import type { RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
+import type { Loss } from './loss';
+import { NegativeSampler } from './negatives';
 import { createOptimizer, setLearningRate } from './optimizers';
 
 export interface HistoryRow {
@@ -36,6 +38,10 @@ export interface FitOptions {
   label: string;
   /** Learning rate of each epoch, replacing the schedule (a refit replays the rates of the validated run). */
   lrPlan?: number[];
+  /** The resolved loss (see resolveLoss). Default mse. */
+  loss?: Loss;
+  /** bce and bpr: the catalogue negatives are drawn from. */
+  sizes?: { numUsers: number; numItems: number };
 }
 
 function batchTensor(source: Int32Array, order: Int32Array, start: number, end: number): tf.Tensor2D {
@@ -57,8 +63,91 @@ function validate(model: RecModel, valid: Ratings): { val_loss: number; val_rmse
   return { val_loss: r * r, val_rmse: r, val_mae: mae(valid.rating, predicted) };
 }
 
+/** log(1 + e^x), without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
+ * One epoch's training examples, visited in `order`: explicit ratings (target = rating);
+ * bce: positives (target 1) and sampled negatives (target 0) together; bpr: triples
+ * (user, positive item, negative item).
+ */
+interface Examples {
+  user: Int32Array;
+  item: Int32Array;
+  target: Float32Array | null;
+  negative: Int32Array | null;
+}
+
+/** bce: positives then their negatives (skipping -1: a user with no candidate), labels 1 and 0. */
+export function pointwiseExamples(positives: Pick<Ratings, 'user' | 'item'>, negatives: Int32Array, perPositive: number): Examples {
+  const n = positives.user.length;
+  let valid = 0;
+  for (const j of negatives) if (j >= 0) valid += 1;
+  const size = n + valid;
+  const user = new Int32Array(size);
+  const item = new Int32Array(size);
+  const target = new Float32Array(size);
+  user.set(positives.user);
+  item.set(positives.item);
+  target.fill(1, 0, n);
+  let at = n;
+  for (let j = 0; j < n * perPositive; j += 1) {
+    const neg = negatives[j] as number;
+    if (neg < 0) continue;
+    user[at] = positives.user[Math.floor(j / perPositive)] as number;
+    item[at] = neg;
+    at += 1;
+  }
+  return { user, item, target, negative: null };
+}
+
+/** bpr: one triple (u, i, j) per sampled negative j of each positive (u, i). */
+export function pairwiseExamples(positives: Pick<Ratings, 'user' | 'item'>, negatives: Int32Array, perPositive: number): Examples {
+  let size = 0;
+  for (const j of negatives) if (j >= 0) size += 1;
+  const user = new Int32Array(size);
+  const item = new Int32Array(size);
+  const negative = new Int32Array(size);
+  let at = 0;
+  for (let j = 0; j < negatives.length; j += 1) {
+    const neg = negatives[j] as number;
+    if (neg < 0) continue;
+    const p = Math.floor(j / perPositive);
+    user[at] = positives.user[p] as number;
+    item[at] = positives.item[p] as number;
+    negative[at] = neg;
+    at += 1;
+  }
+  return { user, item, target: null, negative };
+}
+
+/** Validation of implicit training: the training loss on the validation positives and fixed negatives. */
+function implicitValidator(model: RecModel, examples: Examples, loss: Loss): () => { val_loss: number; val_rmse: number; val_mae: number } {
+  return () => {
+    if (examples.user.length === 0) return { val_loss: Number.NaN, val_rmse: Number.NaN, val_mae: Number.NaN };
+    const scores = scorePairs(model.network, examples.user, examples.item);
+    let sum = 0;
+    if (loss === 'bpr') {
+      const negatives = scorePairs(model.network, examples.user, examples.negative as Int32Array);
+      for (let j = 0; j < scores.length; j += 1) sum += softplus((negatives[j] as number) - (scores[j] as number));
+    } else {
+      const target = examples.target as Float32Array;
+      for (let j = 0; j < scores.length; j += 1) sum += softplus(target[j] === 1 ? -(scores[j] as number) : (scores[j] as number));
+    }
+    return { val_loss: sum / scores.length, val_rmse: Number.NaN, val_mae: Number.NaN };
+  };
+}
+
+function penalty(ts: tf.Tensor[]): tf.Scalar {
+  return (ts.length === 0 ? tf.scalar(0) : tf.addN(ts.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
+}
+
 export function fit(model: RecModel, train: Ratings, valid: Ratings, options: FitOptions): FitResult {
   const { config, l2, seed, log, label } = options;
+  const lossName: Loss = options.loss ?? 'mse';
+  const implicit = lossName !== 'mse';
   const shuffleRng = new Rng(seed, 'shuffle', model.name);
   const dropoutRng = new Rng(seed, 'dropout', model.name);
   const nextSeed = () => dropoutRng.seed();
@@ -67,7 +156,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
   const stopping = new EarlyStopping(config.earlyStopping);
   const hasValid = valid.user.length > 0;
-  const monitorKey = hasValid ? config.earlyStopping.monitor : 'loss';
+  let monitorKey: 'val_rmse' | 'val_mae' | 'val_loss' | 'loss' = hasValid ? config.earlyStopping.monitor : 'loss';
   if (!hasValid) log.info(`${label}: no validation ratings (split.valid is 0); early stopping and plateau watch the training loss`);
 
   if (variables.length === 0) {
@@ -75,8 +164,38 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     optimizer.dispose();
     return { history: [], trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false };
   }
-  const n = train.user.length;
-  const batchSize = Math.min(config.batchSize, n);
+  if (implicit && (monitorKey === 'val_rmse' || monitorKey === 'val_mae')) {
+    log.info(`${label}: ${monitorKey} is undefined for implicit feedback; early stopping and plateau watch val_loss (${lossName} on validation positives and fixed sampled negatives) instead`);
+    monitorKey = 'val_loss';
+  }
+
+  // Implicit feedback: negatives from the items each user has no training interaction with.
+  const perPositive = config.negatives.perPositive;
+  let sampler: NegativeSampler | null = null;
+  let validateEpoch = () => validate(model, valid);
+  if (implicit) {
+    const sizes = options.sizes;
+    if (!sizes) throw new Error(`fit: loss ${lossName} needs options.sizes (numUsers, numItems) to sample negatives`);
+    const counts = new Int32Array(sizes.numItems);
+    for (const i of train.item) counts[i] = (counts[i] as number) + 1;
+    sampler = new NegativeSampler(train, sizes.numUsers, sizes.numItems, config.negatives.sampling, counts);
+    let full = 0;
+    const seen = new Uint8Array(sizes.numUsers);
+    for (const u of train.user) {
+      if (seen[u]) continue;
+      seen[u] = 1;
+      if (sampler.candidates(u) === 0) full += 1;
+    }
+    if (full > 0) log.info(`${label}: ${full} users interacted with every item; their positives get no negatives`);
+    if (hasValid) {
+      // drawn once, from items the user has in neither train nor valid, the same for every model with these settings
+      const validSampler = new NegativeSampler(concatRatings(train, valid), sizes.numUsers, sizes.numItems, config.negatives.sampling, counts);
+      const negatives = validSampler.sampleFor(valid.user, perPositive, new Rng(seed, 'valid-negatives'));
+      const examples = lossName === 'bpr' ? pairwiseExamples(valid, negatives, perPositive) : pointwiseExamples(valid, negatives, perPositive);
+      validateEpoch = implicitValidator(model, examples, lossName);
+    }
+  }
+
   const history: HistoryRow[] = [];
   let best: tf.Tensor[] | null = null;
   let trainSeconds = 0;
@@ -86,25 +205,47 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
     const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
     setLearningRate(optimizer, lr);
+    const started = performance.now();
+    let examples: Examples;
+    if (sampler) {
+      const negatives = sampler.sampleFor(train.user, perPositive, new Rng(seed, 'train-negatives', model.name, epoch));
+      examples = lossName === 'bpr' ? pairwiseExamples(train, negatives, perPositive) : pointwiseExamples(train, negatives, perPositive);
+    } else {
+      examples = { user: train.user, item: train.item, target: train.rating, negative: null };
+    }
+    const n = examples.user.length;
+    if (n === 0) break;
+    const batchSize = Math.min(config.batchSize, n);
     const order = shuffleRng.permutation(n);
     const batches = Math.ceil(n / batchSize);
     const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, batches);
-    const started = performance.now();
     let lossSum = tf.scalar(0);
     for (let b = 0; b < batches; b += 1) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
       const cost = tf.tidy(() => {
-        const users = batchTensor(train.user, order, start, end);
-        const items = batchTensor(train.item, order, start, end);
-        const targets = batchTargets(train.rating, order, start, end);
+        const users = batchTensor(examples.user, order, start, end);
+        const items = batchTensor(examples.item, order, start, end);
+        const targets = examples.target ? batchTargets(examples.target, order, start, end) : null;
+        const negItems = examples.negative ? batchTensor(examples.negative, order, start, end) : null;
         const loss = optimizer.minimize(
           () => {
             const pass = model.trainingPass(users, items, nextSeed);
-            let total = tf.losses.meanSquaredError(targets, pass.output) as tf.Scalar;
+            let total: tf.Scalar;
+            let embeddings = pass.embeddings;
+            if (lossName === 'bpr') {
+              // Rendle et al. 2009: -mean log sigma(s(u, i) - s(u, j)) = mean softplus(s(u, j) - s(u, i)); both passes in one step
+              // (tf.logSigmoid's gradient reads a disposed tensor in tfjs 4.22, so softplus it is)
+              const negPass = model.trainingPass(users, negItems as tf.Tensor2D, nextSeed);
+              total = tf.mean(tf.softplus(tf.sub(negPass.output, pass.output))) as tf.Scalar;
+              embeddings = [...pass.embeddings, ...negPass.embeddings];
+            } else if (lossName === 'bce') {
+              total = tf.losses.sigmoidCrossEntropy(targets as tf.Tensor1D, pass.output) as tf.Scalar;
+            } else {
+              total = tf.losses.meanSquaredError(targets as tf.Tensor1D, pass.output) as tf.Scalar;
+            }
             if (l2 > 0) {
-              const penalty = (ts: tf.Tensor[]) => (ts.length === 0 ? tf.scalar(0) : tf.addN(ts.map((t) => tf.sum(tf.square(t)))));
-              total = total.add(penalty(pass.embeddings).div(end - start).mul(l2)).add(penalty(model.kernels).mul(l2)) as tf.Scalar;
+              total = total.add(penalty(embeddings).div(end - start).mul(l2)).add(penalty(model.kernels).mul(l2)) as tf.Scalar;
             }
             return total;
           },
@@ -125,7 +266,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     trainSeconds += seconds;
     trainSamples += n;
 
-    const row: HistoryRow = { epoch, loss, ...validate(model, valid), lr, seconds };
+    const row: HistoryRow = { epoch, loss, ...validateEpoch(), lr, seconds };
     history.push(row);
     const monitored = row[monitorKey];
     const { improved, stop } = stopping.update(epoch, monitored);
@@ -133,7 +274,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
       best?.forEach((t) => t.dispose());
       best = variables.map((v) => tf.keep(v.clone()));
     }
-    progress.stop(`loss ${loss.toFixed(4)} val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
+    const metrics = implicit ? `val_loss ${row.val_loss.toFixed(4)}` : `val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
+    progress.stop(`loss ${loss.toFixed(4)} ${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
     if (!Number.isFinite(loss)) {
       log.info(`${label}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
       stoppedEarly = true;

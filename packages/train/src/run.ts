@@ -20,10 +20,12 @@ import {
   type Logger,
   type Ratings,
   type ResolvedModelConfig,
+  type TrainConfig,
   type TrainDetails,
 } from '@deeprec/core';
 import { buildModel, modelContext, trainableParams, type RecModel } from '@deeprec/models';
 import { fit, type FitResult, type HistoryRow } from './loop';
+import { resolveLoss, type Loss } from './loss';
 
 export interface TrainInputs {
   info: DataInfo;
@@ -31,12 +33,16 @@ export interface TrainInputs {
   valid: Ratings;
   /** users.arrow and items.arrow, for side features. */
   sideTables?: { users: Columns; items: Columns };
+  /** The experiment's top-level train section: a loss error then names train.loss rather than models.<name>.train.loss. */
+  topLevelTrain?: Pick<TrainConfig, 'loss'>;
 }
 
 export interface TrainOutput {
   model: RecModel;
   fit: FitResult;
   details: TrainDetails;
+  /** The loss trained with: train.loss resolved against the data's feedback. */
+  loss: Loss;
 }
 
 /** The config sections one model's training reads: its cache key and manifest hash. */
@@ -54,9 +60,11 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
+  const loss = resolveLoss(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
   const context = modelContext(inputs.info, seed, inputs.sideTables, inputs.train);
   let model = buildModel(modelConfig, context);
-  const options = { config: modelConfig.train, l2: modelConfig.l2, seed, log, label };
+  const sizes = { numUsers: inputs.info.numUsers, numItems: inputs.info.numItems };
+  const options = { config: modelConfig.train, l2: modelConfig.l2, seed, log, label, loss, sizes };
   const result = fit(model, inputs.train, inputs.valid, options);
   let trainSeconds = result.trainSeconds;
   let trainSamples = result.trainSamples;
@@ -90,7 +98,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     stoppedEarly: result.stoppedEarly,
     modelConfig,
   };
-  return { model, fit: result, details };
+  return { model, fit: result, details, loss };
 }
 
 function historyColumns(rows: HistoryRow[], fold: number[] | null): Columns {
@@ -142,6 +150,7 @@ export async function writeTrain(
   const final = catalogue.model(modelName);
   const dataPaths = catalogue.data();
   const sideTables = { users: data.users(), items: data.items() };
+  const loss = resolveLoss(modelConfig, data.info.feedback, config.train);
   const runs: TrainDetails[] = [];
   const history: HistoryRow[] = [];
   const historyFold: number[] = [];
@@ -150,7 +159,8 @@ export async function writeTrain(
     for (const [k, fold] of folds.entries()) {
       const label = `train ${config.name}/${modelName}${folds.length > 1 ? ` fold ${k + 1}/${folds.length}` : ''}`;
       const info = { ...data.info, ...fold };
-      const out = runTrain(modelConfig, { info, train: data.ratings('train', k), valid: data.ratings('valid', k), sideTables }, config.seed, log, label);
+      const inputs = { info, train: data.ratings('train', k), valid: data.ratings('valid', k), sideTables, topLevelTrain: config.train };
+      const out = runTrain(modelConfig, inputs, config.seed, log, label);
       await out.model.network.save(fileSaveHandler(folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir));
       runs.push(out.details);
       history.push(...out.fit.history);
@@ -172,13 +182,13 @@ export async function writeTrain(
       seed: config.seed,
       backend: backend.name,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { ...combineFolds(runs) },
+      details: { ...combineFolds(runs), loss },
     });
     writeJson(join(dir, 'manifest.json'), manifest);
   });
   const d = combineFolds(runs);
   log.info(
-    `train ${config.name}/${modelName}: ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}`,
+    `train ${config.name}/${modelName}: ${loss} loss, ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}`,
   );
   return d;
 }

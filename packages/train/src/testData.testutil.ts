@@ -29,9 +29,73 @@ export function generateSyntheticForTest(config: SyntheticConfig, split: SplitCo
   const order = rng.permutation(user.length);
   const valid = subsetRatings(all, order.subarray(0, nValid));
   const train = subsetRatings(all, order.subarray(nValid));
+  const fold = { trainMean: meanRating(train), counts: { train: train.user.length, valid: nValid, test: 0 }, coldStart: { users: 0, items: 0, ratings: 0 } };
   return {
-    info: { numUsers: config.users, numItems: config.items, scale: { min: 1, max: 5 }, trainMean: meanRating(train), counts: { train: train.user.length, valid: nValid, test: 0 }, source: 'test' },
+    info: { ...fold, numUsers: config.users, numItems: config.items, scale: { min: 1, max: 5 }, source: 'test', feedback: 'explicit', negatives: 0, folds: [fold] },
     train,
     valid,
+  };
+}
+
+export interface ImplicitTestData {
+  info: DataInfo;
+  train: Ratings;
+  valid: Ratings;
+  test: Ratings;
+}
+
+/**
+ * Clustered implicit data: users and items fall into `clusters` groups; each user
+ * interacts with `perUser` distinct items, a share `inCluster` of them from their own
+ * group (popular items more often, Zipf 0.5 within the group) and the rest from anywhere.
+ * One random interaction per user is held out for test and one for validation.
+ */
+export function implicitDataForTest(
+  options: { users: number; items: number; clusters: number; perUser: number; inCluster: number },
+  seed: number,
+): ImplicitTestData {
+  const { users, items, clusters, perUser, inCluster } = options;
+  const rng = new Rng(seed, 'implicit-test-data');
+  const groupOf = (i: number) => i % clusters;
+  const byGroup = Array.from({ length: clusters }, (_, g) => Array.from({ length: items }, (_, i) => i).filter((i) => groupOf(i) === g));
+  const zipf = (n: number) => {
+    const w = Array.from({ length: n }, (_, r) => 1 / Math.sqrt(r + 1));
+    const total = w.reduce((a, b) => a + b, 0);
+    const u = rng.uniform() * total;
+    let acc = 0;
+    for (let r = 0; r < n; r += 1) {
+      acc += w[r] as number;
+      if (acc > u) return r;
+    }
+    return n - 1;
+  };
+  const parts: Record<'train' | 'valid' | 'test', { user: number[]; item: number[] }> = {
+    train: { user: [], item: [] },
+    valid: { user: [], item: [] },
+    test: { user: [], item: [] },
+  };
+  for (let u = 0; u < users; u += 1) {
+    const group = byGroup[u % clusters] as number[];
+    const chosen = new Set<number>();
+    while (chosen.size < perUser) chosen.add(rng.uniform() < inCluster ? (group[zipf(group.length)] as number) : rng.int(items));
+    const list = rng.shuffle(Array.from(chosen));
+    list.forEach((i, k) => {
+      const part = k === 0 ? parts.test : k === 1 ? parts.valid : parts.train;
+      part.user.push(u);
+      part.item.push(i);
+    });
+  }
+  const table = (p: { user: number[]; item: number[] }): Ratings => ({
+    user: Int32Array.from(p.user),
+    item: Int32Array.from(p.item),
+    rating: new Float32Array(p.user.length).fill(1),
+  });
+  const [train, valid, test] = [table(parts.train), table(parts.valid), table(parts.test)];
+  const fold = { trainMean: 1, counts: { train: train.user.length, valid: valid.user.length, test: test.user.length }, coldStart: { users: 0, items: 0, ratings: 0 } };
+  return {
+    info: { ...fold, numUsers: users, numItems: items, scale: { min: 0, max: 1 }, source: 'test', feedback: 'implicit', negatives: 0, folds: [fold] },
+    train,
+    valid,
+    test,
   };
 }
