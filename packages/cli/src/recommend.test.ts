@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   ITEMS_SCHEMA,
+  NEGATIVES_SCHEMA,
   RANKING_SCHEMA,
   RATINGS_SCHEMA,
   RECOMMENDATIONS_SCHEMA,
@@ -163,6 +164,8 @@ describe('deeprec recommend', () => {
     const at = userIds.indexOf(user) * K;
     expect((t.item as string[]).slice(at, at + K)).toEqual(one.items.map((i) => i.item));
     expect(Array.from((t.score as Float32Array).slice(at, at + K))).toEqual(one.items.map((i) => i.score));
+    const json = deeprec(cwd, 'recommend', 'tiny.yaml', '--model', 'mf', '--all', '--out', 'out/recs.arrow', '--k', '2', '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ model: 'mf', k: 2, users: userIds.length, rows: 2 * userIds.length, out: file });
   });
 
   it('errors: one line each, exit 2 for usage and exit 1 naming a missing artifact', () => {
@@ -235,6 +238,47 @@ describe('deeprec evaluate with ranking metrics', () => {
       'deeprec: evaluate.protocol: sampled needs the negatives datagen writes (data/negatives.arrow); expected split.negatives > 0, or protocol full or auto',
     ]);
     expect(readdirSync(dir).sort()).toEqual(['metrics.json', 'predictions.arrow', 'ranking.arrow']);
+
+    // stored negatives (as datagen writes them with split.negatives: 4): auto picks the sampled protocol
+    const data = join(cwd, 'artifacts/tiny-rec/data');
+    const manifestFile = join(data, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { details: { info: { negatives: number; numItems: number } } };
+    manifest.details.info.negatives = 4;
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const rated = new Set<string>();
+    for (const split of ['train', 'valid', 'test']) {
+      const t = readTable(join(data, `${split}.arrow`), RATINGS_SCHEMA);
+      (t.user as Int32Array).forEach((u, r) => rated.add(`${u}/${(t.item as Int32Array)[r]}`));
+    }
+    const test = readTable(join(data, 'test.arrow'), RATINGS_SCHEMA);
+    const rows: number[][] = [];
+    (test.user as Int32Array).forEach((u, r) => {
+      const pool = Array.from({ length: manifest.details.info.numItems }, (_, i) => i).filter((i) => !rated.has(`${u}/${i}`));
+      const start = Math.min(r % 3, Math.max(0, pool.length - 4));
+      for (const negative of pool.slice(start, start + 4)) rows.push([u, (test.item as Int32Array)[r] as number, negative]);
+    });
+    writeTable(join(data, 'negatives.arrow'), NEGATIVES_SCHEMA, {
+      user: Int32Array.from(rows, (x) => x[0] as number),
+      item: Int32Array.from(rows, (x) => x[1] as number),
+      negative: Int32Array.from(rows, (x) => x[2] as number),
+    });
+    const lacking = deeprec(cwd, 'evaluate', 'tiny.yaml', '--model', 'mf');
+    expect([lacking.code, lacking.stderr.trim()]).toEqual([
+      2,
+      'deeprec: evaluate.metrics: recall@10, coverage@5, novelty@5 are not available with the sampled protocol (it gives hr@K, ndcg@K, mrr@K and auc); set evaluate.protocol: full, or drop them',
+    ]);
+    const sampled = deeprec(cwd, 'evaluate', 'tiny.yaml', '--model', 'mf', '--set', 'evaluate.metrics=[rmse, mae, hr@5, ndcg@5, auc]');
+    expect([sampled.code, sampled.stderr.includes("deeprec:") ? sampled.stderr : ""]).toEqual([0, ""]);
+    expect(sampled.stderr).toMatch(/ranking \(sampled, 4 negatives per positive, \d+ users/);
+    const m = (JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as EvalMetrics).ranking!;
+    expect(m).toMatchObject({ protocol: 'sampled', negatives: 4 });
+    expect(Object.keys(m.means)).toEqual(['hr@5', 'ndcg@5', 'auc']);
+    expect(m.catalogue).toBeUndefined();
+    // with 4 negatives every positive ranks within 5
+    expect(m.means['hr@5']).toBe(1);
+    expect(Object.keys(readTable(join(dir, 'ranking.arrow'), RANKING_SCHEMA))).toEqual(['user', 'hr@5', 'ndcg@5', 'auc']);
+    const full = deeprec(cwd, 'evaluate', 'tiny.yaml', '--model', 'mf', '--set', 'evaluate.protocol=full');
+    expect(full.stderr).toMatch(/ranking \(full, /);
     rmSync(cwd, { recursive: true, force: true });
   });
 });
