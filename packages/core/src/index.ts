@@ -14,6 +14,7 @@ export * from './manifest';
 export * from './ratings';
 export { initBackend, parseBackend, detectNative, BACKENDS, type BackendName, type BackendInfo, type NativeLoad } from './compute/backend';
 export { unsortedSegmentSumValues, registerSegmentSumKernels } from './compute/segmentSum';
+export { copyRows } from './compute/wasmKernels';
 export { fileSaveHandler, fileLoadHandler, registerFileRouters } from './compute/fileHandlers';
 export * from './results';
 export { scorePairs, scoreAllItems, clip } from './compute/scoring';

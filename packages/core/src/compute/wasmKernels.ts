@@ -57,12 +57,27 @@ function gatherKernel(original: Kernel): Kernel {
     }
     const out = wasm.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     const target = wasm.typedArrayFromHeap(out);
-    for (let i = 0; i < ids.length; i += 1) {
-      const start = (ids[i] as number) * rowSize;
-      target.set(source.subarray(start, start + rowSize), i * rowSize);
-    }
+    copyRows(source, ids, rowSize, target);
     return out;
   };
+}
+
+/** target[i] = source row ids[i]; a plain loop for short rows, where subarray + set costs more than the copy. */
+export function copyRows(source: ArrayLike<number>, ids: ArrayLike<number>, rowSize: number, target: { [i: number]: number; set?: unknown }): void {
+  const src = source as Float32Array;
+  const dst = target as Float32Array;
+  if (rowSize >= 16) {
+    for (let i = 0; i < ids.length; i += 1) {
+      const start = (ids[i] as number) * rowSize;
+      dst.set(src.subarray(start, start + rowSize), i * rowSize);
+    }
+    return;
+  }
+  for (let i = 0; i < ids.length; i += 1) {
+    const from = (ids[i] as number) * rowSize;
+    const to = i * rowSize;
+    for (let j = 0; j < rowSize; j += 1) dst[to + j] = src[from + j] as number;
+  }
 }
 
 let registered = false;

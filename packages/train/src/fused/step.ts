@@ -7,6 +7,7 @@
  * gather and segment-sum kernels and the ~8 kernels per variable of tf.train.adam.
  */
 import * as tf from '@tensorflow/tfjs';
+import { copyRows } from '@deeprec/core';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
 import { currentValues, updateByAssign, updateInPlace } from './memory';
@@ -87,7 +88,7 @@ export class FusedAdamStep {
     const ids = index.dataSync() as Int32Array;
     const values = currentValues(variable);
     const rows = new Float32Array(ids.length * dim);
-    for (let i = 0; i < ids.length; i += 1) rows.set(values.subarray((ids[i] as number) * dim, (ids[i] as number) * dim + dim), i * dim);
+    copyRows(values, ids, dim, rows);
     const shape = [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
     const ownIds = Int32Array.from(ids);
