@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHART_KINDS, experimentCharts } from './charts';
+import { CHART_KINDS, RANKING_CHART_KINDS, experimentCharts } from './charts';
 import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
 import { loadExperimentReportInput } from './load';
 import { writeExperimentReport, writeIndexReport } from './write';
@@ -16,6 +16,9 @@ const CHROMIUM = process.env.DEEPREC_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Where the experiment page's screenshot goes, for a human to look at. */
 const SCREENSHOT = process.env.DEEPREC_REPORT_SCREENSHOT ?? '/tmp/report.png';
+
+/** What a page without ranking metrics can draw. */
+const RATING_KINDS = CHART_KINDS.filter((k) => !RANKING_CHART_KINDS.includes(k));
 
 let root: string;
 let fixtures: Fixture[];
@@ -98,7 +101,7 @@ describe('written report pages in Chromium (offline)', () => {
     expect(result.aborted).toEqual([]);
     expect(result.rendered).toBe('true');
     // Baselines and cold-start ratings: every chart but the k-fold spread.
-    expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
+    expect(result.charts.map((c) => c.kind)).toEqual(RATING_KINDS.filter((k) => k !== 'folds'));
     for (const chart of result.charts) {
       expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
     }
@@ -110,7 +113,7 @@ describe('written report pages in Chromium (offline)', () => {
     const result = await visit(file);
     expect(result.problems).toEqual([]);
     expect(result.aborted).toEqual([]);
-    expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => !['baselines', 'cold-start', 'folds'].includes(k)));
+    expect(result.charts.map((c) => c.kind)).toEqual(RATING_KINDS.filter((k) => !['baselines', 'cold-start', 'folds'].includes(k)));
     expect(result.charts.every((c) => c.svgs >= 1 && c.marks > 5)).toBe(true);
     const html = readFileSync(file, 'utf8');
     expect(html).toContain('No baseline model in this experiment');
@@ -120,7 +123,7 @@ describe('written report pages in Chromium (offline)', () => {
   it('draws a k-fold page: the spread over folds, and training curves one fold at a time', async () => {
     const f = fixtures[2]!;
     const expected = Object.keys(experimentCharts(loadExperimentReportInput(f.catalogue, f.config)));
-    expect(expected).toEqual([...CHART_KINDS]);
+    expect(expected).toEqual(RATING_KINDS);
     let before = '';
     let after = '';
     let redrawn: Visit['charts'] = [];

@@ -11,9 +11,10 @@ import { curvesSpec } from './charts/curves';
 import { longTailSpec, ratingHistogramSpec } from './charts/data';
 import { foldsSpec } from './charts/folds';
 import { distributionSpec, predictedVsActualSpec } from './charts/predictions';
+import { rankingAtKSpec, rankingBarsSpec, rankingComparisonSpec, significanceSpec } from './charts/ranking';
 import type { ExperimentReportInput } from './types';
 
-export { CHART_KINDS, modelColourScale, type ChartKind, type VegaLiteSpec } from './charts/common';
+export { CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, modelColourScale, type ChartKind, type VegaLiteSpec } from './charts/common';
 export { architectureData, architectureSpec, type ArchitectureRow } from './charts/architecture';
 export { baselinesData, baselinesSpec, type VersusChartRow } from './charts/baselines';
 export { coldRatings, coldStartData, coldStartSpec, type ColdStartRow } from './charts/coldStart';
@@ -24,24 +25,42 @@ export { foldsData, foldsSpec, hasFolds, type FoldPoint, type FoldSummary } from
 export { distributionData, distributionSpec, pooledNote, predictedVsActualData, predictedVsActualSpec } from './charts/predictions';
 export type { DistributionRow, HeatRow } from './charts/predictions';
 export { allModelNames, experimentsData, experimentsSpec } from './charts/experiments';
+export {
+  curveFamilies,
+  familyTitle,
+  rankingAtKSpec,
+  rankingBarsSpec,
+  rankingComparisonSpec,
+  rankingPoints,
+  significanceCells,
+  significanceSpec,
+  type RankingPoint,
+  type SignificanceCell,
+} from './charts/ranking';
 export type { ExperimentBaselineRow, ExperimentModelRow } from './charts/experiments';
 
 /**
  * Every chart of an experiment page, by the `data-chart` kind of its container, in
  * page order. Charts with nothing to show (no baseline model, no cold-start
- * rating, no k-fold) are left out; the page says why in a line instead.
+ * rating, no k-fold, no ranking metrics, implicit data for the rating charts) are
+ * left out; the page says why in a line instead.
  */
 export function experimentCharts(input: ExperimentReportInput): Partial<Record<ChartKind, VegaLiteSpec>> {
+  // Implicit feedback: every rating is 1, so nothing built on rating error is drawn.
+  const explicit = !input.implicit;
   const specs: Record<ChartKind, VegaLiteSpec | null> = {
-    data: ratingHistogramSpec(input),
+    data: explicit ? ratingHistogramSpec(input) : null,
     'long-tail': longTailSpec(input),
-    comparison: comparisonSpec(input),
-    baselines: baselinesSpec(input),
-    'cold-start': coldStartSpec(input),
-    folds: foldsSpec(input),
+    comparison: explicit ? comparisonSpec(input) : rankingComparisonSpec(input),
+    'ranking-at-k': rankingAtKSpec(input),
+    ranking: rankingBarsSpec(input),
+    significance: significanceSpec(input),
+    baselines: explicit ? baselinesSpec(input) : null,
+    'cold-start': explicit ? coldStartSpec(input) : null,
+    folds: explicit ? foldsSpec(input) : null,
     curves: curvesSpec(input),
-    'predicted-vs-actual': predictedVsActualSpec(input),
-    distribution: distributionSpec(input),
+    'predicted-vs-actual': explicit ? predictedVsActualSpec(input) : null,
+    distribution: explicit ? distributionSpec(input) : null,
     architecture: architectureSpec(input),
   };
   const out: Partial<Record<ChartKind, VegaLiteSpec>> = {};

@@ -6,7 +6,7 @@
 import type { ExperimentReportInput, ModelReportInput } from './types';
 
 /** Model types that are baselines; every other type counts as deep. */
-export const BASELINE_TYPES: readonly string[] = ['baseline', 'mf'];
+export const BASELINE_TYPES: readonly string[] = ['baseline', 'mf', 'popularity'];
 
 export type ModelGroup = 'deep' | 'baseline' | 'train mean';
 export const MODEL_GROUPS: readonly ModelGroup[] = ['deep', 'baseline', 'train mean'];
@@ -47,7 +47,11 @@ export function baselineModels(input: ExperimentReportInput): ModelReportInput[]
 }
 
 export function versusBaseline(input: ExperimentReportInput): Versus {
-  const best = baselineModels(input).reduce<ModelReportInput | null>((b, m) => (!b || m.metrics.rmse < b.metrics.rmse ? m : b), null);
+  // A ranking-only baseline (popularity) has no rating error: it cannot be the RMSE reference.
+  const best = baselineModels(input).reduce<ModelReportInput | null>(
+    (b, m) => (Number.isFinite(m.metrics.rmse) && (!b || m.metrics.rmse < b.metrics.rmse) ? m : b),
+    null,
+  );
   if (!best) return { best: null, rows: [] };
   const ref = { rmse: best.metrics.rmse, mae: best.metrics.mae };
   const row = (model: string, type: string, group: ModelGroup, e: { rmse: number; mae: number; rmseStd?: number; maeStd?: number }): VersusRow => ({
@@ -64,7 +68,7 @@ export function versusBaseline(input: ExperimentReportInput): Versus {
     maeRelative: e.mae / ref.mae - 1,
     bestBaseline: model === best.name && group !== 'train mean',
   });
-  const rows = input.models.map((m) => row(m.name, m.type, modelGroup(m.type), m.metrics));
+  const rows = input.models.filter((m) => Number.isFinite(m.metrics.rmse)).map((m) => row(m.name, m.type, modelGroup(m.type), m.metrics));
   rows.push(row(TRAIN_MEAN, '–', 'train mean', input.baseline));
   // Stable sort: ties keep config order.
   return { best, rows: rows.sort((a, b) => a.rmse - b.rmse) };

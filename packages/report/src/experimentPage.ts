@@ -11,6 +11,8 @@ import { versusBaseline } from './compare';
 import { dateTime, duration, fixed, int, percent } from './format';
 import { chartDiv, renderPage, table } from './html';
 import { dataSection } from './sections/data';
+import { primaryMean } from './ranking';
+import { protocolCaption, rankingBaselinesSection, rankingSection, recommendationsSection, significanceSection } from './sections/ranking';
 import { baselinesSection, coldStartSection, foldsSection } from './sections/results';
 import type { ExperimentReportInput, ModelReportInput, StageProvenance } from './types';
 import { stringify as toYaml } from 'yaml';
@@ -18,17 +20,43 @@ import { stringify as toYaml } from 'yaml';
 /** Relative link from artifacts/<exp>/report/index.html to artifacts/report/index.html. */
 export const INDEX_FROM_EXPERIMENT = '../../report/index.html';
 
-/** Sections of one chart and a note, after the comparison sections. */
+/** Sections of one chart and a note, after the comparison sections; `rating` ones need explicit feedback. */
 const SECTIONS = [
-  { id: 'curves', kind: 'curves', heading: 'Training curves' },
-  { id: 'predicted-vs-actual', kind: 'predicted-vs-actual', heading: 'Predicted vs actual' },
-  { id: 'distribution', kind: 'distribution', heading: 'Rating distribution' },
-  { id: 'architecture', kind: 'architecture', heading: 'Architecture and cost' },
+  { id: 'curves', kind: 'curves', heading: 'Training curves', rating: false },
+  { id: 'predicted-vs-actual', kind: 'predicted-vs-actual', heading: 'Predicted vs actual', rating: true },
+  { id: 'distribution', kind: 'distribution', heading: 'Rating distribution', rating: true },
+  { id: 'architecture', kind: 'architecture', heading: 'Architecture and cost', rating: false },
 ] as const;
 
-/** The model with the lowest test RMSE (ties: the first in config order). */
+function finite(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** The model with the lowest test RMSE (ties: the first in config order); none without a finite RMSE (implicit data). */
 export function bestModel(input: ExperimentReportInput): ModelReportInput | undefined {
-  return input.models.reduce<ModelReportInput | undefined>((best, m) => (!best || m.metrics.rmse < best.metrics.rmse ? m : best), undefined);
+  return input.models.reduce<ModelReportInput | undefined>(
+    (best, m) => (finite(m.metrics.rmse) && (!best || m.metrics.rmse < best.metrics.rmse) ? m : best),
+    undefined,
+  );
+}
+
+/** The model with the highest mean of the primary ranking metric (ties: the first in config order). */
+export function bestRankingModel(input: ExperimentReportInput): ModelReportInput | undefined {
+  let best: ModelReportInput | undefined;
+  let value = Number.NEGATIVE_INFINITY;
+  for (const m of input.models) {
+    const v = primaryMean(input.ranking, m.name);
+    if (v !== null && v > value) {
+      best = m;
+      value = v;
+    }
+  }
+  return best;
+}
+
+/** The model the page highlights: best on the primary ranking metric for implicit data, on RMSE otherwise. */
+export function headlineModel(input: ExperimentReportInput): ModelReportInput | undefined {
+  return input.implicit ? bestRankingModel(input) : bestModel(input);
 }
 
 function swatch(input: ExperimentReportInput, model: string): string {
@@ -43,7 +71,40 @@ function kFold(input: ExperimentReportInput): boolean {
   return input.models.some((m) => m.metrics.rmseStd !== undefined);
 }
 
+function ciText(input: ExperimentReportInput, model: string): string {
+  const ci = input.ranking?.models.find((m) => m.model === model)?.means[input.ranking.primary]?.ci;
+  return ci && ci.lower !== null && ci.upper !== null ? `95% CI ${fixed(ci.lower, 3)}–${fixed(ci.upper, 3)}` : '';
+}
+
+function rankingCard(input: ExperimentReportInput, card: (label: string, value: string, detail: string) => string): string {
+  const report = input.ranking;
+  const best = bestRankingModel(input);
+  if (!report || !best) return '';
+  const detail = [escapeHtml(best.type), ciText(input, best.name)].filter((x) => x !== '').join(' · ');
+  return card(`Best model (${report.primary})`, `${escapeHtml(best.name)} ${fixed(primaryMean(report, best.name), 4)}`, detail);
+}
+
+function implicitCards(input: ExperimentReportInput): string {
+  const { info } = input.data;
+  const folds = info.folds.length;
+  const report = input.ranking;
+  const card = (label: string, value: string, detail: string) =>
+    `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${value}</div><div class="detail">${detail}</div></div>`;
+  const protocol = report?.models[0]?.protocol;
+  return `<div class="cards">${[
+    rankingCard(input, card),
+    report && protocol ? card('Ranking protocol', protocol === 'sampled' ? 'sampled' : 'full ranking', escapeHtml(protocolCaption(report))) : '',
+    card(
+      folds > 1 ? 'Test interactions per fold' : 'Test interactions',
+      int(info.counts.test),
+      `${int(info.counts.train)} train · ${int(info.counts.valid)} validation${folds > 1 ? ` · ${folds} folds` : ''}`,
+    ),
+    card('Users × items', `${int(info.numUsers)} × ${int(info.numItems)}`, `implicit feedback · ${escapeHtml(info.source)}`),
+  ].join('')}</div>`;
+}
+
 function summaryCards(input: ExperimentReportInput): string {
+  if (input.implicit) return implicitCards(input);
   const best = bestModel(input);
   const { info } = input.data;
   const versus = versusBaseline(input);
@@ -80,6 +141,7 @@ function summaryCards(input: ExperimentReportInput): string {
     ),
     card('Users × items', `${int(info.numUsers)} × ${int(info.numItems)}`, `ratings ${fixed(info.scale.min, 0)}–${fixed(info.scale.max, 0)} · ${escapeHtml(info.source)}`),
   ];
+  if (input.ranking) cards.splice(2, 0, rankingCard(input, card));
   return `<div class="cards">${cards.join('')}</div>`;
 }
 
@@ -92,70 +154,80 @@ function coldRmse(cold: { rmse: number; count: number } | undefined): string {
   return cold && cold.count > 0 ? fixed(cold.rmse, 4) : '–';
 }
 
-function metricsTable(input: ExperimentReportInput): string {
-  const best = bestModel(input);
-  const folds = kFold(input);
-  const headers = [
-    { label: 'Model' },
-    { label: 'Type' },
-    { label: 'RMSE', num: true },
-    ...(folds ? [{ label: 'RMSE sd', num: true }] : []),
-    { label: 'MAE', num: true },
-    ...(folds ? [{ label: 'MAE sd', num: true }] : []),
-    { label: 'vs train mean', num: true },
-    { label: 'Cold-start RMSE', num: true },
-    { label: 'Test ratings', num: true },
-    { label: 'Parameters', num: true },
-    { label: 'Epochs (best)', num: true },
-    { label: 'Train time', num: true },
-    { label: 'Samples/s', num: true },
-    { label: 'Backend' },
-  ];
-  const rows = input.models.map((m) => ({
-    className: m === best ? 'best' : '',
-    cells: [
-      `${swatch(input, m.name)}${escapeHtml(m.name)}${m === best ? '<span class="tag">best</span>' : ''}`,
-      escapeHtml(m.type),
-      fixed(m.metrics.rmse, 4),
-      ...(folds ? [sd(m.metrics.rmseStd)] : []),
-      fixed(m.metrics.mae, 4),
-      ...(folds ? [sd(m.metrics.maeStd)] : []),
-      percent(m.metrics.rmse / input.baseline.rmse - 1),
-      coldRmse((m.metrics.coldStart as typeof m.metrics.coldStart | undefined)?.cold),
-      int(m.metrics.count),
-      int(m.metrics.params),
-      `${int(m.metrics.epochs)} (${int(m.metrics.bestEpoch ?? m.train.bestEpoch)})`,
-      duration(m.metrics.trainSeconds),
-      int(m.metrics.trainSamplesPerSecond),
-      escapeHtml(m.metrics.backend ?? '–'),
-    ],
-  }));
-  const b = input.baseline;
-  const tests = input.data.info.folds.reduce((n, f) => n + f.counts.test, 0);
-  rows.push({
-    className: 'baseline',
-    cells: [
-      'train mean',
-      '–',
-      fixed(b.rmse, 4),
-      ...(folds ? [sd(b.rmseStd)] : []),
-      fixed(b.mae, 4),
-      ...(folds ? [sd(b.maeStd)] : []),
-      '±0.0%',
-      coldRmse(b.coldStart.cold),
-      int(tests),
-      '1',
-      '–',
-      '–',
-      '–',
-      '–',
-    ],
-  });
-  return table(headers, rows);
+interface MetricsColumn {
+  label: string;
+  num?: boolean;
+  /** A model's cell. */
+  cell: (m: ModelReportInput) => string;
+  /** The train-mean row's cell (explicit data only). */
+  mean: string;
 }
 
-function comparisonSection(input: ExperimentReportInput): string {
+function metricsTable(input: ExperimentReportInput): string {
+  const best = headlineModel(input);
+  const folds = kFold(input);
+  const b = input.baseline;
+  const report = input.ranking;
+  const rating = !input.implicit;
+  const columns: MetricsColumn[] = [
+    {
+      label: 'Model',
+      cell: (m) => `${swatch(input, m.name)}${escapeHtml(m.name)}${m === best ? '<span class="tag">best</span>' : ''}`,
+      mean: 'train mean',
+    },
+    { label: 'Type', cell: (m) => escapeHtml(m.type), mean: '–' },
+  ];
+  if (rating) {
+    columns.push({ label: 'RMSE', num: true, cell: (m) => fixed(m.metrics.rmse, 4), mean: fixed(b.rmse, 4) });
+    if (folds) columns.push({ label: 'RMSE sd', num: true, cell: (m) => sd(m.metrics.rmseStd), mean: sd(b.rmseStd) });
+    columns.push({ label: 'MAE', num: true, cell: (m) => fixed(m.metrics.mae, 4), mean: fixed(b.mae, 4) });
+    if (folds) columns.push({ label: 'MAE sd', num: true, cell: (m) => sd(m.metrics.maeStd), mean: sd(b.maeStd) });
+    columns.push(
+      { label: 'vs train mean', num: true, cell: (m) => percent(m.metrics.rmse / input.baseline.rmse - 1), mean: '±0.0%' },
+      { label: 'Cold-start RMSE', num: true, cell: (m) => coldRmse((m.metrics.coldStart as typeof m.metrics.coldStart | undefined)?.cold), mean: coldRmse(b.coldStart.cold) },
+    );
+  }
+  if (report) {
+    columns.push({
+      label: report.primary,
+      num: true,
+      cell: (m) => {
+        const v = primaryMean(report, m.name);
+        const ci = ciText(input, m.name);
+        return v === null ? '–' : `${fixed(v, 4)}${ci ? `<span class="ci">${ci.replace('95% CI ', '')}</span>` : ''}`;
+      },
+      mean: '–',
+    });
+  }
+  const tests = input.data.info.folds.reduce((n, f) => n + f.counts.test, 0);
+  columns.push(
+    { label: rating ? 'Test ratings' : 'Test interactions', num: true, cell: (m) => int(m.metrics.count), mean: int(tests) },
+    { label: 'Parameters', num: true, cell: (m) => int(m.metrics.params), mean: '1' },
+    { label: 'Epochs (best)', num: true, cell: (m) => `${int(m.metrics.epochs)} (${int(m.metrics.bestEpoch ?? m.train.bestEpoch)})`, mean: '–' },
+    { label: 'Train time', num: true, cell: (m) => duration(m.metrics.trainSeconds), mean: '–' },
+    { label: 'Samples/s', num: true, cell: (m) => int(m.metrics.trainSamplesPerSecond), mean: '–' },
+    { label: 'Backend', cell: (m) => escapeHtml(m.metrics.backend ?? '–'), mean: '–' },
+  );
+  const rows = input.models.map((m) => ({ className: m === best ? 'best' : '', cells: columns.map((c) => c.cell(m)) }));
+  // The training-mean predictor has a rating error only; implicit data has none.
+  if (rating) rows.push({ className: 'baseline', cells: columns.map((c) => c.mean) });
+  return table(columns, rows);
+}
+
+function comparisonSection(input: ExperimentReportInput, charts: Partial<Record<string, unknown>>): string {
   const folds = input.data.info.folds.length;
+  if (input.implicit) {
+    const report = input.ranking;
+    return `<section id="comparison">
+<h2>Model comparison</h2>
+<p class="note">${
+      report && charts.comparison
+        ? `Implicit feedback: there is no rating to predict, so models are compared on the primary ranking metric, <strong>${escapeHtml(report.primary)}</strong> (higher is better; whiskers: bootstrap 95% CI over users). Whether the differences are real is tested under <a href="#significance">Significance</a>.`
+        : 'Implicit feedback: there is no rating error, and no model has ranking metrics (evaluate.metrics lists none), so there is nothing to compare here.'
+    }</p>
+${charts.comparison ? chartDiv('comparison', 'Model comparison') : ''}
+</section>`;
+  }
   return `<section id="comparison">
 <h2>Model comparison</h2>
 <p class="note">Lower is better. The dashed line is the error of predicting the training mean (${fixed(input.data.info.trainMean, 3)}${
@@ -222,7 +294,9 @@ function versionsTable(stages: ReadonlyArray<{ label: string; p: StageProvenance
 
 export function renderExperimentPage(input: ExperimentReportInput): string {
   const { info } = input.data;
-  const sections = SECTIONS.map(
+  const charts = experimentCharts(input);
+  const shown = SECTIONS.filter((s) => !(s.rating && input.implicit));
+  const sections = shown.map(
     (s) => `<section id="${s.id}">
 <h2>${escapeHtml(s.heading)}</h2>
 <p class="note">${NOTES[s.kind](input)}</p>
@@ -233,18 +307,23 @@ ${chartDiv(s.kind, s.heading)}
   const mainHtml = `${summaryCards(input)}
 <section id="metrics">
 <h2>Metrics</h2>
-<p class="note">Test-set metrics from each model's <code>metrics.json</code>; the best RMSE is highlighted. ${
-    kFold(input) ? `k-fold: RMSE and MAE are means over the ${folds} folds, sd their standard deviation. ` : ''
-  }Cold-start RMSE covers the test ratings whose user or item has no training rating. Time and throughput are for the training loop on the backend shown${
-    folds > 1 ? ', summed over folds; epochs are fold 1’s' : ''
-  }.</p>
+<p class="note">Test-set metrics from each model's <code>metrics.json</code>; ${
+    input.implicit
+      ? `implicit feedback has no rating error, so the best <strong>${escapeHtml(input.ranking?.primary ?? 'ranking metric')}</strong> is highlighted (below it: its bootstrap 95% CI). `
+      : `the best RMSE is highlighted. ${kFold(input) ? `k-fold: RMSE and MAE are means over the ${folds} folds, sd their standard deviation. ` : ''}Cold-start RMSE covers the test ratings whose user or item has no training rating. ${
+          input.ranking ? `${escapeHtml(input.ranking.primary)} is the primary ranking metric (below it: its bootstrap 95% CI). ` : ''
+        }`
+  }Time and throughput are for the training loop on the backend shown${folds > 1 ? ', summed over folds; epochs are fold 1’s' : ''}.</p>
 ${metricsTable(input)}
 </section>
 ${dataSection(input)}
-${comparisonSection(input)}
-${baselinesSection(input)}
-${coldStartSection(input)}
-${foldsSection(input)}
+${comparisonSection(input, charts)}
+${rankingSection(input)}
+${significanceSection(input)}
+${input.implicit ? rankingBaselinesSection(input) : baselinesSection(input)}
+${input.implicit ? '' : coldStartSection(input)}
+${input.implicit ? '' : foldsSection(input)}
+${recommendationsSection(input)}
 ${sections}
 <section id="provenance">
 <h2>Provenance</h2>
@@ -259,15 +338,22 @@ ${provenanceSection(input)}
       { href: '#metrics', label: 'Metrics' },
       { href: '#data', label: 'Data' },
       { href: '#comparison', label: 'Comparison' },
+      ...(input.ranking
+        ? [
+            { href: '#ranking', label: 'Top-K' },
+            { href: '#significance', label: 'Significance' },
+          ]
+        : []),
       { href: '#baselines', label: 'Baselines' },
-      { href: '#cold-start', label: 'Cold start' },
-      ...(foldsSection(input) ? [{ href: '#folds', label: 'Folds' }] : []),
-      ...SECTIONS.map((s) => ({ href: `#${s.id}`, label: s.heading })),
+      ...(input.implicit ? [] : [{ href: '#cold-start', label: 'Cold start' }]),
+      ...(!input.implicit && foldsSection(input) ? [{ href: '#folds', label: 'Folds' }] : []),
+      ...(recommendationsSection(input) ? [{ href: '#recommendations', label: 'Recommendations' }] : []),
+      ...shown.map((s) => ({ href: `#${s.id}`, label: s.heading })),
       { href: '#provenance', label: 'Provenance' },
       { href: INDEX_FROM_EXPERIMENT, label: 'All experiments' },
     ],
     mainHtml,
-    specs: experimentCharts(input) as Record<string, VegaLiteSpec>,
+    specs: charts as Record<string, VegaLiteSpec>,
     footerHtml: `Generated by deeprec report on ${dateTime(input.generatedAt)}. Self-contained page: charts drawn with Vega-Lite, no network access needed.`,
   });
 }

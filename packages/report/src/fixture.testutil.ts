@@ -12,9 +12,11 @@ import * as tf from '@tensorflow/tfjs';
 import {
   ArtifactCatalogue,
   HISTORY_SCHEMA,
+  ITEMS_SCHEMA,
   PREDICTIONS_SCHEMA,
   RANKING_SCHEMA,
   Rng,
+  USERS_SCHEMA,
   coldStart,
   evaluateFullRanking,
   evaluateSampled,
@@ -356,6 +358,15 @@ export interface RankingFixtureOptions {
   sampleUsers?: number;
 }
 
+const WORDS = ['Star', 'Night', 'River', 'Return', 'Silent', 'Garden', 'City', 'Dream', 'Winter', 'Empire', 'Shadow', 'Light'];
+/** A made-up film title, some long enough to be cut on the page; one with markup that must be escaped. */
+function itemTitle(i: number): string {
+  if (i === 3) return 'The <b>Bold</b> & the Brave (1996)';
+  // (i mod 12, i div 12) is unique for the 42 items, so no two titles are alike.
+  const words = [WORDS[i % WORDS.length], WORDS[(Math.floor(i / WORDS.length) * 5 + 2) % WORDS.length], ...(i % 4 === 0 ? ['of the', WORDS[(i * 7 + 1) % WORDS.length], 'and Other Stories'] : [])];
+  return `${words.join(' ')} (${1960 + i})`;
+}
+
 /** Implicit fixture: models and how strongly each scores the user's test items (neumf wins clearly). */
 export const IMPLICIT_MODELS: ModelName[] = ['popularity', 'mf', 'neumf'];
 const SIGNAL: Record<ModelName, number> = { popularity: 0, baseline: 0.15, mf: 0.5, ncf: 0.55, widedeep: 0.35, neumf: 1.1 };
@@ -427,6 +438,13 @@ export async function writeRankingFixture(root: string, options: RankingFixtureO
   });
   const { catalogue, config } = fixture;
   const data = catalogue.data();
+  // users.arrow and items.arrow as datagen writes them; items have titles on implicit data (MovieLens-like), none on explicit.
+  writeTable(data.users, USERS_SCHEMA, { user: Int32Array.from({ length: USERS }, (_, u) => u), id: Array.from({ length: USERS }, (_, u) => String(101 + u)) });
+  writeTable(data.items, ITEMS_SCHEMA, {
+    item: Int32Array.from({ length: ITEMS }, (_, i) => i),
+    id: Array.from({ length: ITEMS }, (_, i) => String(1001 + i)),
+    ...(implicit ? { title: Array.from({ length: ITEMS }, (_, i) => itemTitle(i)) } : {}),
+  });
   const folds = Array.from({ length: k }, (_, f) => {
     const paths = k > 1 ? data.fold(f) : data;
     const train = readRatings(paths.ratings('train'));

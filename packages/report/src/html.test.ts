@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { CHART_KINDS } from './charts';
+import { CHART_KINDS, RANKING_CHART_KINDS } from './charts';
 import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
 import { loadExperimentReportInput } from './load';
 import { renderExperimentReport, renderIndexReport } from './run';
@@ -63,7 +63,7 @@ describe('experiment page', () => {
   it('has one container per chart kind and every spec it needs', () => {
     const kinds = [...page.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
     // A single split with baselines and cold-start ratings: every chart but the k-fold spread, in page order.
-    expect(kinds).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
+    expect(kinds).toEqual(CHART_KINDS.filter((k) => k !== 'folds' && !RANKING_CHART_KINDS.includes(k)));
     const json = /id="deeprec-specs">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '{}';
     expect(Object.keys(JSON.parse(json) as object)).toEqual(kinds);
   });

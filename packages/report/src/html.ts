@@ -47,6 +47,23 @@ tr.baseline td { color: var(--muted); font-style: italic; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 12px; overflow-x: auto; font-size: 12.5px; line-height: 1.45; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 details summary { cursor: pointer; font-weight: 600; margin: 10px 0; }
+caption { caption-side: top; text-align: left; color: var(--muted); font-size: 13px; padding: 0 0 6px; white-space: normal; max-width: 860px; }
+.muted { color: var(--muted); font-weight: normal; }
+tr.primary td:first-child { font-weight: 600; }
+table.ranking-table td.num { line-height: 1.25; }
+.mean.top { font-weight: 700; }
+.ci { display: block; color: var(--muted); font-size: 11.5px; }
+tr.significant td:last-child strong { color: var(--good); }
+.rec-user { border: 1px solid var(--line); border-radius: 6px; padding: 4px 16px 8px; margin: 14px 0; }
+.rec-user h3 { margin-top: 10px; }
+.rec-user h4 { font-size: 13px; margin: 4px 0; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+.rec-grid { display: flex; flex-wrap: wrap; gap: 8px 40px; }
+ol.rated, ul.rated { margin: 0 0 8px; padding-left: 22px; font-size: 13.5px; columns: 2; column-gap: 32px; }
+ul.rated { columns: 1; }
+.stars { color: #9a6700; font-variant-numeric: tabular-nums; }
+.item, .rec { display: inline-block; max-width: 230px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+table.recs td { padding: 3px 10px; }
+.rec.hit { background: #dafbe1; color: var(--good); border-radius: 3px; padding: 0 4px; }
 footer { max-width: 1180px; margin: 40px auto 30px; padding: 0 24px; color: var(--muted); font-size: 13px; }
 `;
 
@@ -142,18 +159,19 @@ ${bundles}
 `;
 }
 
-/** A table from already-escaped cells; `num` columns align right. */
+/** A table from already-escaped cells; `num` columns align right; `html` replaces a header's escaped label; `caption` is already-escaped HTML. */
 export function table(
-  headers: ReadonlyArray<{ label: string; num?: boolean }>,
+  headers: ReadonlyArray<{ label: string; num?: boolean; html?: string }>,
   rows: ReadonlyArray<{ cells: readonly string[]; className?: string }>,
   className?: string,
+  caption?: string,
 ): string {
-  const head = headers.map((h) => `<th${h.num ? ' class="num"' : ''}>${escapeHtml(h.label)}</th>`).join('');
+  const head = headers.map((h) => `<th${h.num ? ' class="num"' : ''}>${h.html ?? escapeHtml(h.label)}</th>`).join('');
   const body = rows
     .map((r) => {
       const cells = r.cells.map((c, i) => `<td${headers[i]?.num ? ' class="num"' : ''}>${c}</td>`).join('');
       return `<tr${r.className ? ` class="${r.className}"` : ''}>${cells}</tr>`;
     })
     .join('\n');
-  return `<div class="table-wrap"><table${className ? ` class="${className}"` : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  return `<div class="table-wrap"><table${className ? ` class="${className}"` : ''}>\n${caption ? `<caption>${caption}</caption>\n` : ''}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }

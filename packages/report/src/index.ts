@@ -7,5 +7,5 @@
 export { loadExperimentReportInput, type LoadOptions } from './load';
 export { renderExperimentReport, renderIndexReport } from './run';
 export { writeExperimentReport, writeIndexReport } from './write';
-export { experimentCharts, experimentsSpec, CHART_KINDS, type ChartKind, type VegaLiteSpec } from './charts';
+export { experimentCharts, experimentsSpec, CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, type ChartKind, type VegaLiteSpec } from './charts';
 export type { ExperimentReportInput, ModelReportInput, HistoryRow, Histogram, HeatCell, StageProvenance } from './types';

@@ -6,8 +6,9 @@
  */
 import { escapeHtml } from './assets';
 import { allModelNames, experimentsSpec, modelColourScale } from './charts';
-import { bestModel } from './experimentPage';
+import { bestRankingModel, headlineModel } from './experimentPage';
 import { dateTime, duration, fixed, int, percent } from './format';
+import { primaryMean } from './ranking';
 import { chartDiv, renderPage, table } from './html';
 import type { ExperimentReportInput } from './types';
 
@@ -17,6 +18,7 @@ export function experimentHref(experiment: string): string {
 }
 
 function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
+  const ranking = inputs.some((i) => i.ranking);
   return table(
     [
       { label: 'Experiment' },
@@ -28,22 +30,25 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
       { label: 'Best model' },
       { label: 'Best RMSE', num: true },
       { label: 'Train-mean RMSE', num: true },
+      ...(ranking ? [{ label: 'Best ranking (primary metric)', num: true }] : []),
       { label: 'Seed', num: true },
     ],
     inputs.map((input) => {
       const { info } = input.data;
-      const best = bestModel(input);
+      const best = headlineModel(input);
+      const bestRanked = bestRankingModel(input);
       return {
         cells: [
           `<a href="${escapeHtml(experimentHref(input.experiment))}">${escapeHtml(input.title)}</a>`,
-          `${escapeHtml(info.source)}${info.folds.length > 1 ? ` · ${info.folds.length}-fold (counts of fold 1)` : ''}`,
+          `${escapeHtml(info.source)}${input.implicit ? ' · implicit' : ''}${info.folds.length > 1 ? ` · ${info.folds.length}-fold (counts of fold 1)` : ''}`,
           int(info.numUsers),
           int(info.numItems),
           `${int(info.counts.train)} / ${int(info.counts.valid)} / ${int(info.counts.test)}`,
           int(input.models.length),
           best ? escapeHtml(best.name) : '–',
-          best ? fixed(best.metrics.rmse, 4) : '–',
-          fixed(input.baseline.rmse, 4),
+          best && !input.implicit ? fixed(best.metrics.rmse, 4) : '–',
+          input.implicit ? '–' : fixed(input.baseline.rmse, 4),
+          ...(ranking ? [rankingCell(input, bestRanked?.name)] : []),
           int(input.config.seed),
         ],
       };
@@ -51,11 +56,21 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
   );
 }
 
+/** "ndcg@10 0.4123" of a model, or '–'. */
+function rankingCell(input: ExperimentReportInput, model: string | undefined): string {
+  const report = input.ranking;
+  const value = model === undefined ? null : primaryMean(report, model);
+  return report && model !== undefined && value !== null
+    ? `${fixed(value, 4)} <span class="muted">${escapeHtml(report.primary)}${model === undefined ? '' : ` · ${escapeHtml(model)}`}</span>`
+    : '–';
+}
+
 function resultsTable(inputs: readonly ExperimentReportInput[]): string {
   const colours = modelColourScale(allModelNames(inputs));
   const colourOf = (model: string) => colours.range[colours.domain.indexOf(model)] ?? '#999';
+  const ranking = inputs.some((i) => i.ranking);
   const rows = inputs.flatMap((input) => {
-    const best = bestModel(input);
+    const best = headlineModel(input);
     return input.models.map((m) => ({
       className: m === best ? 'best' : '',
       cells: [
@@ -64,7 +79,8 @@ function resultsTable(inputs: readonly ExperimentReportInput[]): string {
         escapeHtml(m.type),
         fixed(m.metrics.rmse, 4),
         fixed(m.metrics.mae, 4),
-        percent(m.metrics.rmse / input.baseline.rmse - 1),
+        input.implicit ? '–' : percent(m.metrics.rmse / input.baseline.rmse - 1),
+        ...(ranking ? [primaryMean(input.ranking, m.name) === null ? '–' : fixed(primaryMean(input.ranking, m.name), 4), input.ranking ? escapeHtml(input.ranking.primary) : '–'] : []),
         int(m.metrics.params),
         duration(m.metrics.trainSeconds),
         int(m.metrics.trainSamplesPerSecond),
@@ -80,6 +96,7 @@ function resultsTable(inputs: readonly ExperimentReportInput[]): string {
       { label: 'RMSE', num: true },
       { label: 'MAE', num: true },
       { label: 'RMSE vs train mean', num: true },
+      ...(ranking ? [{ label: 'Ranking (primary)', num: true }, { label: 'Metric' }] : []),
       { label: 'Parameters', num: true },
       { label: 'Train time', num: true },
       { label: 'Samples/s', num: true },
@@ -90,6 +107,7 @@ function resultsTable(inputs: readonly ExperimentReportInput[]): string {
 }
 
 export function renderIndexPage(inputs: readonly ExperimentReportInput[]): string {
+  const spec = inputs.length === 0 ? null : experimentsSpec(inputs);
   // The newest load time stands for the page: inputs are loaded together.
   const generatedAt = inputs.map((i) => i.generatedAt).sort().at(-1) ?? '';
   const mainHtml =
@@ -102,8 +120,16 @@ ${experimentsTable(inputs)}
 </section>
 <section id="comparison">
 <h2>Models across experiments</h2>
-<p class="note">Test-set RMSE and MAE of every model in every experiment. Absolute errors depend on the data, so compare each bar with its experiment's train-mean baseline (black tick).</p>
-${chartDiv('experiments', 'RMSE and MAE per experiment and model')}
+<p class="note">${
+          spec
+            ? "Test-set RMSE and MAE of every model in every experiment with explicit ratings. Absolute errors depend on the data, so compare each bar with its experiment's train-mean baseline (black tick)."
+            : 'Every experiment here has implicit feedback: no rating error to chart.'
+        }${
+          inputs.some((i) => i.ranking)
+            ? ' The table adds each model’s mean of its experiment’s primary ranking metric (the first ranking metric of evaluate.metrics); implicit experiments have no RMSE or MAE.'
+            : ''
+        }</p>
+${spec ? chartDiv('experiments', 'RMSE and MAE per experiment and model') : ''}
 ${resultsTable(inputs)}
 </section>`;
   return renderPage({
@@ -111,7 +137,7 @@ ${resultsTable(inputs)}
     subtitleHtml: `${inputs.length} experiment${inputs.length === 1 ? '' : 's'} · generated ${dateTime(generatedAt)}`,
     nav: inputs.map((i) => ({ href: experimentHref(i.experiment), label: i.title })),
     mainHtml,
-    specs: inputs.length === 0 ? {} : { experiments: experimentsSpec(inputs) },
+    specs: spec ? { experiments: spec } : {},
     footerHtml: `Generated by deeprec report on ${dateTime(generatedAt)}. Self-contained page: charts drawn with Vega-Lite, no network access needed.`,
   });
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readJson, type Manifest } from '@deeprec/core';
 import {
   CHART_KINDS,
+  RANKING_CHART_KINDS,
   baselinesData,
   comparisonData,
   curveFolds,
@@ -62,7 +63,7 @@ describe('loading k-fold artifacts', () => {
 
 describe('k-fold charts', () => {
   it('draws every chart kind, the spread over folds included', () => {
-    expect(Object.keys(experimentCharts(input))).toEqual([...CHART_KINDS]);
+    expect(Object.keys(experimentCharts(input))).toEqual(CHART_KINDS.filter((k) => !RANKING_CHART_KINDS.includes(k)));
   });
 
   it('training curves: one fold at a time, each fold with its own best epoch', () => {
@@ -134,7 +135,7 @@ describe('k-fold page', () => {
     const manifest = readJson<Manifest>(join(file, '..', 'manifest.json'), 'report manifest');
     expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['kfold/data/fold-1/train.arrow', 'kfold/data/fold-3/test.arrow']));
     expect(Object.keys(manifest.inputs)).not.toContain('kfold/data/train.arrow');
-    expect(manifest.details.charts).toEqual([...CHART_KINDS]);
+    expect(manifest.details.charts).toEqual(CHART_KINDS.filter((k) => !RANKING_CHART_KINDS.includes(k)));
     expect(readFileSync(file, 'utf8')).toContain('data-chart="folds"');
   });
 });

@@ -179,8 +179,8 @@ export interface SampleUser {
   trainCount: number;
   /** The best-rated training items first (implicit: latest first when there are timestamps). */
   rated: Array<{ item: number; label: string; rating: number }>;
-  /** Test items: what a hit is. */
-  test: Array<{ item: number; label: string }>;
+  /** Test items and their ratings; `relevant` ones are hits (all, unless evaluate.relevance sets a floor on explicit data). */
+  test: Array<{ item: number; label: string; rating: number; relevant: boolean }>;
   /** Top-10 per model, config order; models whose network could not be loaded are absent. */
   lists: Array<{ model: string; items: RecommendedItem[] }>;
 }

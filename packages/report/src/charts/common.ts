@@ -14,12 +14,20 @@ export type LayerEntry = Extract<SubSpec, { layer: unknown }>['layer'][number];
 /**
  * The chart containers an experiment page may have (`data-chart` attribute values),
  * in page order. `baselines` needs a baseline model, `cold-start` cold-start test
- * ratings, and `folds` k-fold data; the others are always drawn.
+ * ratings, and `folds` k-fold data; `ranking-at-k`, `ranking` and `significance` need
+ * ranking metrics (metrics.json `ranking`: curves for families with several cut-offs,
+ * bars for single cut-offs, the matrix with two models with ranking.arrow). Implicit
+ * feedback has no rating error: `data` (the rating histogram), `baselines`,
+ * `cold-start`, `predicted-vs-actual` and `distribution` are left out, and
+ * `comparison` shows the primary ranking metric. The others are always drawn.
  */
 export const CHART_KINDS = [
   'data',
   'long-tail',
   'comparison',
+  'ranking-at-k',
+  'ranking',
+  'significance',
   'baselines',
   'cold-start',
   'folds',
@@ -29,6 +37,10 @@ export const CHART_KINDS = [
   'architecture',
 ] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
+/** The kinds that need ranking metrics (metrics.json `ranking`). */
+export const RANKING_CHART_KINDS: readonly ChartKind[] = ['ranking-at-k', 'ranking', 'significance'];
+/** The kinds built on rating error, left out for implicit feedback. */
+export const RATING_CHART_KINDS: readonly ChartKind[] = ['data', 'baselines', 'cold-start', 'folds', 'predicted-vs-actual', 'distribution'];
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 

@@ -29,11 +29,14 @@ export function experimentsData(inputs: readonly ExperimentReportInput[]): {
   const models: ExperimentModelRow[] = [];
   const baselines: ExperimentBaselineRow[] = [];
   for (const input of inputs) {
+    // Implicit feedback has no rating error: such experiments (and ranking-only models) are left out.
+    if (input.implicit) continue;
     const base = { RMSE: input.baseline.rmse, MAE: input.baseline.mae };
     for (const metric of ['RMSE', 'MAE'] as const) {
       baselines.push({ experiment: input.experiment, metric, value: base[metric] });
       for (const m of input.models) {
         const value = metric === 'RMSE' ? m.metrics.rmse : m.metrics.mae;
+        if (typeof value !== 'number' || !Number.isFinite(value)) continue;
         models.push({ experiment: input.experiment, model: m.name, type: m.type, metric, value, baseline: base[metric] });
       }
     }
@@ -41,12 +44,20 @@ export function experimentsData(inputs: readonly ExperimentReportInput[]): {
   return { models, baselines };
 }
 
+/** The experiments with a rating error, in the order given (what the index chart draws). */
+export function ratingExperiments(inputs: readonly ExperimentReportInput[]): ExperimentReportInput[] {
+  return inputs.filter((i) => !i.implicit);
+}
+
 /** Model names in first-seen order across experiments, for a stable colour per name. */
 export function allModelNames(inputs: readonly ExperimentReportInput[]): string[] {
   return [...new Set(inputs.flatMap((input) => input.models.map((m) => m.name)))];
 }
 
-export function experimentsSpec(inputs: readonly ExperimentReportInput[]): VegaLiteSpec {
+/** Null when no experiment has a rating error (all implicit): the index then shows tables only. */
+export function experimentsSpec(all: readonly ExperimentReportInput[]): VegaLiteSpec | null {
+  const inputs = ratingExperiments(all);
+  if (inputs.length === 0) return null;
   const models = allModelNames(inputs);
   const experiments = inputs.map((i) => i.experiment);
   const { models: rows, baselines } = experimentsData(inputs);

@@ -43,9 +43,16 @@ function facts(input: ExperimentReportInput): string {
     ['Source', source],
     ['Split', splitDescription(input.config.split)],
     ['Users × items', `${int(info.numUsers)} × ${int(info.numItems)}`],
-    ['Ratings', `${int(total)} · ${fixed(total / Math.max(1, info.numUsers), 1)} per user, ${fixed(total / Math.max(1, info.numItems), 1)} per item on average`],
-    ['Density', `${share(total / Math.max(1, info.numUsers * info.numItems))} of all user–item pairs are rated`],
-    ['Rating scale', `${fixed(info.scale.min, scaleStep < 1 ? 1 : 0)} to ${fixed(info.scale.max, scaleStep < 1 ? 1 : 0)} in steps of ${scaleStep}${scaleStep === 0.25 ? ' (continuous, binned)' : ''}`],
+    [input.implicit ? 'Interactions' : 'Ratings', `${int(total)} · ${fixed(total / Math.max(1, info.numUsers), 1)} per user, ${fixed(total / Math.max(1, info.numItems), 1)} per item on average`],
+    ['Density', `${share(total / Math.max(1, info.numUsers * info.numItems))} of all user–item pairs ${input.implicit ? 'have an interaction' : 'are rated'}`],
+    input.implicit
+      ? [
+          'Feedback',
+          `implicit: ${
+            input.config.data.threshold === undefined ? 'every rating' : `every rating of ${fixed(input.config.data.threshold, 1)} or more`
+          } became an interaction; models rank items rather than predict ratings${info.negatives > 0 ? ` · ${int(info.negatives)} sampled negatives per test interaction` : ''}`,
+        ]
+      : ['Rating scale', `${fixed(info.scale.min, scaleStep < 1 ? 1 : 0)} to ${fixed(info.scale.max, scaleStep < 1 ? 1 : 0)} in steps of ${scaleStep}${scaleStep === 0.25 ? ' (continuous, binned)' : ''}`],
   ];
   if (info.stats) rows.push(['Importer', `${int(info.stats.rows)} rows read · ${int(info.stats.duplicates)} duplicate (user, item) pairs merged`]);
   rows.push(
@@ -66,6 +73,8 @@ function facts(input: ExperimentReportInput): string {
 function splits(input: ExperimentReportInput): string {
   const { folds } = input.data.info;
   const kFold = folds.length > 1;
+  // Implicit data: every rating is 1, so the train mean says nothing.
+  const mean = !input.implicit;
   return table(
     [
       { label: kFold ? 'Fold' : 'Split' },
@@ -73,8 +82,8 @@ function splits(input: ExperimentReportInput): string {
       { label: 'Valid', num: true },
       { label: 'Test', num: true },
       { label: 'Test share', num: true },
-      { label: 'Train mean', num: true },
-      { label: 'Cold-start test ratings', num: true },
+      ...(mean ? [{ label: 'Train mean', num: true }] : []),
+      { label: input.implicit ? 'Cold-start test interactions' : 'Cold-start test ratings', num: true },
       { label: 'Cold users', num: true },
       { label: 'Cold items', num: true },
     ],
@@ -87,7 +96,7 @@ function splits(input: ExperimentReportInput): string {
           int(f.counts.valid),
           int(f.counts.test),
           share(f.counts.test / Math.max(1, total)),
-          fixed(f.trainMean, 3),
+          ...(mean ? [fixed(f.trainMean, 3)] : []),
           `${int(f.coldStart.ratings)} (${share(f.coldStart.ratings / Math.max(1, f.counts.test))})`,
           int(f.coldStart.users),
           int(f.coldStart.items),
@@ -105,7 +114,7 @@ export function dataSection(input: ExperimentReportInput): string {
 <p class="note">What the models were trained and tested on, from the data artifacts. Cold-start test ratings have a user or an item with no training rating: a model can only fall back on what it learnt about the other side, or on the mean.${foldNote}</p>
 ${facts(input)}
 ${splits(input)}
-${chartDiv('data', 'Rating histogram, train vs test')}
+${input.implicit ? '' : chartDiv('data', 'Rating histogram, train vs test')}
 <p class="note">The long tail: a few popular items collect most ratings, and most items have few. Models learn the head well; the tail and the items without training ratings are where they fall back on biases.</p>
 ${chartDiv('long-tail', 'Item popularity: the long tail')}
 </section>`;

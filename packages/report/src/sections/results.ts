@@ -66,7 +66,9 @@ export function baselinesSection(input: ExperimentReportInput): string {
       : `${beat} of ${deep.length} deep model${deep.length === 1 ? '' : 's'} beat${deep.length === 1 ? 's' : ''} the best baseline, <strong>${escapeHtml(best.name)}</strong>${best.type === best.name ? '' : ` (${escapeHtml(best.type)})`}, on test RMSE.`;
   const kFold = rows.some((r) => r.rmseStd !== null);
   return `<section id="baselines">${heading}
-<p class="note">Models of type <code>baseline</code> (user and item biases) and <code>mf</code> (matrix factorisation) are baselines; the others are deep. Differences are against the best baseline; negative means lower error. ${verdict}${
+<p class="note">Models of type <code>baseline</code> (user and item biases), <code>mf</code> (matrix factorisation) and <code>popularity</code> are baselines; the others are deep${
+    input.models.some((m) => !Number.isFinite(m.metrics.rmse)) ? ' (models without a rating error, such as popularity, are left out here)' : ''
+  }. Differences are against the best baseline; negative means lower error. ${verdict}${
     kFold ? ' Figures are means over folds ± their standard deviation: a difference smaller than the spread is not a clear win.' : ''
   }</p>
 ${chartDiv('baselines', 'Baselines vs deep models')}
