@@ -7,8 +7,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHART_KINDS, RANKING_CHART_KINDS, experimentCharts } from './charts';
-import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
+import { initBackend } from '@deeprec/core';
+import { CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, experimentCharts } from './charts';
+import { tempRoot, writeFixture, writeRankingFixture, type Fixture } from './fixture.testutil';
 import { loadExperimentReportInput } from './load';
 import { writeExperimentReport, writeIndexReport } from './write';
 
@@ -22,6 +23,9 @@ const RATING_KINDS = CHART_KINDS.filter((k) => !RANKING_CHART_KINDS.includes(k))
 
 let root: string;
 let fixtures: Fixture[];
+/** Top-K fixtures: implicit feedback (no rating error) and explicit ratings with ranking metrics. */
+let implicit: Fixture;
+let explicit: Fixture;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -35,6 +39,9 @@ beforeAll(async () => {
     writeFixture(root, { name: 'second', title: 'Second experiment', testRatings: 250, epochs: 5, noValidation: true, deepOnly: true, noColdStart: true }),
     writeFixture(root, { name: 'kfold', folds: 3, testRatings: 200, epochs: 6 }),
   ];
+  await initBackend();
+  implicit = await writeRankingFixture(root, { feedback: 'implicit' });
+  explicit = await writeRankingFixture(root, { feedback: 'explicit' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
@@ -147,11 +154,46 @@ describe('written report pages in Chromium (offline)', () => {
     expect(redrawn.find((c) => c.kind === 'curves')?.marks).toBeGreaterThan(10);
   });
 
+  it('draws an implicit-feedback page: ranking charts, the comparison on ndcg@10, no rating charts; the matrix follows the metric menu', async () => {
+    const file = await writeExperimentReport(root, implicit.config);
+    let before = '';
+    let after = '';
+    const result = await visit(file, SCREENSHOT.replace(/(\.png)?$/, '-implicit.png'), async (page) => {
+      const matrix = page.locator('[data-chart="significance"]');
+      before = await matrix.locator('svg').innerHTML();
+      await matrix.locator('select').selectOption('hr@5');
+      await page.waitForFunction((old) => document.querySelector('[data-chart="significance"] svg')?.innerHTML !== old, before);
+      after = await matrix.locator('svg').innerHTML();
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.aborted).toEqual([]);
+    expect(result.rendered).toBe('true');
+    expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => !RATING_CHART_KINDS.includes(k)));
+    for (const chart of result.charts) {
+      expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 5 }).toEqual({ kind: chart.kind, svg: true, marks: true });
+    }
+    expect(after).not.toBe(before);
+    expect(after).toContain('hr@5');
+  });
+
+  it('draws an explicit page with ranking metrics: every chart but the k-fold spread', async () => {
+    const file = await writeExperimentReport(root, explicit.config);
+    const result = await visit(file, SCREENSHOT.replace(/(\.png)?$/, '-ranking.png'));
+    expect(result.problems).toEqual([]);
+    expect(result.aborted).toEqual([]);
+    expect(result.rendered).toBe('true');
+    expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
+    for (const chart of result.charts) {
+      expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
+    }
+  });
+
   it('draws the index page, whose links reach the experiment pages', async () => {
-    for (const f of fixtures) await writeExperimentReport(root, f.config);
+    const all = [...fixtures, implicit, explicit];
+    for (const f of all) await writeExperimentReport(root, f.config);
     const file = await writeIndexReport(
       root,
-      fixtures.map((f) => f.config),
+      all.map((f) => f.config),
     );
     const result = await visit(file);
     expect(result.problems).toEqual([]);
@@ -159,7 +201,8 @@ describe('written report pages in Chromium (offline)', () => {
     expect(result.charts).toEqual([{ kind: 'experiments', svgs: 1, marks: expect.any(Number) }]);
     expect(result.charts[0]!.marks).toBeGreaterThan(10);
     const html = readFileSync(file, 'utf8');
-    for (const f of fixtures) {
+    expect(html).toContain('Ranking (primary)');
+    for (const f of all) {
       const href = `../${f.config.name}/report/index.html`;
       expect(html).toContain(`href="${href}"`);
       expect(existsSync(new URL(href, pathToFileURL(file)))).toBe(true);

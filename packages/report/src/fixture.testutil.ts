@@ -4,6 +4,7 @@
  * train or evaluate. Numbers are seeded: every run writes the same artifacts.
  * Two shapes: one train/valid/test split, or k folds (data/fold-<k>/, history and
  * predictions with a fold column, metrics with folds, rmseStd and maeStd).
+ * writeRankingFixture adds top-K evaluation on top (async: it saves tfjs networks).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

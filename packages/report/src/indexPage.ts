@@ -30,7 +30,7 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
       { label: 'Best model' },
       { label: 'Best RMSE', num: true },
       { label: 'Train-mean RMSE', num: true },
-      ...(ranking ? [{ label: 'Best ranking (primary metric)', num: true }] : []),
+      ...(ranking ? [{ label: 'Best ranking', num: true }] : []),
       { label: 'Seed', num: true },
     ],
     inputs.map((input) => {
@@ -48,7 +48,7 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
           best ? escapeHtml(best.name) : '–',
           best && !input.implicit ? fixed(best.metrics.rmse, 4) : '–',
           input.implicit ? '–' : fixed(input.baseline.rmse, 4),
-          ...(ranking ? [rankingCell(input, bestRanked?.name)] : []),
+          ...(ranking ? [rankingCell(input, bestRanked?.name, best?.name)] : []),
           int(input.config.seed),
         ],
       };
@@ -56,13 +56,12 @@ function experimentsTable(inputs: readonly ExperimentReportInput[]): string {
   );
 }
 
-/** "ndcg@10 0.4123" of a model, or '–'. */
-function rankingCell(input: ExperimentReportInput, model: string | undefined): string {
+/** "ndcg@10 0.4123" of the best-ranking model (named when it is not the best model of the row), or '–'. */
+function rankingCell(input: ExperimentReportInput, model: string | undefined, best: string | undefined): string {
   const report = input.ranking;
   const value = model === undefined ? null : primaryMean(report, model);
-  return report && model !== undefined && value !== null
-    ? `${fixed(value, 4)} <span class="muted">${escapeHtml(report.primary)}${model === undefined ? '' : ` · ${escapeHtml(model)}`}</span>`
-    : '–';
+  if (!report || model === undefined || value === null) return '–';
+  return `<span class="muted">${escapeHtml(report.primary)}</span> ${fixed(value, 4)}${model === best ? '' : ` <span class="muted">(${escapeHtml(model)})</span>`}`;
 }
 
 function resultsTable(inputs: readonly ExperimentReportInput[]): string {
