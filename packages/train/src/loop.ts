@@ -5,9 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { concatRatings, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type TrainConfig } from '@deeprec/core';
-import type { RecModel } from '@deeprec/models';
+import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import type { Loss } from './loss';
+import { FusedAdamStep } from './fused/step';
 import { NegativeSampler } from './negatives';
 import { createOptimizer, setLearningRate } from './optimizers';
 
@@ -153,6 +154,9 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   const nextSeed = () => dropoutRng.seed();
   const optimizer = createOptimizer(config.optimizer);
   const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
+  const fusedEngine = config.engine === 'fused' && config.optimizer.name === 'adam';
+  if (config.engine === 'fused' && !fusedEngine) log.info(`${label}: the fused engine supports adam only; training ${config.optimizer.name} with tfjs's optimizer`);
+  const fused = fusedEngine && variables.length > 0 ? new FusedAdamStep(model, { ...config.optimizer, lazy: config.optimizer.lazy }) : null;
   const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
   const stopping = new EarlyStopping(config.earlyStopping);
   const hasValid = valid.user.length > 0;
@@ -205,6 +209,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
     const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
     setLearningRate(optimizer, lr);
+    if (fused) fused.learningRate = lr;
     const started = performance.now();
     let examples: Examples;
     if (sampler) {
@@ -228,15 +233,14 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
         const items = batchTensor(examples.item, order, start, end);
         const targets = examples.target ? batchTargets(examples.target, order, start, end) : null;
         const negItems = examples.negative ? batchTensor(examples.negative, order, start, end) : null;
-        const loss = optimizer.minimize(
-          () => {
-            const pass = model.trainingPass(users, items, nextSeed);
+        const lossOf = (embed?: EmbedOverride) => {
+            const pass = model.trainingPass(users, items, nextSeed, embed);
             let total: tf.Scalar;
             let embeddings = pass.embeddings;
             if (lossName === 'bpr') {
               // Rendle et al. 2009: -mean log sigma(s(u, i) - s(u, j)) = mean softplus(s(u, j) - s(u, i)); both passes in one step
               // (tf.logSigmoid's gradient reads a disposed tensor in tfjs 4.22, so softplus it is)
-              const negPass = model.trainingPass(users, negItems as tf.Tensor2D, nextSeed);
+              const negPass = model.trainingPass(users, negItems as tf.Tensor2D, nextSeed, embed);
               total = tf.mean(tf.softplus(tf.sub(negPass.output, pass.output))) as tf.Scalar;
               embeddings = [...pass.embeddings, ...negPass.embeddings];
             } else if (lossName === 'bce') {
@@ -248,10 +252,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
               total = total.add(penalty(embeddings).div(end - start).mul(l2)).add(penalty(model.kernels).mul(l2)) as tf.Scalar;
             }
             return total;
-          },
-          true,
-          variables,
-        ) as tf.Scalar;
+        };
+        const loss = fused ? fused.step(lossOf) : (optimizer.minimize(() => lossOf(), true, variables) as tf.Scalar);
         return loss.mul(end - start);
       });
       const next = lossSum.add(cost) as tf.Scalar;
@@ -272,7 +274,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     const { improved, stop } = stopping.update(epoch, monitored);
     if (improved && config.earlyStopping.restoreBest) {
       best?.forEach((t) => t.dispose());
-      best = variables.map((v) => tf.keep(v.clone()));
+      // A real copy: the fused engine updates embedding tables in place, and clone() shares memory.
+      best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
     }
     const metrics = implicit ? `val_loss ${row.val_loss.toFixed(4)}` : `val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
     progress.stop(`loss ${loss.toFixed(4)} ${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
@@ -293,5 +296,6 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     best.forEach((t) => t.dispose());
   }
   optimizer.dispose();
+  fused?.dispose();
   return { history, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly };
 }

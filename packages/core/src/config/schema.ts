@@ -127,6 +127,12 @@ export const OptimizerSchema = z.strictObject({
   beta1: fraction().default(0.9).describe('Adam first-moment decay. Default 0.9.'),
   beta2: fraction().default(0.999).describe('Adam second-moment decay. Default 0.999.'),
   epsilon: z.number().gt(0).default(1e-7).describe('Numerical stabiliser of adam and rmsprop. Default 1e-7.'),
+  lazy: z
+    .boolean()
+    .default(true)
+    .describe(
+      'adam with the fused engine: update only the embedding rows in each batch (lazy Adam, as TensorFlow\'s LazyAdamOptimizer); false: every row every step (dense Adam, identical to tf.train.adam). Default true.',
+    ),
 });
 
 export const LR_SCHEDULES = ['none', 'plateau', 'exponential'] as const;
@@ -164,6 +170,12 @@ export const TrainSchema = z.strictObject({
     })
     .prefault({})
     .describe('implicit only: training negatives, drawn afresh each epoch from items the user has not interacted with (seeded).'),
+  engine: z
+    .enum(['fused', 'tfjs'])
+    .default('fused')
+    .describe(
+      'fused: one gradient pass with embedding rows gathered in place and one Adam update of every variable (adam only; others use tfjs); tfjs: tf.Optimizer.minimize. Default fused.',
+    ),
   refit: z
     .boolean()
     .default(false)
