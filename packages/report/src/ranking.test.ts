@@ -225,6 +225,18 @@ describe('loading ranking artifacts', () => {
     expect(renderExperimentReport(input)).toContain('paired by user and fold');
   });
 
+  it('k-fold: sample recommendations come from fold 1’s networks and data', async () => {
+    const input = loadFixture(kfold);
+    const recs = (await sampleRecommendations(kfold.catalogue, kfold.config, input))!;
+    expect(recs.skipped).toEqual([]);
+    expect(recs.users.length).toBeGreaterThan(0);
+    const test = readRatings(kfold.catalogue.data().fold(0).ratings('test'));
+    for (const u of recs.users) {
+      expect(u.test.every((t) => test.item.some((i, j) => i === t.item && test.user[j] === u.user))).toBe(true);
+      expect(u.lists).toHaveLength(FIXTURE_MODELS.length);
+    }
+  });
+
   it('without a model’s ranking.arrow: its means without CIs, the others tested; the page says so', async () => {
     const fixture = await writeRankingFixture(root, { feedback: 'implicit', name: 'no-arrow', withoutRankingArrow: 'mf' });
     const input = loadFixture(fixture);
@@ -294,6 +306,17 @@ describe('ranking chart specs', () => {
     const spec = experimentCharts(exp).significance as { params: Array<{ value: string; bind: { options: string[] } }> };
     expect(spec.params[0]!.value).toBe('ndcg@10');
     expect(spec.params[0]!.bind.options).toEqual(exp.ranking!.metrics);
+  });
+
+  it('implicit data without ranking metrics: no comparison chart, a line saying why, no NaN', () => {
+    const f = writeFixture(root, { name: 'implicit-bare', feedback: 'implicit', models: IMPLICIT_MODELS });
+    const input = loadFixture(f);
+    expect(input.ranking).toBeUndefined();
+    expect(Object.keys(experimentCharts(input))).toEqual(['long-tail', 'curves', 'architecture']);
+    const page = renderExperimentReport(input);
+    expect(page).toContain('no model has ranking metrics');
+    expect(page).not.toContain('data-chart="comparison"');
+    expect(withoutBundles(page)).not.toContain('NaN');
   });
 
   it('a page without ranking metrics has no ranking chart or section', () => {

@@ -111,14 +111,18 @@ function interval(b: BootstrapInterval): Interval {
   return { estimate: finiteOrNull(b.estimate), lower: finiteOrNull(b.lower), upper: finiteOrNull(b.upper), n: b.n };
 }
 
-/** "neumf > mf, p = 0.003" when the paired t-test is significant, else "ncf ≈ widedeep, p = 0.41". */
+/**
+ * "neumf > mf, p = 0.003" when the paired t-test is significant, else "ncf ≈ widedeep, p = 0.41";
+ * the model with the higher mean is named first either way.
+ */
 export function verdictOf(c: ModelComparison): { winner: string | null; verdict: string } {
+  const [higher, lower] = c.diff < 0 ? [c.b, c.a] : [c.a, c.b];
   if (Number.isNaN(c.tPAdjusted)) {
     return { winner: null, verdict: c.n < 2 ? `${c.a} vs ${c.b}: too few users to test` : `${c.a} = ${c.b}: identical values for every user` };
   }
   const p = pValue(c.tPAdjusted);
-  if (!c.tSignificant) return { winner: null, verdict: `${c.a} ≈ ${c.b}, ${p}` };
-  return c.diff > 0 ? { winner: c.a, verdict: `${c.a} > ${c.b}, ${p}` } : { winner: c.b, verdict: `${c.b} > ${c.a}, ${p}` };
+  if (!c.tSignificant) return { winner: null, verdict: `${higher} ≈ ${lower}, ${p}` };
+  return { winner: higher, verdict: `${higher} > ${lower}, ${p}` };
 }
 
 function pair(c: ModelComparison, diffCi: Interval | null): PairComparison {
