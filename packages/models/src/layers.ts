@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type ACTIVATIONS, type ResolvedModelConfig } from '@deeprec/core';
 import type { FeatureField } from './features';
+import { fusedReluTower } from './fusedTower';
 
 export type Activation = (typeof ACTIVATIONS)[number];
 
@@ -135,7 +136,9 @@ export function dropoutRates(dropout: number | number[], layerCount: number, whe
 export type DropFn = <T extends AnyTensor>(x: T, rate: number, index: number) => T;
 
 export function seededDrop(nextSeed: () => number): DropFn {
-  return <T extends AnyTensor>(x: T, rate: number): T => (rate > 0 ? (tf.dropout(x as tf.Tensor, rate, undefined, nextSeed()) as T) : x);
+  const drop = <T extends AnyTensor>(x: T, rate: number): T => (rate > 0 ? (tf.dropout(x as tf.Tensor, rate, undefined, nextSeed()) as T) : x);
+  // A training pass: towers of ReLU layers can take the fused path with the same seed stream.
+  return Object.assign(drop, { nextSeed });
 }
 
 export function layerDrop(prefix: string): DropFn {
@@ -151,17 +154,34 @@ export function layerDrop(prefix: string): DropFn {
   };
 }
 
+let fusedTowers = true;
+/** Whether training passes use the fused ReLU tower (fusedTower.ts); tests compare both paths. */
+export function setFusedTowers(enabled: boolean): void {
+  fusedTowers = enabled;
+}
+
 /** A tower of dense layers with dropout after each as configured. */
 export class Tower {
   readonly layers: tf.layers.Layer[];
   readonly rates: number[];
 
+  private readonly relu: boolean;
+
   constructor(factory: LayerFactory, prefix: string, widths: number[], activation: Activation, dropout: number | number[], where: string) {
+    this.relu = activation === 'relu';
     this.layers = widths.map((w, i) => factory.dense(`${prefix}_dense_${i}`, w, activation));
     this.rates = dropoutRates(dropout, widths.length, where);
   }
 
   apply<T extends AnyTensor>(x: T, drop: DropFn): T {
+    const nextSeed = (drop as { nextSeed?: () => number }).nextSeed;
+    if (nextSeed && fusedTowers && x instanceof tf.Tensor && this.relu) {
+      const weights = this.layers.map((l) => {
+        const [kernel, bias] = l.trainableWeights.map((w) => w.read() as tf.Variable);
+        return { kernel: kernel as tf.Variable, bias: bias as tf.Variable };
+      });
+      return fusedReluTower(x as tf.Tensor2D, weights, this.rates, nextSeed) as unknown as T;
+    }
     let h = x;
     for (const [i, layer] of this.layers.entries()) h = drop(apply(layer, h), this.rates[i] as number, i);
     return h;

@@ -33,7 +33,10 @@ export interface FitResult {
 
 export interface FitOptions {
   config: TrainConfig;
+  /** L2 on the embedding rows of each batch (per rating). */
   l2: number;
+  /** L2 on dense kernels; default: l2. */
+  denseL2?: number;
   seed: number;
   log: Logger;
   label: string;
@@ -147,6 +150,7 @@ function penalty(ts: tf.Tensor[]): tf.Scalar {
 
 export function fit(model: RecModel, train: Ratings, valid: Ratings, options: FitOptions): FitResult {
   const { config, l2, seed, log, label } = options;
+  const denseL2 = options.denseL2 ?? l2;
   const lossName: Loss = options.loss ?? 'mse';
   const implicit = lossName !== 'mse';
   const shuffleRng = new Rng(seed, 'shuffle', model.name);
@@ -248,9 +252,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
             } else {
               total = tf.losses.meanSquaredError(targets as tf.Tensor1D, pass.output) as tf.Scalar;
             }
-            if (l2 > 0) {
-              total = total.add(penalty(embeddings).div(end - start).mul(l2)).add(penalty(model.kernels).mul(l2)) as tf.Scalar;
-            }
+            if (l2 > 0) total = total.add(penalty(embeddings).div(end - start).mul(l2)) as tf.Scalar;
+            if (denseL2 > 0 && model.kernels.length > 0) total = total.add(penalty(model.kernels).mul(denseL2)) as tf.Scalar;
             return total;
         };
         const loss = fused ? fused.step(lossOf) : (optimizer.minimize(() => lossOf(), true, variables) as tf.Scalar);

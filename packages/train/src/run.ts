@@ -64,7 +64,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
   const context = modelContext(inputs.info, seed, inputs.sideTables, inputs.train);
   let model = buildModel(modelConfig, context);
   const sizes = { numUsers: inputs.info.numUsers, numItems: inputs.info.numItems };
-  const options = { config: modelConfig.train, l2: modelConfig.l2, seed, log, label, loss, sizes };
+  const options = { config: modelConfig.train, l2: modelConfig.l2, denseL2: modelConfig.denseL2, seed, log, label, loss, sizes };
   const result = fit(model, inputs.train, inputs.valid, options);
   let trainSeconds = result.trainSeconds;
   let trainSamples = result.trainSamples;

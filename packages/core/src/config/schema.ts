@@ -193,7 +193,8 @@ const modelCommon = {
     .number()
     .min(0)
     .default(0)
-    .describe('L2 penalty on the embedding and bias rows of each batch (per rating) and on dense kernels. Default 0.'),
+    .describe('L2 penalty on the embedding and bias rows of each batch (per rating), and on dense kernels unless denseL2 is set. Default 0.'),
+  denseL2: z.number().min(0).optional().describe('L2 penalty on dense kernels. Default: l2.'),
   initializer: z.enum(INITIALIZERS).default('glorot').describe('Weight initialiser of dense and embedding layers. Default glorot.'),
   train: z
     .record(z.string(), z.unknown())
