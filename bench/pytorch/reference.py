@@ -114,9 +114,11 @@ def main():
     torch.manual_seed(42)
     users, items, ratings, nu, ni = load(a.data)
     builders = {"ncf": NCF, "widedeep": WideDeep, "neumf": NeuMF}
+    # Warm-up: the first steps of a process pay for thread-pool start-up and allocator growth.
+    train_speed(NCF(nu, ni), users[:32768], items[:32768], ratings[:32768], 1, a.batch)
     for name in a.models.split(","):
         model = builders[name](nu, ni)
-        train_speed(model, users[:4096], items[:4096], ratings[:4096], 1, a.batch)  # warm-up
+        train_speed(model, users[:16384], items[:16384], ratings[:16384], 1, a.batch)  # warm-up
         sps = train_speed(model, users, items, ratings, a.epochs, a.batch)
         pps = score_speed(model, nu, ni)
         print(json.dumps({"model": name, "trainSamplesPerSecond": sps, "scorePairsPerSecond": pps,
