@@ -34,8 +34,14 @@ export function withEmbedOverride<R>(override: EmbedOverride | undefined, pass: 
 
 /** Applies a layer to one input of either kind, keeping the kind. */
 export function apply<T extends AnyTensor>(layer: tf.layers.Layer, input: T | T[]): T {
-  if (embedOverride && input instanceof tf.Tensor && layer.getClassName() === 'Embedding') {
-    return embedOverride(layer, input) as unknown as T;
+  if (embedOverride && input instanceof tf.Tensor) {
+    const kind = layer.getClassName();
+    if (kind === 'Embedding') {
+      // [batch, 1] indices: hand back [batch, dim] rows, so the Flatten after it has nothing to do.
+      const rows = embedOverride(layer, input);
+      return (rows.rank === 3 && rows.shape[1] === 1 ? rows.reshape([rows.shape[0], -1]) : rows) as unknown as T;
+    }
+    if (kind === 'Flatten' && input.rank === 2) return input as unknown as T;
   }
   return layer.apply(input as tf.Tensor) as unknown as T;
 }

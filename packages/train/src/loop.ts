@@ -228,7 +228,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     const order = shuffleRng.permutation(n);
     const batches = Math.ceil(n / batchSize);
     const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, batches);
-    let lossSum = tf.scalar(0);
+    let lossSum = 0;
     for (let b = 0; b < batches; b += 1) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
@@ -257,16 +257,14 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
             return total;
         };
         const loss = fused ? fused.step(lossOf) : (optimizer.minimize(() => lossOf(), true, variables) as tf.Scalar);
-        return loss.mul(end - start);
+        return loss;
       });
-      const next = lossSum.add(cost) as tf.Scalar;
-      lossSum.dispose();
+      // Summed in JS: a readback costs less than two more ops per step (the backends here are synchronous).
+      lossSum += (cost.dataSync()[0] as number) * (end - start);
       cost.dispose();
-      lossSum = next;
       progress.update(b + 1);
     }
-    const loss = (lossSum.dataSync()[0] as number) / n;
-    lossSum.dispose();
+    const loss = lossSum / n;
     const seconds = (performance.now() - started) / 1000;
     trainSeconds += seconds;
     trainSamples += n;

@@ -89,7 +89,8 @@ export class FusedAdamStep {
     const values = currentValues(variable);
     const rows = new Float32Array(ids.length * dim);
     copyRows(values, ids, dim, rows);
-    const shape = [...index.shape, dim];
+    // [batch, 1] indices (the network's inputs) give [batch, dim] rows directly: no reshape op to record.
+    const shape = index.rank === 2 && index.shape[1] === 1 ? [index.shape[0], dim] : [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
     const ownIds = Int32Array.from(ids);
     const anchor = this.anchor;
