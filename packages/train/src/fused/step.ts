@@ -21,6 +21,12 @@ interface Table {
   variable: tf.Variable;
   dim: number;
   moments: Moments;
+  /**
+   * A scalar the table's lookups hang their gradient on: tfjs computes gradients only
+   * for variables, so each lookup is a custom op of it. One per table, so lookups of
+   * different tables never need their (discarded) anchor gradients added up.
+   */
+  anchor: tf.Variable;
 }
 
 interface CapturedRows {
@@ -36,19 +42,21 @@ function isEmbedding(layer: tf.layers.Layer): boolean {
 export class FusedAdamStep {
   private readonly tables = new Map<tf.layers.Layer, Table>();
   private readonly dense: Array<{ variable: tf.Variable; moments: Moments }> = [];
-  private readonly anchor = tf.variable(tf.scalar(0), true, `fused_anchor_${Math.random().toString(36).slice(2)}`);
   private t = 0;
+  private static instances = 0;
 
   constructor(
     model: RecModel,
     private readonly options: FusedOptions,
   ) {
+    FusedAdamStep.instances += 1;
     const tableVariables = new Set<tf.Variable>();
     for (const layer of model.network.layers) {
       if (!isEmbedding(layer) || !layer.trainable) continue;
       const variable = (layer.trainableWeights[0] as tf.LayerVariable).read() as tf.Variable;
       tableVariables.add(variable);
-      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size) });
+      const anchor = tf.variable(tf.scalar(0), true, `${variable.name}_fused_anchor_${FusedAdamStep.instances}`);
+      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size), anchor });
     }
     for (const w of model.network.trainableWeights) {
       const variable = w.read() as tf.Variable;
@@ -67,7 +75,7 @@ export class FusedAdamStep {
   step(lossOf: (embed: EmbedOverride) => tf.Scalar): tf.Scalar {
     const captured: CapturedRows[] = [];
     const embed: EmbedOverride = (layer, index) => this.lookup(layer, index, captured);
-    const variables = [...this.dense.map((d) => d.variable), this.anchor];
+    const variables = [...this.dense.map((d) => d.variable), ...[...this.tables.values()].map((t) => t.anchor)];
     const { value, grads } = tf.variableGrads(() => lossOf(embed), variables);
     this.t += 1;
     for (const d of this.dense) {
@@ -93,12 +101,12 @@ export class FusedAdamStep {
     const shape = index.rank === 2 && index.shape[1] === 1 ? [index.shape[0], dim] : [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
     const ownIds = Int32Array.from(ids);
-    const anchor = this.anchor;
+    const anchor = table.anchor;
     const lookupRows = tf.customGrad((() => ({
       value: tf.tensor(rows, shape, 'float32'),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         captured.push({ table, ids: ownIds, grad: (dy as tf.Tensor).dataSync() as Float32Array });
-        return [tf.zerosLike(anchor)];
+        return [tf.scalar(0)];
       },
     })) as unknown as Parameters<typeof tf.customGrad>[0]);
     return lookupRows(anchor);
@@ -135,6 +143,6 @@ export class FusedAdamStep {
   }
 
   dispose(): void {
-    this.anchor.dispose();
+    for (const table of this.tables.values()) table.anchor.dispose();
   }
 }
