@@ -165,7 +165,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   const stopping = new EarlyStopping(config.earlyStopping);
   const hasValid = valid.user.length > 0;
   let monitorKey: 'val_rmse' | 'val_mae' | 'val_loss' | 'loss' = hasValid ? config.earlyStopping.monitor : 'loss';
-  if (!hasValid) log.info(`${label}: no validation ratings (split.valid is 0); early stopping and plateau watch the training loss`);
+  if (!hasValid && !options.lrPlan) log.info(`${label}: no validation ratings (split.valid is 0); early stopping and plateau watch the training loss`);
 
   if (variables.length === 0) {
     log.info(`${label}: no trainable parameters; nothing to train`);
