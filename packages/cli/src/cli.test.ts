@@ -84,6 +84,7 @@ describe('deeprec CLI', () => {
     ['unknown-type.yaml', 'name: x\nmodels:\n  a: { type: transformer }\n', "unknown-type.yaml:3: models.a.type: unknown model type 'transformer'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity"],
     ['negative.yaml', 'name: x\ntrain: { epochs: -1 }\nmodels:\n  a: { type: ncf }\n', 'negative.yaml:2: train.epochs: expected a number >= 1, found -1'],
     ['escape.yaml', 'name: ../../escape\nmodels:\n  a: { type: ncf }\n', "escape.yaml:1: name: expected an experiment name"],
+    ['loss.yaml', 'name: x\nmodels:\n  a: { type: mf, train: { loss: bpr } }\n', "models.a.train.loss: expected mse or auto for explicit data (data.feedback: explicit), found 'bpr' (a loss for implicit data)"],
   ];
   it.each(broken)('%s: exit 2 with one clear line, nothing written', (file, text, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprec-broken-'));

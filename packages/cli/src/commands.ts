@@ -6,7 +6,7 @@ import { loadSource, runDatagen, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
 import { buildModel, modelContext, trainableParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
-import { modelConfigOf, writeTrain } from '@deeprec/train';
+import { modelConfigOf, resolveLoss, writeTrain } from '@deeprec/train';
 import type { CommandContext } from './context';
 
 export async function datagen(ctx: CommandContext, configPath: string): Promise<void> {
@@ -57,8 +57,14 @@ export async function report(ctx: CommandContext, configPath: string | undefined
 }
 
 /** All stages of one experiment in order, without Nx. */
+/** Every model's loss against the data's feedback, before any stage runs (so a bad one costs no training). */
+function checkLosses(config: ExperimentConfig): void {
+  for (const model of Object.values(config.models)) resolveLoss(model, config.data.feedback, config.train);
+}
+
 export async function run(ctx: CommandContext, configPath: string): Promise<void> {
   const config = ctx.config(configPath);
+  checkLosses(config);
   await writeDatagen(config, ctx.artifactsRoot, ctx.log);
   for (const model of Object.keys(config.models)) {
     await trainOne(ctx, config, model);
@@ -71,6 +77,7 @@ export async function run(ctx: CommandContext, configPath: string): Promise<void
 /** Config and data checks without training or writing anything. */
 export async function validate(ctx: CommandContext, configPath: string): Promise<void> {
   const config = ctx.config(configPath);
+  checkLosses(config);
   const data = runDatagen(config, await loadSource(config));
   const { info } = data;
   await ctx.backend();
