@@ -20,3 +20,4 @@ export * from './results';
 export { scorePairs, scoreAllItems, clip } from './compute/scoring';
 export { rmse, mae } from './metrics';
 export * from './ranking';
+export { userItems, type UserItems } from './userItems';

@@ -2,7 +2,7 @@
  * Implicit feedback (He et al., "Neural Collaborative Filtering", WWW 2017): ratings
  * become interactions, and the sampled-evaluation negatives every model is ranked against.
  */
-import { ConfigError, Rng, type Ratings } from '@deeprec/core';
+import { ConfigError, Rng, concatRatings, userItems, type Ratings, type UserItems } from '@deeprec/core';
 import type { SplitRatings } from './types';
 
 export interface InteractionsResult {
@@ -54,33 +54,9 @@ export interface EvalNegatives {
   negative: Int32Array;
 }
 
-/** Each user's interacted items (train, valid and test), sorted and distinct: CSR offsets and items. */
-function interactedByUser(split: SplitRatings, numUsers: number): { offsets: Int32Array; items: Int32Array } {
-  const parts = [split.train, split.valid, split.test];
-  const counts = new Int32Array(numUsers + 1);
-  for (const p of parts) for (const u of p.user) counts[u + 1] = (counts[u + 1] as number) + 1;
-  for (let u = 0; u < numUsers; u += 1) counts[u + 1] = (counts[u + 1] as number) + (counts[u] as number);
-  const fill = counts.slice(0, numUsers);
-  const items = new Int32Array(counts[numUsers] as number);
-  for (const p of parts) {
-    for (let j = 0; j < p.user.length; j += 1) {
-      const u = p.user[j] as number;
-      items[fill[u] as number] = p.item[j] as number;
-      fill[u] = (fill[u] as number) + 1;
-    }
-  }
-  // sort each user's slice and drop repeats (a pair in two splits is one interaction)
-  const offsets = new Int32Array(numUsers + 1);
-  let out = 0;
-  for (let u = 0; u < numUsers; u += 1) {
-    const slice = items.subarray(counts[u] as number, counts[u + 1] as number).sort();
-    offsets[u] = out;
-    for (let k = 0; k < slice.length; k += 1) {
-      if (k === 0 || slice[k] !== slice[k - 1]) items[out++] = slice[k] as number;
-    }
-  }
-  offsets[numUsers] = out;
-  return { offsets, items: items.slice(0, out) };
+/** Each user's interacted items (train, valid and test), sorted and distinct (a pair in two splits is one interaction). */
+function interactedByUser(split: SplitRatings, numUsers: number): UserItems {
+  return userItems(concatRatings(concatRatings(split.train, split.valid), split.test), numUsers);
 }
 
 /**

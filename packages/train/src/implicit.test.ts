@@ -18,7 +18,8 @@ import {
 import type { RecModel } from '@deeprec/models';
 import { pairwiseExamples, pointwiseExamples } from './loop';
 import { resolveLoss } from './loss';
-import { NegativeSampler, userItems } from './negatives';
+import { userItems } from '@deeprec/core';
+import { NegativeSampler } from './negatives';
 import { runTrain } from './run';
 import { implicitDataForTest, type ImplicitTestData } from './testData.testutil';
 

@@ -3,5 +3,5 @@ export { runTrain, writeTrain, trainSection, modelConfigOf, disposeModel, type T
 export { fit, type FitResult, type FitOptions, type HistoryRow } from './loop';
 export { LrSchedule, EarlyStopping } from './callbacks';
 export { resolveLoss, LOSSES_FOR, type Loss, type Feedback } from './loss';
-export { NegativeSampler, userItems, type NegativeSampling, type UserItems } from './negatives';
+export { NegativeSampler, type NegativeSampling } from './negatives';
 export { createOptimizer, setLearningRate, getLearningRate } from './optimizers';
