@@ -57,6 +57,12 @@ describe('loadConfig', () => {
     expect(config.models.b?.train.optimizer).toMatchObject({ name: 'sgd', learningRate: 0.1 });
   });
 
+  it('resolves a --set data.path against the working directory, a YAML one against the YAML file', () => {
+    const path = file('paths.yaml', 'name: t\ndata: { source: movielens-100k, path: rel/ml }\nmodels:\n  a: { type: ncf }\n');
+    expect(loadConfig(path).data.path).toBe(join(dir, 'rel/ml'));
+    expect(loadConfig(path, ['data.path=other/ml']).data.path).toBe(resolve(process.cwd(), 'other/ml'));
+  });
+
   it('applies --set overrides with YAML values', () => {
     const path = file('set.yaml', 'name: t\nmodels:\n  a: { type: ncf }\n');
     const config = loadConfig(path, ['models.a.layers=[8, 4]', 'train.epochs=3', 'data.synthetic.users=20']);

@@ -133,7 +133,9 @@ export function resolveConfig(source: ConfigSource): ExperimentConfig {
     throw new ConfigError(`${source.locate(['data'])}: data.path: is required for source ${config.data.source}`);
   }
   const configPath = resolve(source.file);
-  const data = config.data.path && !isAbsolute(config.data.path) ? { ...config.data, path: resolve(dirname(configPath), config.data.path) } : config.data;
+  // A path in the YAML is relative to the YAML file; one given with --set, to the working directory.
+  const base = source.overridden(['data', 'path']) ? process.cwd() : dirname(configPath);
+  const data = config.data.path && !isAbsolute(config.data.path) ? { ...config.data, path: resolve(base, config.data.path) } : config.data;
   return { ...config, data, configPath, models };
 }
 

@@ -13,6 +13,8 @@ export interface ConfigSource {
   value: unknown;
   /** Where a key path came from: `file:line` or `--set key`. */
   locate(path: KeyPath): string;
+  /** Whether a --set override gave this key (its relative paths then mean the working directory). */
+  overridden(path: KeyPath): boolean;
 }
 
 export function formatPath(path: KeyPath): string {
@@ -100,5 +102,6 @@ export function loadConfigSource(file: string, overrides: readonly string[] = []
     return range ? `${file}:${lineCounter.linePos(range[0]).line}` : file;
   };
 
-  return { file, value, locate };
+  const isOverridden = (path: KeyPath) => overridden.some((o) => o.length === path.length && o.every((p, i) => p === String(path[i])));
+  return { file, value, locate, overridden: isOverridden };
 }
