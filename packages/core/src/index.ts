@@ -17,7 +17,7 @@ export { unsortedSegmentSumValues, registerSegmentSumKernels } from './compute/s
 export { copyRows } from './compute/wasmKernels';
 export { fileSaveHandler, fileLoadHandler, registerFileRouters } from './compute/fileHandlers';
 export * from './results';
-export { scorePairs, scoreAllItems, clip } from './compute/scoring';
+export { scorePairs, scoreAllItems, scoreUsersAllItems, clip, SCORE_BATCH } from './compute/scoring';
 export { rmse, mae } from './metrics';
 export * from './ranking';
 export { userItems, type UserItems } from './userItems';

@@ -49,18 +49,6 @@ export interface PredefinedRows {
   test: Int32Array;
 }
 
-/** Rows of each user, in order of appearance. */
-export function rowsByUser(r: Ratings): Map<number, number[]> {
-  const byUser = new Map<number, number[]>();
-  for (let i = 0; i < r.user.length; i += 1) {
-    const u = r.user[i] as number;
-    const rows = byUser.get(u);
-    if (rows) rows.push(i);
-    else byUser.set(u, [i]);
-  }
-  return byUser;
-}
-
 function testFraction(split: SplitConfig): number {
   if (typeof split.test !== 'number') {
     throw new ConfigError(`split.test: expected a fraction between 0 and 1 for split.method ${split.method}, found '${split.test}'`);

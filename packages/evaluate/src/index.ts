@@ -15,7 +15,7 @@ export {
   type RankingOptions,
   type RankingOutput,
 } from './ranking';
-export { scoreUsersAllItems, blockScorer, usersPerBlock } from './scoring';
+export { blockScorer, usersPerBlock } from './scoring';
 export {
   recommendData,
   popularItems,

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { RANKING_SCHEMA, decodeTable, encodeTable, initBackend, Rng, type Ratings, type TrainDetails } from '@deeprec/core';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingFoldInputs } from './ranking';
 import { runEvaluate } from './run';
-import { blockScorer, scoreUsersAllItems } from './scoring';
+import { scoreUsersAllItems } from '@deeprec/core';
+import { blockScorer } from './scoring';
 
 /** score(u, i) = U[u] . V[i], with fixed embedding tables. */
 function dotNetwork(U: number[][], V: number[][]): tf.LayersModel {

@@ -23,12 +23,13 @@ import {
   evaluateSampled,
   groupByUser,
   scorePairs,
+  SCORE_BATCH,
   type Columns,
   type RankingEvaluation,
   type RankingSummary,
   type Ratings,
 } from '@deeprec/core';
-import { blockScorer, SCORE_BATCH } from './scoring';
+import { blockScorer } from './scoring';
 
 export type RankingProtocol = 'full' | 'sampled';
 

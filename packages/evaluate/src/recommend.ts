@@ -17,6 +17,7 @@ import {
   RECOMMENDATIONS_SCHEMA,
   column,
   openDataset,
+  scoreUsersAllItems,
   topK,
   writeTable,
   type Columns,
@@ -25,7 +26,7 @@ import {
 } from '@deeprec/core';
 import { seenItems } from './ranking';
 import { loadNetwork } from './run';
-import { scoreUsersAllItems, usersPerBlock } from './scoring';
+import { usersPerBlock } from './scoring';
 
 /** What the lists are computed from, by dense index. */
 export interface RecommendData {

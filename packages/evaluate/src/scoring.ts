@@ -1,36 +1,17 @@
 /**
  * Scoring every item for many users at once: blocks of users x the whole catalogue go
- * through core's scorePairs in large batches, so a full-ranking pass over ML-100k
+ * through core's scoreUsersAllItems in large batches, so a full-ranking pass over ML-100k
  * (943 x 1682 pairs) is a few dozen predict calls rather than 943 small ones.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { scorePairs } from '@deeprec/core';
+import { scoreUsersAllItems } from '@deeprec/core';
 
-/** Pairs per predict call: large enough to keep the backend busy, small enough to bound activations. */
-export const SCORE_BATCH = 32768;
 /** Pairs scored per block of users (a block's scores are kept while its users are read). */
 export const BLOCK_PAIRS = 1 << 18;
 
 /** Users per block for a catalogue of numItems items (at least one). */
 export function usersPerBlock(numItems: number, blockPairs = BLOCK_PAIRS): number {
   return Math.max(1, Math.floor(blockPairs / numItems));
-}
-
-/**
- * Scores of every item for each of `users`, user-major: the score of (users[j], item i)
- * is at j * numItems + i.
- */
-export function scoreUsersAllItems(network: tf.LayersModel, users: ArrayLike<number>, numItems: number, batchSize = SCORE_BATCH): Float32Array {
-  const n = users.length;
-  const pairUsers = new Int32Array(n * numItems);
-  const pairItems = new Int32Array(n * numItems);
-  for (let j = 0; j < n; j += 1) {
-    const u = users[j] as number;
-    const base = j * numItems;
-    pairUsers.fill(u, base, base + numItems);
-    for (let i = 0; i < numItems; i += 1) pairItems[base + i] = i;
-  }
-  return scorePairs(network, pairUsers, pairItems, batchSize);
 }
 
 /**

@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { initBackend } from '@deeprec/core';
 import { CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, experimentCharts } from './charts';
-import { tempRoot, writeFixture, writeRankingFixture, type Fixture } from './fixture.testutil';
+import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
+import { writeRankingFixture } from './rankingFixture.testutil';
 import { loadExperimentReportInput } from './load';
 import { writeExperimentReport, writeIndexReport } from './write';
 

@@ -29,17 +29,8 @@ import {
   type VegaLiteSpec,
 } from './charts';
 import { headlineModel } from './experimentPage';
-import {
-  EXPLICIT_RANKING_METRICS,
-  FIXTURE_MODELS,
-  IMPLICIT_MODELS,
-  IMPLICIT_RANKING_METRICS,
-  loadFixture,
-  tempRoot,
-  writeFixture,
-  writeRankingFixture,
-  type Fixture,
-} from './fixture.testutil';
+import { FIXTURE_MODELS, loadFixture, tempRoot, writeFixture, type Fixture } from './fixture.testutil';
+import { EXPLICIT_RANKING_METRICS, IMPLICIT_MODELS, IMPLICIT_RANKING_METRICS, writeRankingFixture } from './rankingFixture.testutil';
 import { loadExperimentReportInput } from './load';
 import { alignRankingTables, orderMetrics, parseMetric, primaryMetric, readRankingTable } from './ranking';
 import { SAMPLE_K, chooseSampleUsers, sampleRecommendations } from './recommendations';

@@ -4,4 +4,4 @@ export { fit, type FitResult, type FitOptions, type HistoryRow } from './loop';
 export { LrSchedule, EarlyStopping } from './callbacks';
 export { resolveLoss, LOSSES_FOR, type Loss, type Feedback } from './loss';
 export { NegativeSampler, type NegativeSampling } from './negatives';
-export { createOptimizer, setLearningRate, getLearningRate } from './optimizers';
+export { createOptimizer, setLearningRate } from './optimizers';

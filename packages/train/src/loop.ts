@@ -156,11 +156,12 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   const shuffleRng = new Rng(seed, 'shuffle', model.name);
   const dropoutRng = new Rng(seed, 'dropout', model.name);
   const nextSeed = () => dropoutRng.seed();
-  const optimizer = createOptimizer(config.optimizer);
   const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
   const fusedEngine = config.engine === 'fused' && config.optimizer.name === 'adam';
   if (config.engine === 'fused' && !fusedEngine) log.info(`${label}: the fused engine supports adam only; training ${config.optimizer.name} with tfjs's optimizer`);
   const fused = fusedEngine && variables.length > 0 ? new FusedAdamStep(model, { ...config.optimizer, lazy: config.optimizer.lazy }) : null;
+  // tfjs's optimizer only when the fused step does not do the updates.
+  const optimizer = fused ? null : createOptimizer(config.optimizer);
   const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
   const stopping = new EarlyStopping(config.earlyStopping);
   const hasValid = valid.user.length > 0;
@@ -169,7 +170,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
 
   if (variables.length === 0) {
     log.info(`${label}: no trainable parameters; nothing to train`);
-    optimizer.dispose();
+    optimizer?.dispose();
     return { history: [], trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false };
   }
   if (implicit && (monitorKey === 'val_rmse' || monitorKey === 'val_mae')) {
@@ -212,8 +213,8 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
 
   for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
     const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
-    setLearningRate(optimizer, lr);
     if (fused) fused.learningRate = lr;
+    else if (optimizer) setLearningRate(optimizer, lr);
     const started = performance.now();
     let examples: Examples;
     if (sampler) {
@@ -256,7 +257,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
             if (denseL2 > 0 && model.kernels.length > 0) total = total.add(penalty(model.kernels).mul(denseL2)) as tf.Scalar;
             return total;
         };
-        const loss = fused ? fused.step(lossOf) : (optimizer.minimize(() => lossOf(), true, variables) as tf.Scalar);
+        const loss = fused ? fused.step(lossOf) : ((optimizer as tf.Optimizer).minimize(() => lossOf(), true, variables) as tf.Scalar);
         return loss;
       });
       // Summed in JS: a readback costs less than two more ops per step (the backends here are synchronous).
@@ -296,7 +297,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));
     best.forEach((t) => t.dispose());
   }
-  optimizer.dispose();
+  optimizer?.dispose();
   fused?.dispose();
   return { history, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly };
 }

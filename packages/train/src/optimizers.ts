@@ -22,7 +22,3 @@ export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
 export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
-
-export function getLearningRate(optimizer: tf.Optimizer): number {
-  return (optimizer as unknown as { learningRate: number }).learningRate;
-}

@@ -17,10 +17,28 @@ export function scorePairs(network: tf.LayersModel, users: Int32Array, items: In
   return out;
 }
 
+/** Pairs per predict call when scoring catalogues: keeps the backend busy, bounds activations. */
+export const SCORE_BATCH = 32768;
+
+/**
+ * Scores of every item for each of `users`, user-major: the score of (users[j], item i)
+ * is at j * numItems + i.
+ */
+export function scoreUsersAllItems(network: tf.LayersModel, users: ArrayLike<number>, numItems: number, batchSize = SCORE_BATCH): Float32Array {
+  const n = users.length;
+  const pairUsers = new Int32Array(n * numItems);
+  const pairItems = new Int32Array(n * numItems);
+  for (let j = 0; j < n; j += 1) {
+    const base = j * numItems;
+    pairUsers.fill(users[j] as number, base, base + numItems);
+    for (let i = 0; i < numItems; i += 1) pairItems[base + i] = i;
+  }
+  return scorePairs(network, pairUsers, pairItems, batchSize);
+}
+
 /** Scores of every item for one user (index = item). */
-export function scoreAllItems(network: tf.LayersModel, user: number, numItems: number, batchSize = 8192): Float32Array {
-  const items = Int32Array.from({ length: numItems }, (_, i) => i);
-  return scorePairs(network, new Int32Array(numItems).fill(user), items, batchSize);
+export function scoreAllItems(network: tf.LayersModel, user: number, numItems: number): Float32Array {
+  return scoreUsersAllItems(network, [user], numItems);
 }
 
 export function clip(values: Float32Array, min: number, max: number): Float32Array {

@@ -92,8 +92,7 @@ export async function readDelimitedRatings(file: string, layout: RatingsLayout, 
     firstLine = record.lineNo;
   };
 
-  const lines = await readLines(file, layout.encoding, (raw, lineNo) => {
-    const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const lines = await readLines(file, layout.encoding, (line, lineNo) => {
     if (!splitter.open && isBlank(line)) return;
     const n = splitter.split(line, lineNo, fields, record);
     if (n === -1) return;

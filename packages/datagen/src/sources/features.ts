@@ -60,8 +60,7 @@ export async function readFeatureFile(
   const at: FeatureLine = { file, lineNo: 0, text: '' };
   let headerSeen = !layout.header;
   const expected = layout.fields;
-  await readLines(file, layout.encoding, (raw, lineNo) => {
-    const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  await readLines(file, layout.encoding, (line, lineNo) => {
     if (!splitter.open && isBlank(line)) return;
     const n = splitter.split(line, lineNo, fields, record);
     if (n === -1) return;

@@ -13,16 +13,20 @@ export type Encoding = 'utf8' | 'latin1';
 export type LineHandler = (line: string, lineNo: number) => void;
 
 /**
- * Streams `file` and calls `onLine` for every line, blank ones included. Resolves to
- * the number of lines. An error thrown by `onLine` stops reading and is passed on.
+ * Streams `file` and calls `onLine` for every line, blank ones included, without a
+ * leading UTF-8 byte-order mark. Resolves to the number of lines. An error thrown by
+ * `onLine` stops reading and is passed on.
  */
 export async function readLines(file: string, encoding: Encoding, onLine: LineHandler): Promise<number> {
   const stream = createReadStream(file, { encoding, highWaterMark: 1 << 20 });
   let carry = '';
   let lineNo = 0;
+  let firstChunk = true; // where a byte-order mark would be
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
-      const text = carry.length === 0 ? chunk : carry + chunk;
+      let text = carry.length === 0 ? chunk : carry + chunk;
+      if (firstChunk && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      firstChunk = false;
       let start = 0;
       let nl = text.indexOf('\n');
       while (nl !== -1) {

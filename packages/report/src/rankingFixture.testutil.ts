@@ -1,0 +1,183 @@
+/**
+ * Top-K evaluation on top of the fake experiment of fixture.testutil.ts (async: it
+ * saves tfjs networks): per-user ranking.arrow computed by core's evaluators on tiny
+ * loadable networks, and metrics.json ranking blocks; implicit or explicit.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  ITEMS_SCHEMA,
+  RANKING_SCHEMA,
+  Rng,
+  USERS_SCHEMA,
+  evaluateFullRanking,
+  evaluateSampled,
+  fileLoadHandler,
+  fileSaveHandler,
+  groupByUser,
+  readJson,
+  readRatings,
+  scoreAllItems,
+  scorePairs,
+  writeJson,
+  writeTable,
+  type EvalMetrics,
+  type RankingSummary,
+  type Ratings,
+} from '@deeprec/core';
+import { writeFixture, FIXTURE_MODELS, USERS, ITEMS, type Fixture, type ModelName } from './fixture.testutil';
+
+export interface RankingFixtureOptions {
+  name?: string;
+  /** implicit: popularity, mf and neumf (a clear winner), sampled protocol, rmse/mae null; explicit: the five rating models plus full ranking. */
+  feedback: 'explicit' | 'implicit';
+  /** k-fold with this many folds: a network per fold (models/<m>/fold-<k>/), ranking.arrow with a fold column. */
+  folds?: number;
+  /** Leave out this model's ranking.arrow (metrics.json keeps its ranking block). */
+  withoutRankingArrow?: string;
+  sampleUsers?: number;
+}
+
+const WORDS = ['Star', 'Night', 'River', 'Return', 'Silent', 'Garden', 'City', 'Dream', 'Winter', 'Empire', 'Shadow', 'Light'];
+/** A made-up film title, some long enough to be cut on the page; one with markup that must be escaped. */
+function itemTitle(i: number): string {
+  if (i === 3) return 'The <b>Bold</b> & the Brave (1996)';
+  // (i mod 12, i div 12) is unique for the 42 items, so no two titles are alike.
+  const words = [WORDS[i % WORDS.length], WORDS[(Math.floor(i / WORDS.length) * 5 + 2) % WORDS.length], ...(i % 4 === 0 ? ['of the', WORDS[(i * 7 + 1) % WORDS.length], 'and Other Stories'] : [])];
+  return `${words.join(' ')} (${1960 + i})`;
+}
+
+/** Implicit fixture: models and how strongly each scores the user's test items (neumf wins clearly). */
+export const IMPLICIT_MODELS: ModelName[] = ['popularity', 'mf', 'neumf'];
+const SIGNAL: Record<ModelName, number> = { popularity: 0, baseline: 0.15, mf: 0.5, ncf: 0.55, widedeep: 0.35, neumf: 1.1 };
+export const EXPLICIT_RANKING_METRICS = ['rmse', 'mae', 'ndcg@10', 'hr@5', 'hr@10', 'hr@20', 'precision@10', 'recall@10', 'auc', 'coverage@10', 'novelty@10'];
+export const IMPLICIT_RANKING_METRICS = ['ndcg@10', 'hr@5', 'hr@10', 'hr@20', 'ndcg@5', 'ndcg@20', 'mrr@10', 'auc'];
+/** Sampled protocol of the implicit fixture: negatives per test positive. */
+export const FIXTURE_NEGATIVES = 20;
+
+/**
+ * A tiny loadable tfjs network with the model contract's inputs (user, item: int32
+ * [batch, 1]) and output ([batch, 1]): score(u, i) = table[u * ITEMS + i], as a user
+ * embedding of width ITEMS dotted with a one-hot item embedding.
+ */
+export function lookupNetwork(table: Float32Array, name: string): tf.LayersModel {
+  const user = tf.input({ shape: [1], dtype: 'int32', name: 'user' });
+  const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
+  const userRows = tf.layers.embedding({ inputDim: USERS, outputDim: ITEMS, name: 'user_scores' });
+  const itemRows = tf.layers.embedding({ inputDim: ITEMS, outputDim: ITEMS, name: 'item_onehot' });
+  const u = tf.layers.flatten({ name: 'user_flat' }).apply(userRows.apply(user)) as tf.SymbolicTensor;
+  const i = tf.layers.flatten({ name: 'item_flat' }).apply(itemRows.apply(item)) as tf.SymbolicTensor;
+  const score = tf.layers.dot({ axes: 1, name: 'score' }).apply([u, i]) as tf.SymbolicTensor;
+  const network = tf.model({ inputs: [user, item], outputs: score, name });
+  userRows.setWeights([tf.tensor2d(table, [USERS, ITEMS])]);
+  itemRows.setWeights([tf.eye(ITEMS)]);
+  return network;
+}
+
+/** Scores a model of the given signal strength gives: its signal on the user's test items, item popularity, and noise. */
+function scoreTable(rng: Rng, signal: number, train: Ratings, test: Ratings, popularityOnly: boolean): Float32Array {
+  const counts = new Float32Array(ITEMS);
+  train.item.forEach((i) => (counts[i] = (counts[i] as number) + 1));
+  const table = new Float32Array(USERS * ITEMS);
+  for (let u = 0; u < USERS; u += 1) {
+    for (let i = 0; i < ITEMS; i += 1) table[u * ITEMS + i] = 0.25 * Math.log1p(counts[i] as number) + (popularityOnly ? 0.001 : 0.45) * rng.normal();
+  }
+  test.user.forEach((u, r) => {
+    const cell = u * ITEMS + (test.item[r] as number);
+    table[cell] = (table[cell] as number) + signal;
+  });
+  return table;
+}
+
+function concatInts(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * A fixture with top-K evaluation: data and models as writeFixture, plus for every model
+ * loadable networks (models/<m>/model.json, per fold for k-fold), eval/<m>/ranking.arrow
+ * with per-user values computed by core's protocols from those networks, and the
+ * `ranking` block of metrics.json. Candidates leave out training and validation items,
+ * as evaluate does. Needs a tfjs backend (initBackend) for saving and scoring.
+ */
+export async function writeRankingFixture(root: string, options: RankingFixtureOptions): Promise<Fixture> {
+  const implicit = options.feedback === 'implicit';
+  const k = options.folds ?? 1;
+  const metricsAsked = implicit ? IMPLICIT_RANKING_METRICS : EXPLICIT_RANKING_METRICS;
+  const fixture = writeFixture(root, {
+    name: options.name ?? (implicit ? 'implicit' : 'explicit'),
+    feedback: options.feedback,
+    models: implicit ? IMPLICIT_MODELS : FIXTURE_MODELS,
+    metrics: metricsAsked,
+    testRatings: implicit ? 100 : 150,
+    folds: k,
+    ...(options.sampleUsers === undefined ? {} : { sampleUsers: options.sampleUsers }),
+  });
+  const { catalogue, config } = fixture;
+  const data = catalogue.data();
+  // users.arrow and items.arrow as datagen writes them; items have titles on implicit data (MovieLens-like), none on explicit.
+  writeTable(data.users, USERS_SCHEMA, { user: Int32Array.from({ length: USERS }, (_, u) => u), id: Array.from({ length: USERS }, (_, u) => String(101 + u)) });
+  writeTable(data.items, ITEMS_SCHEMA, {
+    item: Int32Array.from({ length: ITEMS }, (_, i) => i),
+    id: Array.from({ length: ITEMS }, (_, i) => String(1001 + i)),
+    ...(implicit ? { title: Array.from({ length: ITEMS }, (_, i) => itemTitle(i)) } : {}),
+  });
+  const folds = Array.from({ length: k }, (_, f) => {
+    const paths = k > 1 ? data.fold(f) : data;
+    const train = readRatings(paths.ratings('train'));
+    const valid = readRatings(paths.ratings('valid'));
+    const test = readRatings(paths.ratings('test'));
+    const seen = groupByUser(concatInts(train.user, valid.user), concatInts(train.item, valid.item), USERS);
+    return { train, test, seen, testItems: groupByUser(test.user, test.item, USERS) };
+  });
+  const ks = [5, 10, 20];
+  const perUserAsked = metricsAsked.filter((m) => m !== 'rmse' && m !== 'mae' && !/^(coverage|novelty)@/.test(m));
+  const catalogueAsked = metricsAsked.filter((m) => /^(coverage|novelty)@/.test(m));
+  for (const model of Object.keys(config.models) as ModelName[]) {
+    const rng = new Rng(7, 'fixture-scores', model);
+    const rows: Array<{ fold: number; users: Int32Array; perUser: Record<string, Float64Array> }> = [];
+    const catalogues: Array<Record<string, number>> = [];
+    for (let f = 0; f < k; f += 1) {
+      const fold = folds[f]!;
+      const network = lookupNetwork(scoreTable(rng, SIGNAL[model], fold.train, fold.test, model === 'popularity'), model);
+      const dir = k > 1 ? catalogue.model(model).fold(f) : catalogue.model(model).dir;
+      await network.save(fileSaveHandler(dir));
+      const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
+      const rankingData = { numItems: ITEMS, trainItems: fold.seen, testItems: fold.testItems, ks };
+      if (implicit) {
+        const result = evaluateSampled({ ...rankingData, numNegatives: FIXTURE_NEGATIVES, seed: 7, scorePairs: (u, i) => scorePairs(loaded, u, i) });
+        rows.push({ fold: f + 1, users: result.users, perUser: result.perUser });
+      } else {
+        const result = evaluateFullRanking({ ...rankingData, scoreUser: (u) => scoreAllItems(loaded, u, ITEMS) });
+        rows.push({ fold: f + 1, users: result.users, perUser: result.perUser });
+        catalogues.push(result.catalogue);
+      }
+      network.dispose();
+      loaded.dispose();
+    }
+    const table: Record<string, Int32Array | Float64Array> = {
+      user: Int32Array.from(rows.flatMap((r) => Array.from(r.users))),
+      ...(k > 1 ? { fold: Int32Array.from(rows.flatMap((r) => Array.from(r.users, () => r.fold))) } : {}),
+    };
+    const means: Record<string, number> = {};
+    for (const key of perUserAsked) {
+      const values = Float64Array.from(rows.flatMap((r) => Array.from(r.perUser[key]!)));
+      table[key] = values;
+      const defined = Array.from(values).filter((v) => !Number.isNaN(v));
+      means[key] = defined.reduce((a, b) => a + b, 0) / defined.length;
+    }
+    const e = catalogue.evaluation(model);
+    if (options.withoutRankingArrow !== model) writeTable(e.ranking, RANKING_SCHEMA, table);
+    const metrics = readJson<EvalMetrics>(e.metrics, 'metrics');
+    const summary: RankingSummary = { protocol: implicit ? 'sampled' : 'full', users: table.user!.length, means };
+    if (implicit) summary.negatives = FIXTURE_NEGATIVES;
+    if (catalogueAsked.length > 0 && catalogues.length > 0) {
+      summary.catalogue = Object.fromEntries(catalogueAsked.map((key) => [key, catalogues.reduce((a, c) => a + c[key]!, 0) / catalogues.length]));
+    }
+    writeJson(e.metrics, { ...metrics, ranking: summary });
+  }
+  return fixture;
+}
