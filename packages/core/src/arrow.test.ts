@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { HISTORY_SCHEMA, ITEMS_SCHEMA, PREDICTIONS_SCHEMA, RATINGS_SCHEMA } from './artifacts';
 import { decodeTable, encodeTable, readTable, writeTable } from './arrow';
 import { ArtifactError, DataError } from './errors';
-import { readRatings, writeRatings } from './ratings';
+import { readRatings } from './ratings';
+import { writeRatings } from './ratingBlocks';
 
 const dir = mkdtempSync(join(tmpdir(), 'deeprec-arrow-'));
 

@@ -1,10 +1,11 @@
 /**
- * The one Arrow read/write pair. Tables are plain objects of typed columns; the
- * schema of each artifact (artifacts.ts) is checked on write and on read, so a
+ * The one Arrow read/write pair for whole tables (arrowBatches.ts has the one for tables
+ * read and written a record batch at a time). Tables are plain objects of typed columns;
+ * the schema of each artifact (artifacts.ts) is checked on write and on read, so a
  * stage never works on a table of the wrong shape.
  */
 import { readFileSync } from 'node:fs';
-import { makeVector, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { makeVector, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray, type Schema, type Vector } from 'apache-arrow';
 import { ArtifactError, DataError, messageOf } from './errors';
 import { writeFileAtomic } from './fs';
 
@@ -32,7 +33,7 @@ const ARROW_TYPE_NAMES: Record<ColumnType, string> = {
   utf8: 'Utf8',
 };
 
-function typeOfColumn(column: Column): ColumnType {
+export function typeOfColumn(column: Column): ColumnType {
   if (column instanceof Int32Array) return 'int32';
   if (column instanceof Float32Array) return 'float32';
   if (column instanceof Float64Array) return 'float64';
@@ -40,7 +41,7 @@ function typeOfColumn(column: Column): ColumnType {
   return 'utf8';
 }
 
-function toVector(column: Column): Vector {
+export function toVector(column: Column): Vector {
   if (Array.isArray(column)) return vectorFromArray(column, new Utf8());
   return makeVector(column as Int32Array);
 }
@@ -50,7 +51,8 @@ export function rowCount(columns: Columns): number {
   return first ? first.length : 0;
 }
 
-function checkColumns(schema: TableSchema, found: Record<string, ColumnType>, where: string, ErrorType: typeof ArtifactError): void {
+/** Checks column types (by name) against a schema; `where` starts the message. */
+export function checkColumns(schema: TableSchema, found: Record<string, ColumnType>, where: string, ErrorType: typeof ArtifactError): void {
   for (const spec of schema.columns) {
     const type = found[spec.name];
     if (type === undefined) {
@@ -65,14 +67,19 @@ function checkColumns(schema: TableSchema, found: Record<string, ColumnType>, wh
   }
 }
 
-/** Encodes columns as an Arrow IPC file (bytes), checking them against the schema. */
-export function encodeTable(schema: TableSchema, columns: Columns): Uint8Array {
+/** Checks columns against the schema and each other (equal lengths) before they are written. */
+export function checkWritable(schema: TableSchema, columns: Columns): void {
   const types = Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, typeOfColumn(v)]));
   checkColumns(schema, types, `writing ${schema.name}`, DataError);
   const n = rowCount(columns);
   for (const [name, column] of Object.entries(columns)) {
     if (column.length !== n) throw new DataError(`writing ${schema.name}: column '${name}' has ${column.length} rows, expected ${n}`);
   }
+}
+
+/** Encodes columns as an Arrow IPC file (bytes), checking them against the schema. */
+export function encodeTable(schema: TableSchema, columns: Columns): Uint8Array {
+  checkWritable(schema, columns);
   const vectors = Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, toVector(v)]));
   return tableToIPC(new Table(vectors), 'file');
 }
@@ -87,6 +94,16 @@ function columnFromVector(vector: Vector, type: ColumnType): Column {
   return vector.toArray() as Column;
 }
 
+/** Column types of an Arrow schema by name, in the schema's terms (a type it has no name for keeps Arrow's). */
+export function arrowColumnTypes(schema: Schema): Record<string, ColumnType> {
+  const found: Record<string, ColumnType> = {};
+  for (const field of schema.fields) {
+    const name = (Object.keys(ARROW_TYPE_NAMES) as ColumnType[]).find((t) => String(field.type) === ARROW_TYPE_NAMES[t]);
+    found[field.name] = name ?? (String(field.type) as ColumnType);
+  }
+  return found;
+}
+
 /** Decodes Arrow IPC bytes (file or stream format) into typed columns. */
 export function decodeTable(bytes: Uint8Array, schema: TableSchema, where: string): Columns {
   let table: Table;
@@ -96,11 +113,7 @@ export function decodeTable(bytes: Uint8Array, schema: TableSchema, where: strin
     throw new ArtifactError(`${where}: not a readable Arrow file (${messageOf(error)})`, { cause: error });
   }
   if (table.schema.fields.length === 0) throw new ArtifactError(`${where}: not a readable Arrow file (no columns; truncated?)`);
-  const found: Record<string, ColumnType> = {};
-  for (const field of table.schema.fields) {
-    const name = (Object.keys(ARROW_TYPE_NAMES) as ColumnType[]).find((t) => String(field.type) === ARROW_TYPE_NAMES[t]);
-    found[field.name] = name ?? (String(field.type) as ColumnType);
-  }
+  const found = arrowColumnTypes(table.schema);
   checkColumns(schema, found, where, ArtifactError);
   const columns: Columns = {};
   for (const field of table.schema.fields) {
@@ -110,16 +123,21 @@ export function decodeTable(bytes: Uint8Array, schema: TableSchema, where: strin
   return columns;
 }
 
-/** Reads an Arrow IPC file, checking it against the schema; failures name the file. */
+/** The error for an artifact file that cannot be opened or read: names the file and the artifact, keeps the cause. */
+export function unreadableArtifact(file: string, schema: TableSchema, error: unknown): ArtifactError {
+  const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+  return new ArtifactError(`${file}: ${schema.name} artifact ${missing ? 'is missing (run the stage that writes it first)' : `cannot be read (${messageOf(error)})`}`, {
+    cause: error,
+  });
+}
+
+/** Reads an Arrow IPC file (any number of record batches), checking it against the schema; failures name the file. */
 export function readTable(file: string, schema: TableSchema): Columns {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ArtifactError(`${file}: ${schema.name} artifact ${missing ? 'is missing (run the stage that writes it first)' : `cannot be read (${messageOf(error)})`}`, {
-      cause: error,
-    });
+    throw unreadableArtifact(file, schema, error);
   }
   return decodeTable(bytes, schema, file);
 }

@@ -17,6 +17,14 @@ export const RATINGS_SCHEMA: TableSchema = {
   ],
 };
 
+/**
+ * Rows per Arrow record batch of a ratings table (train/valid/test.arrow). Datagen
+ * writes splits in batches of at most this many rows (about 20 MB each), and training
+ * streams the train split a batch at a time, shuffling within batches (see train's
+ * epoch.ts). The files stay ordinary Arrow files: a whole-table reader reads them all.
+ */
+export const RATINGS_BATCH_ROWS = 1_048_576;
+
 export const USERS_SCHEMA: TableSchema = {
   name: 'users',
   columns: [

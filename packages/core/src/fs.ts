@@ -3,7 +3,7 @@
  * name next to the final one and renames it into place when complete, so an
  * interrupted run never leaves a half-written artifact that looks complete.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ArtifactError, messageOf } from './errors';
 
@@ -23,6 +23,64 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     rmSync(tmp, { force: true });
     throw new ArtifactError(`${file}: cannot write (${messageOf(error)})`, { cause: error });
   }
+}
+
+/** A file written piece by piece under a temporary name, renamed into place by commit(). */
+export interface AtomicFile {
+  /** Appends bytes; an I/O failure names the final file. */
+  write(bytes: Uint8Array): void;
+  /** Closes the temporary file and renames it to the final name. */
+  commit(): void;
+  /** Closes and removes the temporary file; the final name is left as it was. */
+  abort(): void;
+}
+
+/** Opens `file` for incremental writing with writeFileAtomic's guarantee: readers see the old file or the complete new one. */
+export function openFileAtomic(file: string): AtomicFile {
+  const tmp = tempName(file);
+  const fail = (error: unknown): never => {
+    throw new ArtifactError(`${file}: cannot write (${messageOf(error)})`, { cause: error });
+  };
+  let fd = -1;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    fd = openSync(tmp, 'w');
+  } catch (error) {
+    fail(error);
+  }
+  const close = () => {
+    if (fd >= 0) closeSync(fd);
+    fd = -1;
+  };
+  const abort = () => {
+    try {
+      close();
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  };
+  return {
+    write(bytes) {
+      if (fd < 0) throw new Error(`${file}: write after commit or abort`);
+      try {
+        // writeSync may write less than asked (a full disk, a signal); loop until all is out.
+        for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      } catch (error) {
+        abort();
+        fail(error);
+      }
+    },
+    commit() {
+      try {
+        close();
+        renameSync(tmp, file);
+      } catch (error) {
+        rmSync(tmp, { force: true });
+        fail(error);
+      }
+    },
+    abort,
+  };
 }
 
 export function writeJson(file: string, value: unknown): void {

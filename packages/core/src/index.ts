@@ -6,12 +6,15 @@ export { loadConfigSource, parseOverride, formatPath, type ConfigSource, type Ke
 export { configJsonSchema } from './config/jsonSchema';
 export * from './artifacts';
 export * from './arrow';
+export * from './arrowBatches';
 export * from './fs';
 export * from './rng';
 export * from './hash';
 export * from './log';
 export * from './manifest';
 export * from './ratings';
+export * from './ratingBlocks';
+export * from './dataset';
 export { initBackend, parseBackend, detectNative, BACKENDS, type BackendName, type BackendInfo, type NativeLoad } from './compute/backend';
 export { unsortedSegmentSumValues, registerSegmentSumKernels } from './compute/segmentSum';
 export { copyRows } from './compute/wasmKernels';

@@ -1,9 +1,7 @@
-/** Rating tables as typed columns, and the data artifacts every later stage reads. */
-import { ArtifactCatalogue, ITEMS_SCHEMA, RATINGS_SCHEMA, USERS_SCHEMA, type RatingSplit } from './artifacts';
-import { readTable, writeTable, type Columns } from './arrow';
+/** Rating tables as typed columns, and the facts about them datagen records (DataInfo). */
+import { RATINGS_SCHEMA, type RatingSplit } from './artifacts';
+import { readTable, type Columns } from './arrow';
 import { ArtifactError } from './errors';
-import { readJson } from './fs';
-import type { Manifest } from './manifest';
 
 export interface Ratings {
   user: Int32Array;
@@ -79,10 +77,6 @@ export function columnsToRatings(columns: Columns, where: string): Ratings {
   return timestamp instanceof BigInt64Array ? { user, item, rating, timestamp } : { user, item, rating };
 }
 
-export function writeRatings(file: string, ratings: Ratings): void {
-  writeTable(file, RATINGS_SCHEMA, ratingsToColumns(ratings));
-}
-
 export function readRatings(file: string): Ratings {
   return columnsToRatings(readTable(file, RATINGS_SCHEMA), file);
 }
@@ -123,36 +117,4 @@ export function meanRating(r: Ratings): number {
   let sum = 0;
   for (let i = 0; i < r.rating.length; i += 1) sum += r.rating[i] as number;
   return r.rating.length === 0 ? 0 : sum / r.rating.length;
-}
-
-export interface Dataset {
-  info: DataInfo;
-  manifest: Manifest;
-  /** A split's ratings; `fold` (0-based) for k-fold data. */
-  ratings(split: RatingSplit, fold?: number): Ratings;
-  users(): Columns;
-  items(): Columns;
-}
-
-/** Opens the data artifacts of an experiment; tables are read when first asked for. */
-export function openDataset(catalogue: ArtifactCatalogue): Dataset {
-  const paths = catalogue.data();
-  const manifest = readJson<Manifest>(paths.manifest, 'data manifest');
-  const info = manifest.details.info as DataInfo | undefined;
-  if (!info || typeof info.numUsers !== 'number' || !Array.isArray(info.folds)) {
-    throw new ArtifactError(`${paths.manifest}: data manifest has no 'details.info' section with folds (written by an older deeprec?)`);
-  }
-  const cache = new Map<string, unknown>();
-  const once = <T>(key: string, read: () => T): T => {
-    if (!cache.has(key)) cache.set(key, read());
-    return cache.get(key) as T;
-  };
-  return {
-    info,
-    manifest,
-    ratings: (split, fold = 0) =>
-      once(`${split}/${fold}`, () => readRatings(info.folds.length > 1 ? paths.fold(fold).ratings(split) : paths.ratings(split))),
-    users: () => once('users', () => readTable(paths.users, USERS_SCHEMA)),
-    items: () => once('items', () => readTable(paths.items, ITEMS_SCHEMA)),
-  };
 }
