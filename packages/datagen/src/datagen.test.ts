@@ -1,4 +1,7 @@
-import { SplitSchema, SyntheticSchema } from '@deeprec/core';
+import { ArtifactCatalogue, openDataset, RATINGS_SCHEMA, readRatings, silentLogger, SplitSchema, SyntheticSchema, TableBatchReader } from '@deeprec/core';
+import { PairSet } from './pairSet';
+import { splitTables, writeDatagen } from './run';
+import { configIn, tempDir } from './sources/fixtures.testutil';
 import { splitRatings } from './split';
 import { generateSynthetic } from './synthetic';
 
@@ -74,5 +77,35 @@ describe('splitRatings', () => {
     const split = SplitSchema.parse({});
     expect(splitRatings(raw.ratings, split, 3)).toEqual(splitRatings(raw.ratings, split, 3));
     expect(splitRatings(raw.ratings, split, 3).test.user).not.toEqual(splitRatings(raw.ratings, split, 4).test.user);
+  });
+});
+
+describe('PairSet', () => {
+  it('adds each key once, beyond its expected size and for keys up to 2^53', () => {
+    const set = new PairSet(4);
+    const keys = Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? i * 20_000 : 2 ** 52 + i * 4_294_967_296));
+    expect(keys.map((k) => set.add(k)).every(Boolean)).toBe(true);
+    expect(keys.map((k) => set.add(k)).some(Boolean)).toBe(false);
+    expect(set.size).toBe(3000);
+    expect([set.add(7), set.add(2 ** 53 - 2), set.add(7), set.size]).toEqual([true, true, false, 3002]);
+  });
+});
+
+describe('writeDatagen', () => {
+  it('writes each split in record batches of at most batchRows rows, the same rows as the split tables', async () => {
+    const root = tempDir();
+    const config = configIn(tempDir(), { source: 'synthetic', synthetic: { users: 60, items: 40, ratings: 500 } }, { method: 'random', test: 0.2, valid: 0.1 });
+    const out = await writeDatagen(config, root, silentLogger(), { batchRows: 64 });
+    const tables = splitTables(out);
+    const data = openDataset(new ArtifactCatalogue(root, config.name));
+    expect(data.info.counts).toEqual({ train: 360, valid: 40, test: 100 });
+    for (const split of ['train', 'valid', 'test'] as const) {
+      const file = new ArtifactCatalogue(root, config.name).data().ratings(split);
+      const reader = TableBatchReader.open(file, RATINGS_SCHEMA);
+      expect(reader.numBatches).toBe(Math.ceil(data.info.counts[split] / 64));
+      expect(reader.rowsOf(0)).toBe(Math.min(64, data.info.counts[split]));
+      reader.close();
+      expect(readRatings(file)).toEqual(tables[split]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { ArtifactCatalogue, ConfigError, NEGATIVES_SCHEMA, readTable, silentLogger, type Ratings } from '@deeprec/core';
 import { configIn, tempDir } from './sources/fixtures.testutil';
 import { remapRows, sampleEvalNegatives, toInteractions } from './implicit';
-import { runDatagen, writeDatagen } from './run';
+import { runDatagen, splitTables, writeDatagen } from './run';
 import { generateSynthetic } from './synthetic';
 import type { RawRatings, SplitRatings } from './types';
 
@@ -54,7 +54,7 @@ describe('runDatagen with data.feedback implicit', () => {
 
   it('converts before splitting: leave-one-out holds out each user\'s latest interaction', () => {
     const out = runDatagen(loo({ feedback: 'implicit', threshold: 4 }), raw(small, 2, 4));
-    const split = out.folds[0]!;
+    const split = splitTables(out);
     // user 0's latest rating (item 2, 2 stars) is no interaction; its latest interaction is item 1
     expect(Array.from(split.test.user)).toEqual([0, 1]);
     expect(Array.from(split.test.item)).toEqual([1, 1]);
@@ -68,7 +68,7 @@ describe('runDatagen with data.feedback implicit', () => {
   });
 
   it('without a threshold every rating is an interaction', () => {
-    const split = runDatagen(loo({ feedback: 'implicit' }), raw(small, 2, 4)).folds[0]!;
+    const split = splitTables(runDatagen(loo({ feedback: 'implicit' }), raw(small, 2, 4)));
     expect(Array.from(split.test.item)).toEqual([2, 1]);
     expect(split.train.user.length + split.test.user.length).toBe(6);
   });
@@ -77,13 +77,13 @@ describe('runDatagen with data.feedback implicit', () => {
     const out = runDatagen(loo({}), raw(small, 2, 4));
     expect(out.info.feedback).toBe('explicit');
     expect(out.info.scale).toEqual({ min: 1, max: 5 });
-    expect(Array.from(out.folds[0]!.test.rating)).toEqual([2, 4]);
+    expect(Array.from(splitTables(out).test.rating)).toEqual([2, 4]);
   });
 
   it('predefined rows follow the conversion', () => {
     const config = configIn(dir, { source: 'synthetic', feedback: 'implicit', threshold: 4 }, { method: 'predefined', train: 'a', test: 'b', valid: 0 });
     const input = { ...raw(small, 2, 4), predefined: { train: Int32Array.from([0, 2, 3, 4]), test: Int32Array.from([1, 5]) } };
-    const split = runDatagen(config, input).folds[0]!;
+    const split = splitTables(runDatagen(config, input));
     expect(Array.from(split.train.item)).toEqual([0, 3]);
     expect(Array.from(split.test.item)).toEqual([1, 1]);
   });
@@ -134,13 +134,13 @@ describe('sampled-evaluation negatives', () => {
     const out = run({ ...split, negatives: n }, 42, data);
     expect(out.info.negatives).toBe(n);
     expect(out.negatives).toHaveLength(1);
-    checkInvariants(out.folds[0]!, out.negatives[0]!, n);
+    checkInvariants(splitTables(out), out.negatives[0]!, n);
   });
 
   it('k-fold: one set per fold, from its own stream', () => {
     const out = run({ method: 'k-fold', folds: 3, negatives: 10 });
     expect(out.negatives).toHaveLength(3);
-    out.folds.forEach((split, k) => checkInvariants(split, out.negatives[k]!, 10));
+    out.splits.forEach((_, k) => checkInvariants(splitTables(out, k), out.negatives[k]!, 10));
   });
 
   it('is deterministic per seed', () => {

@@ -5,10 +5,10 @@ import {
   ConfigError,
   ITEMS_SCHEMA,
   NEGATIVES_SCHEMA,
+  RATING_SPLITS,
+  RATINGS_BATCH_ROWS,
   USERS_SCHEMA,
-  coldStart,
   makeManifest,
-  meanRating,
   writeArtifactDir,
   writeJson,
   writeRatings,
@@ -18,16 +18,23 @@ import {
   type ExperimentConfig,
   type FoldInfo,
   type Logger,
+  type Ratings,
 } from '@deeprec/core';
+import { foldInfoOf } from './foldInfo';
 import { remapRows, sampleEvalNegatives, toInteractions, type EvalNegatives } from './implicit';
 import { importRatings } from './sources';
-import { makeSplits } from './split';
+import { cutSplit, makeSplitRows, type SplitRows } from './split';
 import { generateSynthetic } from './synthetic';
 import type { RawRatings, SplitRatings } from './types';
 
 export interface DatagenOutput {
-  /** One split, or one per fold for k-fold. */
-  folds: SplitRatings[];
+  /** The ratings the splits index: the source's, or its interactions for implicit feedback. */
+  ratings: Ratings;
+  /**
+   * Rows of `ratings` in each split (ascending): one split, or one per fold for k-fold.
+   * Tables are gathered from them batch by batch as they are written; splitTables cuts one whole.
+   */
+  splits: SplitRows[];
   /** users.arrow and items.arrow: dense index, raw id, side features. */
   users: Columns;
   items: Columns;
@@ -74,30 +81,28 @@ function feedbackRatings(config: ExperimentConfig, raw: RawRatings): Pick<RawRat
   return out;
 }
 
-/** Pure: raw ratings in, split tables and data facts out. */
+/** Pure: raw ratings in, split rows and data facts out. */
 export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOutput {
   const data = feedbackRatings(config, raw);
-  const folds = makeSplits(data.ratings, config.split, config.seed, data.predefined);
+  const splits = makeSplitRows(data.ratings, config.split, config.seed, data.predefined);
   const numUsers = raw.userIds.length;
   const numItems = raw.itemIds.length;
-  const foldInfo = folds.map((s, k): FoldInfo => {
-    if (s.train.user.length === 0) {
-      throw new ConfigError(`split: the training set${folds.length > 1 ? ` of fold ${k + 1}` : ''} is empty; expected a smaller split.test or more ratings`);
+  const foldInfo = splits.map((rows, k): FoldInfo => {
+    if (rows.train.length === 0) {
+      throw new ConfigError(`split: the training set${splits.length > 1 ? ` of fold ${k + 1}` : ''} is empty; expected a smaller split.test or more ratings`);
     }
-    return {
-      trainMean: meanRating(s.train),
-      counts: { train: s.train.user.length, valid: s.valid.user.length, test: s.test.user.length },
-      coldStart: coldStart(s.train, s.test, numUsers, numItems),
-    };
+    return foldInfoOf(data.ratings, rows, numUsers, numItems);
   });
   const first = foldInfo[0] as FoldInfo;
   const count = config.split.negatives;
-  const negatives = count > 0 ? folds.map((s, k) => sampleEvalNegatives(s, numUsers, numItems, count, config.seed, k)) : [];
+  // The sampled-ranking negatives need each user's items of the split: cut in memory (implicit data sets here are small).
+  const negatives = count > 0 ? splits.map((rows, k) => sampleEvalNegatives(cutSplit(data.ratings, rows), numUsers, numItems, count, config.seed, k)) : [];
   const feedback = config.data.feedback;
   const info: DataInfo = { ...first, numUsers, numItems, scale: data.scale, source: config.data.source, feedback, negatives: count, folds: foldInfo };
   if (raw.stats) info.stats = raw.stats;
   return {
-    folds,
+    ratings: data.ratings,
+    splits,
     users: entityTable('user', raw.userIds, raw.userFeatures),
     items: entityTable('item', raw.itemIds, raw.itemFeatures),
     info,
@@ -105,19 +110,30 @@ export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOu
   };
 }
 
+/** Split `fold` (0-based) of a datagen output as whole tables. */
+export function splitTables(out: Pick<DatagenOutput, 'ratings' | 'splits'>, fold = 0): SplitRatings {
+  const rows = out.splits[fold];
+  if (!rows) throw new Error(`splitTables: fold ${fold} requested; the output has ${out.splits.length}`);
+  return cutSplit(out.ratings, rows);
+}
+
+export interface DatagenWriteOptions {
+  /** Rows per Arrow record batch of the ratings files (tests set a small one). */
+  batchRows?: number;
+}
+
 /** Runs datagen for a config and writes data artifacts atomically. */
-export async function writeDatagen(config: ExperimentConfig, artifactsRoot: string, log: Logger): Promise<DatagenOutput> {
+export async function writeDatagen(config: ExperimentConfig, artifactsRoot: string, log: Logger, options: DatagenWriteOptions = {}): Promise<DatagenOutput> {
+  const batchRows = options.batchRows ?? RATINGS_BATCH_ROWS;
   const started = performance.now();
   const catalogue = new ArtifactCatalogue(artifactsRoot, config.name);
   const out = runDatagen(config, await loadSource(config));
   const final = catalogue.data();
   await writeArtifactDir(final.dir, (dir) => {
     const at = (file: string) => join(dir, relative(final.dir, file));
-    out.folds.forEach((split, k) => {
-      const paths = out.folds.length > 1 ? final.fold(k) : final;
-      writeRatings(at(paths.ratings('train')), split.train);
-      writeRatings(at(paths.ratings('valid')), split.valid);
-      writeRatings(at(paths.ratings('test')), split.test);
+    out.splits.forEach((rows, k) => {
+      const paths = out.splits.length > 1 ? final.fold(k) : final;
+      for (const split of RATING_SPLITS) writeRatings(at(paths.ratings(split)), out.ratings, { rows: rows[split], batchRows });
       const negatives = out.negatives[k];
       if (negatives) writeTable(at(paths.negatives), NEGATIVES_SCHEMA, { ...negatives });
     });

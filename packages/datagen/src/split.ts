@@ -153,7 +153,8 @@ export function kFoldRows(r: Ratings, split: SplitConfig, seed: number): SplitRo
   return folds;
 }
 
-function cut(r: Ratings, rows: SplitRows): SplitRatings {
+/** The split's tables, cut from the ratings by its rows. */
+export function cutSplit(r: Ratings, rows: SplitRows): SplitRatings {
   return { train: subsetRatings(r, rows.train), valid: subsetRatings(r, rows.valid), test: subsetRatings(r, rows.test) };
 }
 
@@ -162,15 +163,20 @@ function cut(r: Ratings, rows: SplitRows): SplitRatings {
  * `predefined` is the importer's train/test rows, required by method predefined.
  */
 export function splitRatings(r: Ratings, split: SplitConfig, seed: number, predefined?: PredefinedRows): SplitRatings {
-  return cut(r, splitRows(r, split, seed, predefined));
+  return cutSplit(r, splitRows(r, split, seed, predefined));
 }
 
 /** One split per fold of a k-fold split (split.folds of them). */
 export function kFoldSplits(r: Ratings, split: SplitConfig, seed: number): SplitRatings[] {
-  return kFoldRows(r, split, seed).map((rows) => cut(r, rows));
+  return kFoldRows(r, split, seed).map((rows) => cutSplit(r, rows));
 }
 
-/** Every split a config asks for: the folds of k-fold, otherwise the single split. */
+/** The rows of every split a config asks for: the folds of k-fold, otherwise the single split. */
+export function makeSplitRows(r: Ratings, split: SplitConfig, seed: number, predefined?: PredefinedRows): SplitRows[] {
+  return split.method === 'k-fold' ? kFoldRows(r, split, seed) : [splitRows(r, split, seed, predefined)];
+}
+
+/** Every split a config asks for, as tables. */
 export function makeSplits(r: Ratings, split: SplitConfig, seed: number, predefined?: PredefinedRows): SplitRatings[] {
-  return split.method === 'k-fold' ? kFoldSplits(r, split, seed) : [splitRatings(r, split, seed, predefined)];
+  return makeSplitRows(r, split, seed, predefined).map((rows) => cutSplit(r, rows));
 }

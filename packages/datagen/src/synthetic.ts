@@ -5,6 +5,7 @@
  * the deep models something to learn beyond user and item biases.
  */
 import { ConfigError, Rng, WeightedSampler, type SyntheticConfig } from '@deeprec/core';
+import { PairSet } from './pairSet';
 import type { RawRatings } from './types';
 
 function factors(rng: Rng, n: number, dim: number): Float64Array {
@@ -47,7 +48,7 @@ export function generateSynthetic(config: SyntheticConfig, seed: number): RawRat
 
   const mid = (scale.min + scale.max) / 2;
   const half = (scale.max - scale.min) / 2;
-  const seen = new Set<number>();
+  const seen = new PairSet(ratings);
   const user = new Int32Array(ratings);
   const item = new Int32Array(ratings);
   const rating = new Float32Array(ratings);
@@ -58,8 +59,7 @@ export function generateSynthetic(config: SyntheticConfig, seed: number): RawRat
     const ui = userSampler.sample(rng);
     const vi = itemSampler.sample(rng);
     const key = ui * items + vi;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.add(key)) continue;
     const raw = latentScore(u, v, ui, vi, dim, bu[ui] as number, bi[vi] as number) + noise * rng.normal();
     // tanh keeps the scale's ends reachable but rare, as in real rating data.
     let r = mid + half * Math.tanh(raw / 1.5);
