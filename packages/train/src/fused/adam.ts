@@ -49,21 +49,45 @@ export function adamDense(w: Float32Array, g: ArrayLike<number>, s: Moments, h: 
 /**
  * Sums the gradient rows of repeated ids: returns the distinct rows and their summed
  * gradients (a user twice in a batch gets one update with both contributions, as the
- * dense gradient of a gather would).
+ * dense gradient of a gather would). `slots` is scratch space indexed by id, all -1
+ * (left all -1 on return): the fused step keeps one per table, so no Map is built per step.
  */
-export function accumulateRows(ids: ArrayLike<number>, grad: ArrayLike<number>, dim: number): { rows: Int32Array; grads: Float32Array } {
-  const slot = new Map<number, number>();
+export function accumulateRows(
+  ids: ArrayLike<number>,
+  grad: ArrayLike<number>,
+  dim: number,
+  slots: Int32Array = new Int32Array(maxId(ids) + 1).fill(-1),
+): { rows: Int32Array; grads: Float32Array } {
+  const order = new Int32Array(ids.length);
+  let distinct = 0;
   for (let i = 0; i < ids.length; i += 1) {
     const id = ids[i] as number;
-    if (!slot.has(id)) slot.set(id, slot.size);
+    let slot = slots[id] as number;
+    if (slot < 0) {
+      slot = distinct;
+      slots[id] = slot;
+      distinct += 1;
+    }
+    order[i] = slot;
   }
-  const rows = Int32Array.from(slot.keys());
-  const grads = new Float32Array(rows.length * dim);
+  const rows = new Int32Array(distinct);
+  const grads = new Float32Array(distinct * dim);
   for (let i = 0; i < ids.length; i += 1) {
-    const base = (slot.get(ids[i] as number) as number) * dim;
-    for (let j = 0; j < dim; j += 1) grads[base + j] = (grads[base + j] as number) + (grad[i * dim + j] as number);
+    const id = ids[i] as number;
+    const slot = order[i] as number;
+    rows[slot] = id;
+    slots[id] = -1;
+    const base = slot * dim;
+    const from = i * dim;
+    for (let j = 0; j < dim; j += 1) grads[base + j] = (grads[base + j] as number) + (grad[from + j] as number);
   }
   return { rows, grads };
+}
+
+function maxId(ids: ArrayLike<number>): number {
+  let max = -1;
+  for (let i = 0; i < ids.length; i += 1) max = Math.max(max, ids[i] as number);
+  return max;
 }
 
 /** Lazy Adam: updates only `rows` of a [rows x dim] table, with their summed gradients. */
@@ -72,16 +96,20 @@ export function adamRows(w: Float32Array, rows: Int32Array, grads: Float32Array,
   const { m, v } = s;
   const b1 = h.beta1;
   const b2 = h.beta2;
+  // Exactly adamDense's arithmetic (same rounding), so lazy and dense agree bit for bit on a row.
+  const rate = h.learningRate;
+  const eps = h.epsilon;
   for (let r = 0; r < rows.length; r += 1) {
     const base = (rows[r] as number) * dim;
+    const from = r * dim;
     for (let j = 0; j < dim; j += 1) {
       const k = base + j;
-      const gk = grads[r * dim + j] as number;
+      const gk = grads[from + j] as number;
       const mk = b1 * (m[k] as number) + (1 - b1) * gk;
       const vk = b2 * (v[k] as number) + (1 - b2) * gk * gk;
       m[k] = mk;
       v[k] = vk;
-      w[k] = (w[k] as number) - (h.learningRate * (mk / c1)) / (Math.sqrt(vk / c2) + h.epsilon);
+      w[k] = (w[k] as number) - (rate * (mk / c1)) / (Math.sqrt(vk / c2) + eps);
     }
   }
 }

@@ -7,7 +7,6 @@
  * gather and segment-sum kernels and the ~8 kernels per variable of tf.train.adam.
  */
 import * as tf from '@tensorflow/tfjs';
-import { copyRows } from '@deeprec/core';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
 import { currentValues, updateByAssign, updateInPlace } from './memory';
@@ -27,6 +26,8 @@ interface Table {
    * different tables never need their (discarded) anchor gradients added up.
    */
   anchor: tf.Variable;
+  /** Scratch for accumulateRows, one entry per row, kept at -1 between steps. */
+  slots: Int32Array;
 }
 
 interface CapturedRows {
@@ -56,7 +57,8 @@ export class FusedAdamStep {
       const variable = (layer.trainableWeights[0] as tf.LayerVariable).read() as tf.Variable;
       tableVariables.add(variable);
       const anchor = tf.variable(tf.scalar(0), true, `${variable.name}_fused_anchor_${FusedAdamStep.instances}`);
-      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size), anchor });
+      const rows = variable.shape[0] as number;
+      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size), anchor, slots: new Int32Array(rows).fill(-1) });
     }
     for (const w of model.network.trainableWeights) {
       const variable = w.read() as tf.Variable;
@@ -95,12 +97,11 @@ export class FusedAdamStep {
     const dim = variable.shape[1] as number;
     const ids = index.dataSync() as Int32Array;
     const values = currentValues(variable);
-    const rows = new Float32Array(ids.length * dim);
-    copyRows(values, ids, dim, rows);
+    const rows = gatherRows(values, ids, dim);
     // [batch, 1] indices (the network's inputs) give [batch, dim] rows directly: no reshape op to record.
     const shape = index.rank === 2 && index.shape[1] === 1 ? [index.shape[0], dim] : [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
-    const ownIds = Int32Array.from(ids);
+    const ownIds = ids.slice();
     const anchor = table.anchor;
     const lookupRows = tf.customGrad((() => ({
       value: tf.tensor(rows, shape, 'float32'),
@@ -115,16 +116,14 @@ export class FusedAdamStep {
   private applyRows(captured: CapturedRows[]): void {
     // One table may be looked up several times in a step (BPR scores two item lists).
     const byTable = new Map<Table, CapturedRows[]>();
-    for (const c of captured) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+    for (const c of captured) {
+      const parts = byTable.get(c.table);
+      if (parts) parts.push(c);
+      else byTable.set(c.table, [c]);
+    }
     for (const [table, parts] of byTable) {
-      const ids = Int32Array.from(parts.flatMap((p) => Array.from(p.ids)));
-      const grad = new Float32Array(ids.length * table.dim);
-      let offset = 0;
-      for (const p of parts) {
-        grad.set(p.grad, offset);
-        offset += p.grad.length;
-      }
-      const { rows, grads } = accumulateRows(ids, grad, table.dim);
+      const { ids, grad } = parts.length === 1 ? (parts[0] as CapturedRows) : joinParts(parts, table.dim);
+      const { rows, grads } = accumulateRows(ids, grad, table.dim, table.slots);
       if (this.options.lazy) {
         updateInPlace(table.variable, (w) => adamRows(w, rows, grads, table.dim, table.moments, this.options, this.t));
       } else {
@@ -145,4 +144,28 @@ export class FusedAdamStep {
   dispose(): void {
     for (const table of this.tables.values()) table.anchor.dispose();
   }
+}
+
+function joinParts(parts: CapturedRows[], dim: number): { ids: Int32Array; grad: Float32Array } {
+  const total = parts.reduce((n, p) => n + p.ids.length, 0);
+  const ids = new Int32Array(total);
+  const grad = new Float32Array(total * dim);
+  let offset = 0;
+  for (const p of parts) {
+    ids.set(p.ids, offset);
+    grad.set(p.grad, offset * dim);
+    offset += p.ids.length;
+  }
+  return { ids, grad };
+}
+
+/** Rows `ids` of a [rows x dim] table, as one [ids x dim] array (a typed, monomorphic loop: a few ns a value). */
+function gatherRows(table: Float32Array, ids: Int32Array, dim: number): Float32Array {
+  const out = new Float32Array(ids.length * dim);
+  for (let i = 0; i < ids.length; i += 1) {
+    const from = (ids[i] as number) * dim;
+    const to = i * dim;
+    for (let j = 0; j < dim; j += 1) out[to + j] = table[from + j] as number;
+  }
+  return out;
 }
