@@ -21,7 +21,7 @@ import { resolveLoss } from './loss';
 import { userItems } from '@deeprec/core';
 import { NegativeSampler } from './negatives';
 import { runTrain } from './run';
-import { implicitDataForTest, type ImplicitTestData } from './testData.testutil';
+import { implicitDataForTest, trainInputs, type ImplicitTestData } from './testData.testutil';
 
 function configOf(yaml: string): ExperimentConfig {
   const file = join(mkdtempSync(join(tmpdir(), 'deeprec-implicit-')), 'c.yaml');
@@ -177,7 +177,7 @@ describe('implicit training', () => {
   ])('%s (%s) ranks held-out positives well above sampled negatives', (name, loss) => {
     const lines: string[] = [];
     const log = createLogger({ tty: false, write: (line) => lines.push(line) });
-    const out = runTrain(config.models[name]!, data, config.seed, log, name);
+    const out = runTrain(config.models[name]!, trainInputs(data), config.seed, log, name);
     expect(out.loss).toBe(loss);
     const quality = sampledQuality(out.model, data);
     expect(quality['hr@10']).toBeGreaterThan(0.55);
@@ -196,7 +196,7 @@ describe('implicit training', () => {
 
   it('early stopping on implicit data restores the epoch of the lowest val_loss', () => {
     const long = { ...config.models.ncf!, train: { ...config.models.ncf!.train, epochs: 12, optimizer: { ...config.models.ncf!.train.optimizer, learningRate: 0.03 }, earlyStopping: { ...config.models.ncf!.train.earlyStopping, patience: 3 } } };
-    const out = runTrain(long, data, 4, silentLogger(), 'ncf');
+    const out = runTrain(long, trainInputs(data), 4, silentLogger(), 'ncf');
     const best = Math.min(...out.fit.history.map((h) => h.val_loss));
     expect(out.fit.history.find((h) => h.epoch === out.fit.bestEpoch)!.val_loss).toBe(best);
     out.model.network.dispose();
@@ -205,7 +205,7 @@ describe('implicit training', () => {
   it('is bit-identical on a rerun with the same seed (negatives, shuffling, dropout), and differs with another', () => {
     const short = { ...config.models.neumf!, dropout: 0.2, train: { ...config.models.neumf!.train, epochs: 2 } } as ResolvedModelConfig;
     const weights = (seed: number) => {
-      const out = runTrain(short, data, seed, silentLogger(), 'neumf');
+      const out = runTrain(short, trainInputs(data), seed, silentLogger(), 'neumf');
       const w = out.model.network.getWeights().map((t) => Array.from(t.dataSync()));
       out.model.network.dispose();
       return w;
@@ -216,7 +216,7 @@ describe('implicit training', () => {
   });
 
   it('popularity has nothing to train and ranks by training counts', () => {
-    const out = runTrain(config.models.pop!, data, config.seed, silentLogger(), 'pop');
+    const out = runTrain(config.models.pop!, trainInputs(data), config.seed, silentLogger(), 'pop');
     expect(out.fit.history).toEqual([]);
     // the data needs personalisation: popularity alone stays near chance
     expect(sampledQuality(out.model, data)['hr@10']).toBeLessThan(0.35);
@@ -227,7 +227,7 @@ describe('implicit training', () => {
 
   it('refuses mse on implicit data before training', () => {
     const mse = { ...config.models.ncf!, train: { ...config.models.ncf!.train, loss: 'mse' as const } };
-    expect(() => runTrain(mse, data, 1, silentLogger(), 'ncf')).toThrow(
+    expect(() => runTrain(mse, trainInputs(data), 1, silentLogger(), 'ncf')).toThrow(
       "models.ncf.train.loss: expected bce, bpr or auto for implicit data (data.feedback: implicit), found 'mse' (a loss for explicit data)",
     );
   });

@@ -2,11 +2,17 @@
  * The training loop. Not tf.LayersModel.fit: fit shuffles with Math.random, so reruns
  * would differ. Here shuffling, initialisers and dropout all draw from seeded streams,
  * and reruns on the same backend are bit-identical.
+ *
+ * Explicit ratings stream from a RatingSource block by block (epoch.ts: a block shuffle),
+ * so a train split on disk is never held whole. Implicit feedback (bce, bpr) holds the
+ * train split in memory: its negative sampler needs every user's items, and each
+ * epoch's examples are drawn afresh from them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { concatRatings, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type TrainConfig } from '@deeprec/core';
+import { ArtifactError, collectRatings, concatRatings, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type RatingSource, type TrainConfig } from '@deeprec/core';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
+import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
 import { FusedAdamStep } from './fused/step';
 import { NegativeSampler } from './negatives';
@@ -48,18 +54,6 @@ export interface FitOptions {
   sizes?: { numUsers: number; numItems: number };
 }
 
-function batchTensor(source: Int32Array, order: Int32Array, start: number, end: number): tf.Tensor2D {
-  const values = new Int32Array(end - start);
-  for (let k = start; k < end; k += 1) values[k - start] = source[order[k] as number] as number;
-  return tf.tensor2d(values, [end - start, 1], 'int32');
-}
-
-function batchTargets(source: Float32Array, order: Int32Array, start: number, end: number): tf.Tensor1D {
-  const values = new Float32Array(end - start);
-  for (let k = start; k < end; k += 1) values[k - start] = source[order[k] as number] as number;
-  return tf.tensor1d(values, 'float32');
-}
-
 function validate(model: RecModel, valid: Ratings): { val_loss: number; val_rmse: number; val_mae: number } {
   if (valid.user.length === 0) return { val_loss: Number.NaN, val_rmse: Number.NaN, val_mae: Number.NaN };
   const predicted = scorePairs(model.network, valid.user, valid.item);
@@ -70,18 +64,6 @@ function validate(model: RecModel, valid: Ratings): { val_loss: number; val_rmse
 /** log(1 + e^x), without overflow. */
 function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-/**
- * One epoch's training examples, visited in `order`: explicit ratings (target = rating);
- * bce: positives (target 1) and sampled negatives (target 0) together; bpr: triples
- * (user, positive item, negative item).
- */
-interface Examples {
-  user: Int32Array;
-  item: Int32Array;
-  target: Float32Array | null;
-  negative: Int32Array | null;
 }
 
 /** bce: positives then their negatives (skipping -1: a user with no candidate), labels 1 and 0. */
@@ -148,7 +130,7 @@ function penalty(ts: tf.Tensor[]): tf.Scalar {
   return (ts.length === 0 ? tf.scalar(0) : tf.addN(ts.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 }
 
-export function fit(model: RecModel, train: Ratings, valid: Ratings, options: FitOptions): FitResult {
+export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, options: FitOptions): FitResult {
   const { config, l2, seed, log, label } = options;
   const denseL2 = options.denseL2 ?? l2;
   const lossName: Loss = options.loss ?? 'mse';
@@ -182,7 +164,9 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
   const perPositive = config.negatives.perPositive;
   let sampler: NegativeSampler | null = null;
   let validateEpoch = () => validate(model, valid);
-  if (implicit) {
+  // Implicit feedback only: the whole train split, in memory.
+  const train: Ratings | null = implicit ? collectRatings(trainSource) : null;
+  if (train) {
     const sizes = options.sizes;
     if (!sizes) throw new Error(`fit: loss ${lossName} needs options.sizes (numUsers, numItems) to sample negatives`);
     const counts = new Int32Array(sizes.numItems);
@@ -216,28 +200,36 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
     if (fused) fused.learningRate = lr;
     else if (optimizer) setLearningRate(optimizer, lr);
     const started = performance.now();
-    let examples: Examples;
-    if (sampler) {
+    let blocks: ExampleBlocks;
+    let n: number;
+    if (sampler && train) {
       const negatives = sampler.sampleFor(train.user, perPositive, new Rng(seed, 'train-negatives', model.name, epoch));
-      examples = lossName === 'bpr' ? pairwiseExamples(train, negatives, perPositive) : pointwiseExamples(train, negatives, perPositive);
+      const examples = lossName === 'bpr' ? pairwiseExamples(train, negatives, perPositive) : pointwiseExamples(train, negatives, perPositive);
+      blocks = { count: 1, read: () => examples };
+      n = examples.user.length;
     } else {
-      examples = { user: train.user, item: train.item, target: train.rating, negative: null };
+      blocks = {
+        count: trainSource.blocks,
+        read: (b) => {
+          const r = trainSource.block(b);
+          return { user: r.user, item: r.item, target: r.rating, negative: null };
+        },
+      };
+      n = trainSource.rows;
     }
-    const n = examples.user.length;
     if (n === 0) break;
     const batchSize = Math.min(config.batchSize, n);
-    const order = shuffleRng.permutation(n);
     const batches = Math.ceil(n / batchSize);
     const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, batches);
     let lossSum = 0;
-    for (let b = 0; b < batches; b += 1) {
-      const start = b * batchSize;
-      const end = Math.min(n, start + batchSize);
+    let visited = 0;
+    for (const batch of shuffledBatches(blocks, batchSize, shuffleRng)) {
+      const size = batch.user.length;
       const cost = tf.tidy(() => {
-        const users = batchTensor(examples.user, order, start, end);
-        const items = batchTensor(examples.item, order, start, end);
-        const targets = examples.target ? batchTargets(examples.target, order, start, end) : null;
-        const negItems = examples.negative ? batchTensor(examples.negative, order, start, end) : null;
+        const users = tf.tensor2d(batch.user, [size, 1], 'int32');
+        const items = tf.tensor2d(batch.item, [size, 1], 'int32');
+        const targets = batch.target ? tf.tensor1d(batch.target, 'float32') : null;
+        const negItems = batch.negative ? tf.tensor2d(batch.negative, [size, 1], 'int32') : null;
         const lossOf = (embed?: EmbedOverride) => {
             const pass = model.trainingPass(users, items, nextSeed, embed);
             let total: tf.Scalar;
@@ -253,7 +245,7 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
             } else {
               total = tf.losses.meanSquaredError(targets as tf.Tensor1D, pass.output) as tf.Scalar;
             }
-            if (l2 > 0) total = total.add(penalty(embeddings).div(end - start).mul(l2)) as tf.Scalar;
+            if (l2 > 0) total = total.add(penalty(embeddings).div(size).mul(l2)) as tf.Scalar;
             if (denseL2 > 0 && model.kernels.length > 0) total = total.add(penalty(model.kernels).mul(denseL2)) as tf.Scalar;
             return total;
         };
@@ -261,10 +253,12 @@ export function fit(model: RecModel, train: Ratings, valid: Ratings, options: Fi
         return loss;
       });
       // Summed in JS: a readback costs less than two more ops per step (the backends here are synchronous).
-      lossSum += (cost.dataSync()[0] as number) * (end - start);
+      lossSum += (cost.dataSync()[0] as number) * size;
       cost.dispose();
-      progress.update(b + 1);
+      visited += size;
+      progress.update(Math.ceil(visited / batchSize));
     }
+    if (visited !== n) throw new ArtifactError(`${label}: the training data gave ${visited} rows in epoch ${epoch}, expected ${n} (the rows its record batches declare)`);
     const loss = lossSum / n;
     const seconds = (performance.now() - started) / 1000;
     trainSeconds += seconds;

@@ -1,4 +1,4 @@
-/** The train stage: a pure run over in-memory data, and the thin I/O that writes model artifacts. */
+/** The train stage: a pure run over its inputs (the train split as a RatingSource), and the thin I/O that writes model artifacts. */
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -9,7 +9,7 @@ import {
   makeManifest,
   openDataset,
   subsetRatings,
-  concatRatings,
+  appendRatings,
   writeArtifactDir,
   writeJson,
   writeTable,
@@ -19,6 +19,7 @@ import {
   type ExperimentConfig,
   type Logger,
   type Ratings,
+  type RatingSource,
   type ResolvedModelConfig,
   type TrainConfig,
   type TrainDetails,
@@ -29,7 +30,13 @@ import { resolveLoss, type Loss } from './loss';
 
 export interface TrainInputs {
   info: DataInfo;
-  train: Ratings;
+  /**
+   * The train split, read block by block: memorySource(ratings) for data in memory, a file's
+   * record batches (openDataset(...).ratingSource) in the CLI. Explicit training streams it;
+   * implicit training and the refit's extra block are held in memory (see loop.ts).
+   */
+  train: RatingSource;
+  /** Validation ratings, in memory (a small share of the data). */
   valid: Ratings;
   /** users.arrow and items.arrow, for side features. */
   sideTables?: { users: Columns; items: Columns };
@@ -61,7 +68,8 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
   const loss = resolveLoss(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
-  const context = modelContext(inputs.info, seed, inputs.sideTables, inputs.train);
+  const context = modelContext(inputs.info, seed, inputs.sideTables);
+  context.itemCounts = itemCounts(inputs.train, inputs.info.numItems);
   let model = buildModel(modelConfig, context);
   const sizes = { numUsers: inputs.info.numUsers, numItems: inputs.info.numItems };
   const options = { config: modelConfig.train, l2: modelConfig.l2, denseL2: modelConfig.denseL2, seed, log, label, loss, sizes };
@@ -74,7 +82,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     log.info(`${label}: refitting on train + valid for ${epochs} epochs`);
     model.network.dispose();
     model = buildModel(modelConfig, context);
-    const all = concatRatings(inputs.train, inputs.valid);
+    const all = appendRatings(inputs.train, inputs.valid);
     const empty = subsetRatings(inputs.valid, []);
     const noStopping = { ...modelConfig.train.earlyStopping, enabled: false, restoreBest: false };
     const refit = fit(model, all, empty, {
@@ -99,6 +107,15 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     modelConfig,
   };
   return { model, fit: result, details, loss };
+}
+
+/** Training ratings per item (the popularity model ranks by them), in one streaming pass. */
+function itemCounts(train: RatingSource, numItems: number): Int32Array {
+  const counts = new Int32Array(numItems);
+  for (let b = 0; b < train.blocks; b += 1) {
+    for (const item of train.block(b).item) counts[item] = (counts[item] as number) + 1;
+  }
+  return counts;
 }
 
 function historyColumns(rows: HistoryRow[], fold: number[] | null): Columns {
@@ -159,8 +176,13 @@ export async function writeTrain(
     for (const [k, fold] of folds.entries()) {
       const label = `train ${config.name}/${modelName}${folds.length > 1 ? ` fold ${k + 1}/${folds.length}` : ''}`;
       const info = { ...data.info, ...fold };
-      const inputs = { info, train: data.ratings('train', k), valid: data.ratings('valid', k), sideTables, topLevelTrain: config.train };
-      const out = runTrain(modelConfig, inputs, config.seed, log, label);
+      const train = data.ratingSource('train', k);
+      let out: TrainOutput;
+      try {
+        out = runTrain(modelConfig, { info, train, valid: data.ratings('valid', k), sideTables, topLevelTrain: config.train }, config.seed, log, label);
+      } finally {
+        train.close();
+      }
       await out.model.network.save(fileSaveHandler(folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir));
       runs.push(out.details);
       history.push(...out.fit.history);

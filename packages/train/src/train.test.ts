@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, LrScheduleSchema, EarlyStoppingSchema, loadConfig, meanRating, rmse, scorePairs, silentLogger, SyntheticSchema, SplitSchema } from '@deeprec/core';
-import { generateSyntheticForTest } from './testData.testutil';
+import { generateSyntheticForTest, trainInputs } from './testData.testutil';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { runTrain } from './run';
 
@@ -53,7 +53,7 @@ describe('runTrain', () => {
   });
 
   it.each(['ncf', 'wd', 'nm'])('%s: the loss falls and it beats predicting the training mean on validation', (name) => {
-    const out = runTrain(config.models[name]!, data, config.seed, silentLogger(), name);
+    const out = runTrain(config.models[name]!, trainInputs(data), config.seed, silentLogger(), name);
     const losses = out.fit.history.map((h) => h.loss);
     expect(losses[losses.length - 1]).toBeLessThan((losses[0] as number) * 0.8);
     const valid = scorePairs(out.model.network, data.valid.user, data.valid.item);
@@ -65,14 +65,14 @@ describe('runTrain', () => {
 
   it('is bit-identical on a rerun with the same seed, and differs with another seed', () => {
     const short = { ...config.models.ncf!, train: { ...config.models.ncf!.train, epochs: 2 } };
-    const weights = (seed: number) => runTrain(short, data, seed, silentLogger(), 'ncf').model.network.getWeights().map((w) => Array.from(w.dataSync()));
+    const weights = (seed: number) => runTrain(short, trainInputs(data), seed, silentLogger(), 'ncf').model.network.getWeights().map((w) => Array.from(w.dataSync()));
     expect(weights(1)).toEqual(weights(1));
     expect(weights(1)).not.toEqual(weights(2));
   });
 
   it('restores the weights of the best epoch', () => {
     const overfit = { ...config.models.ncf!, dropout: 0, train: { ...config.models.ncf!.train, epochs: 15, optimizer: { ...config.models.ncf!.train.optimizer, learningRate: 0.05 } } };
-    const out = runTrain(overfit, data, 3, silentLogger(), 'ncf');
+    const out = runTrain(overfit, trainInputs(data), 3, silentLogger(), 'ncf');
     const best = out.fit.history.find((h) => h.epoch === out.fit.bestEpoch)!;
     expect(Math.min(...out.fit.history.map((h) => h.val_rmse))).toBe(best.val_rmse);
     const valid = scorePairs(out.model.network, data.valid.user, data.valid.item);
