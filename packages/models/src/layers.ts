@@ -93,7 +93,7 @@ export class LayerFactory {
     name: string,
     units: number,
     activation: 'linear' | Activation,
-    options: { bias?: number | false; regularize?: boolean; kernel?: 'ones' } = {},
+    options: { bias?: number | false; regularize?: boolean; kernel?: 'ones' | 'zeros' } = {},
   ): tf.layers.Layer {
     const { bias = 0, regularize = true } = options;
     const layer = tf.layers.dense({
@@ -101,7 +101,7 @@ export class LayerFactory {
       units,
       activation,
       useBias: bias !== false,
-      kernelInitializer: options.kernel === 'ones' ? 'ones' : initializer(this.config.initializer, this.rng.seed()),
+      kernelInitializer: options.kernel ?? initializer(this.config.initializer, this.rng.seed()),
       biasInitializer: tf.initializers.constant({ value: bias === false ? 0 : bias }),
     });
     if (regularize) this.kernels.push(layer);

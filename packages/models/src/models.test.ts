@@ -17,6 +17,7 @@ const sections = {
   ncf: '{ type: ncf, embeddingDim: 4, layers: [6, 3] }',
   widedeep: '{ type: widedeep, embeddingDim: 4, layers: [6, 3] }',
   neumf: '{ type: neumf, gmfDim: 2, mlpDim: 4, layers: [6, 3] }',
+  'neumf-sum': '{ type: neumf, gmfDim: 2, mlpDim: 4, layers: [6, 3], gmfOutput: sum, bias: true }',
 };
 
 /** Hand-counted parameters for the sections above (7 users, 5 items). */
@@ -27,6 +28,8 @@ const expectedParams = {
   widedeep: 12 + 12 * 4 + (8 * 6 + 6) + (6 * 3 + 3) + (3 + 1),
   // gmf (7+5)*2, mlp (7+5)*4; dense 8->6, 6->3; output (2+3)->1
   neumf: 12 * 2 + 12 * 4 + (8 * 6 + 6) + (6 * 3 + 3) + (5 + 1),
+  // as neumf, but the output is gmf_scale (1 + 1) over p . q + biases (7 + 5), plus the MLP's 3 -> 1 without bias
+  'neumf-sum': 12 * 2 + 12 * 4 + (8 * 6 + 6) + (6 * 3 + 3) + 2 + 12 + 3,
 };
 
 beforeAll(async () => {
@@ -37,11 +40,13 @@ describe.each(Object.keys(sections) as Array<keyof typeof sections>)('%s', (type
   let model: ReturnType<typeof buildModel>;
   beforeAll(() => {
     model = buildModel(modelConfig(sections[type]), context);
+    // Its MLP output starts at zero (so dropout would not show); give it the weights training would.
+    if (type === 'neumf-sum') model.network.getLayer('prediction').setWeights([tf.fill([3, 1], 0.2)]);
   });
 
   it('has the hand-counted number of parameters and cites its paper', () => {
     expect(model.network.countParams()).toBe(expectedParams[type]);
-    expect(MODEL_REGISTRY[type].paper).toMatch(/\d{4}/);
+    expect(MODEL_REGISTRY[type === 'neumf-sum' ? 'neumf' : type].paper).toMatch(/\d{4}/);
   });
 
   it('scores a grid of pairs with shape [batch, 1], starting near the training mean', () => {
@@ -73,6 +78,29 @@ describe.each(Object.keys(sections) as Array<keyof typeof sections>)('%s', (type
     const c = model.trainingPass(users, items, seeds(99)).output.dataSync();
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+});
+
+describe('neumf with gmfOutput: sum', () => {
+  it('is biased MF (the mf model) plus the MLP output: with that output zeroed it scores as mf with the same weights', () => {
+    const neumf = buildModel(modelConfig('{ type: neumf, gmfDim: 3, mlpDim: 4, layers: [6, 3], gmfOutput: sum, bias: true }'), context);
+    const mf = buildModel(modelConfig('{ type: mf, embeddingDim: 3 }'), context);
+    const weight = (model: typeof mf, name: string) => model.network.getLayer(name).getWeights();
+    neumf.network.getLayer('prediction').setWeights([tf.zeros([3, 1])]);
+    mf.network.getLayer('user_factors').setWeights(weight(neumf, 'gmf_user_embedding'));
+    mf.network.getLayer('item_factors').setWeights(weight(neumf, 'gmf_item_embedding'));
+    mf.network.getLayer('user_bias').setWeights([tf.randomNormal([7, 1], 0, 0.3, 'float32', 5)]);
+    mf.network.getLayer('item_bias').setWeights([tf.randomNormal([5, 1], 0, 0.3, 'float32', 6)]);
+    neumf.network.getLayer('user_bias').setWeights(weight(mf, 'user_bias'));
+    neumf.network.getLayer('item_bias').setWeights(weight(mf, 'item_bias'));
+    mf.network.getLayer('global_mean').setWeights([tf.tensor2d([[1.7]]), tf.tensor1d([3.2])]);
+    neumf.network.getLayer('gmf_scale').setWeights(weight(mf, 'global_mean'));
+    const users = tf.tensor2d([0, 1, 6, 3, 0, 6], [6, 1], 'int32');
+    const items = tf.tensor2d([0, 4, 4, 2, 1, 0], [6, 1], 'int32');
+    const a = (neumf.network.predict([users, items]) as tf.Tensor).dataSync();
+    const b = (mf.network.predict([users, items]) as tf.Tensor).dataSync();
+    Array.from(a).forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 5));
+    expect(new Set(Array.from(a).map((v) => v.toFixed(4))).size).toBeGreaterThan(3);
   });
 });
 

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory, Tower } from './layers';
+import { apply, flatten, LayerFactory, Tower, type AnyTensor, type DropFn } from './layers';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const neumf: ModelFactory<'neumf'> = {
@@ -28,20 +28,39 @@ export const neumf: ModelFactory<'neumf'> = {
     const mlpConcat = tf.layers.concatenate({ name: 'mlp_concat' });
     const fuse = tf.layers.concatenate({ name: 'neumf_concat' });
     const tower = new Tower(f, 'mlp', config.layers, config.activation, config.dropout, `models.${config.name}`);
-    const prediction = f.dense('prediction', 1, 'linear', { bias: context.trainMean });
     const biases = config.bias ? new BiasTerms(f, context) : null;
     const total = tf.layers.add({ name: 'with_biases' });
-
+    if (config.gmfOutput === 'sum') {
+      // The GMF branch is biased MF exactly as the mf model (Koren et al.): mu + s * (p . q + b_u + b_i),
+      // with an unregularised scale s; the MLP branch adds its own learned output, which starts
+      // at zero (a zero-initialised residual branch), so training starts from MF and the MLP adds what it finds.
+      const gmfDot = tf.layers.dot({ axes: 1, name: 'gmf_dot' });
+      const gmfScale = f.dense('gmf_scale', 1, 'linear', { bias: context.trainMean, regularize: false, kernel: 'ones' });
+      const mlpOutput = f.dense('prediction', 1, 'linear', { bias: false, kernel: 'zeros' });
+      const withMlp = tf.layers.add({ name: 'with_mlp' });
+      return assemble(config, f, (user, item, drop) => {
+        const { gu, gi, mlp } = branches(user, item, drop);
+        const b = biases ? biases.apply(user, item) : [];
+        const mf = apply(gmfScale, sum(total, [apply(gmfDot, [gu, gi]), ...b]));
+        return { output: apply(withMlp, [mf, apply(mlpOutput, mlp.output)]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
+      });
+    }
+    const prediction = f.dense('prediction', 1, 'linear', { bias: context.trainMean });
     return assemble(config, f, (user, item, drop) => {
+      const { gu, gi, mlp } = branches(user, item, drop);
+      const b = biases ? biases.apply(user, item) : [];
+      const fused = apply(prediction, apply(fuse, [apply(product, [gu, gi]), mlp.output]));
+      return { output: sum(total, [fused, ...b]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
+    });
+
+    /** The two branches' inputs: GMF embeddings and the MLP tower's output. */
+    function branches<T extends AnyTensor>(user: T, item: T, drop: DropFn): { gu: T; gi: T; mlp: { output: T; embeddings: T[] } } {
       const gu = apply(fGu, apply(gmfUser, user));
       const gi = apply(fGi, apply(gmfItem, item));
       const mu = apply(fMu, apply(mlpUser, user));
       const mi = apply(fMi, apply(mlpItem, item));
       const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
-      const gmf = apply(product, [gu, gi]);
-      const mlp = tower.apply(concat(mlpConcat, [mu, mi, ...extra]), drop);
-      const b = biases ? biases.apply(user, item) : [];
-      return { output: sum(total, [apply(prediction, apply(fuse, [gmf, mlp])), ...b]), embeddings: [gu, gi, mu, mi, ...b] };
-    });
+      return { gu, gi, mlp: { output: tower.apply(concat(mlpConcat, [mu, mi, ...extra]), drop), embeddings: [mu, mi] } };
+    }
   },
 };

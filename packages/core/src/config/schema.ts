@@ -245,6 +245,12 @@ export const NeuMfSchema = z.strictObject({
   type: z.literal('neumf'),
   gmfDim: positiveInt().default(32).describe('Embedding size of the GMF branch. Default 32.'),
   mlpDim: positiveInt().default(32).describe('Embedding size of the MLP branch. Default 32.'),
+  gmfOutput: z
+    .enum(['dense', 'sum'])
+    .default('dense')
+    .describe(
+      "How the GMF branch reaches the output. 'dense' (the paper's NeuMF): its vector is concatenated with the MLP output into one learned prediction layer. 'sum': the GMF branch is biased MF exactly as the mf model, mu + s * (p . q + b_u + b_i) with one unregularised scale s (prediction weights tied, He et al. section 3.2), so L2 on the embeddings regularises it as in mf; the MLP output is added through its own learned weights, which start at zero. Default dense.",
+    ),
   layers: layers([64, 32, 16]),
   bias: biasOption(false),
   features: featuresOption(false),
