@@ -108,6 +108,19 @@ describe.each(['wasm', 'cpu'])('FusedAdamStep on %s', (backend) => {
     step.dispose();
   });
 
+  it('starts from weights assigned from outside (restoring the best epoch) rather than its own last values', () => {
+    const model = buildModel(modelConfig('{ type: ncf, embeddingDim: 4, layers: [8, 4], dropout: 0 }'), context);
+    const step = new FusedAdamStep(model, { ...hyper, lazy: true });
+    for (const b of batches) tf.tidy(() => step.step((embed) => lossOf(model, b, embed)));
+    const layer = model.network.getLayer('prediction');
+    layer.setWeights([tf.zeros([4, 1]), tf.tensor1d([7])]);
+    tf.tidy(() => step.step((embed) => lossOf(model, batches[0]!, embed)));
+    // One Adam step moves a weight by about the learning rate (0.01) at most.
+    for (const v of layer.getWeights()[0]!.dataSync()) expect(Math.abs(v)).toBeLessThan(0.02);
+    expect(Math.abs((layer.getWeights()[1]!.dataSync()[0] as number) - 7)).toBeLessThan(0.02);
+    step.dispose();
+  });
+
   it('does not leak tensors across steps', () => {
     const model = buildModel(modelConfig('{ type: neumf, gmfDim: 3, mlpDim: 4, layers: [8, 4], dropout: 0.2 }'), context);
     const step = new FusedAdamStep(model, { ...hyper, lazy: true });

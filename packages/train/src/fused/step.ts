@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
-import { currentValues, updateByAssign, updateInPlace } from './memory';
+import { currentValues, updateInPlace } from './memory';
 
 export interface FusedOptions extends AdamHyper {
   /** Update only the embedding rows in the batch (lazy Adam); false: every row, as dense Adam. */
@@ -30,6 +30,17 @@ interface Table {
   slots: Int32Array;
 }
 
+interface DenseWeight {
+  variable: tf.Variable;
+  moments: Moments;
+  /**
+   * The values this step last assigned and the storage they went to: the next step starts
+   * from them instead of reading the variable back, unless something else has assigned
+   * the variable since (restoring the best weights does).
+   */
+  last?: { values: Float32Array; dataId: object };
+}
+
 interface CapturedRows {
   table: Table;
   ids: Int32Array;
@@ -42,7 +53,7 @@ function isEmbedding(layer: tf.layers.Layer): boolean {
 
 export class FusedAdamStep {
   private readonly tables = new Map<tf.layers.Layer, Table>();
-  private readonly dense: Array<{ variable: tf.Variable; moments: Moments }> = [];
+  private readonly dense: DenseWeight[] = [];
   private t = 0;
   private static instances = 0;
 
@@ -76,7 +87,9 @@ export class FusedAdamStep {
    */
   step(lossOf: (embed: EmbedOverride) => tf.Scalar): tf.Scalar {
     const captured: CapturedRows[] = [];
-    const embed: EmbedOverride = (layer, index) => this.lookup(layer, index, captured);
+    // Several tables are looked up with the same index tensor (NeuMF: four): read each once.
+    const idsOf = new Map<tf.Tensor, Int32Array>();
+    const embed: EmbedOverride = (layer, index) => this.lookup(layer, index, captured, idsOf);
     const variables = [...this.dense.map((d) => d.variable), ...[...this.tables.values()].map((t) => t.anchor)];
     const { value, grads } = tf.variableGrads(() => lossOf(embed), variables);
     this.t += 1;
@@ -84,24 +97,38 @@ export class FusedAdamStep {
       const g = grads[d.variable.name];
       if (!g) continue;
       const values = g.dataSync();
-      updateByAssign(d.variable, (w) => adamDense(w, values, d.moments, this.options, this.t));
+      this.updateDense(d, (w) => adamDense(w, values, d.moments, this.options, this.t));
     }
     this.applyRows(captured);
     tf.dispose(grads);
     return value;
   }
 
-  private lookup(layer: tf.layers.Layer, index: tf.Tensor, captured: CapturedRows[]): tf.Tensor {
+  private updateDense(d: DenseWeight, update: (values: Float32Array) => void): void {
+    const storage = (d.variable as unknown as { dataId: object }).dataId;
+    const values = d.last && d.last.dataId === storage ? d.last.values : (d.variable.dataSync().slice() as Float32Array);
+    update(values);
+    // A copy goes to the tensor: the cpu backend keeps the array it is given as the tensor's storage.
+    d.variable.assign(tf.tensor(values.slice(), d.variable.shape, 'float32'));
+    d.last = { values, dataId: (d.variable as unknown as { dataId: object }).dataId };
+  }
+
+  private lookup(layer: tf.layers.Layer, index: tf.Tensor, captured: CapturedRows[], idsOf: Map<tf.Tensor, Int32Array>): tf.Tensor {
     const table = this.tables.get(layer);
     const variable = table?.variable ?? ((layer.weights[0] as tf.LayerVariable).read() as tf.Variable);
     const dim = variable.shape[1] as number;
-    const ids = index.dataSync() as Int32Array;
+    let ids = idsOf.get(index);
+    if (!ids) {
+      // A copy: on some backends dataSync hands back the tensor's own storage.
+      ids = Int32Array.from(index.dataSync());
+      idsOf.set(index, ids);
+    }
     const values = currentValues(variable);
     const rows = gatherRows(values, ids, dim);
     // [batch, 1] indices (the network's inputs) give [batch, dim] rows directly: no reshape op to record.
     const shape = index.rank === 2 && index.shape[1] === 1 ? [index.shape[0], dim] : [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
-    const ownIds = ids.slice();
+    const ownIds = ids;
     const anchor = table.anchor;
     const lookupRows = tf.customGrad((() => ({
       value: tf.tensor(rows, shape, 'float32'),
