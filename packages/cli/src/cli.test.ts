@@ -135,4 +135,11 @@ describe('deeprec CLI', () => {
     expect(r.stderr).toContain('models: ncf (ncf, ');
     expect(listFiles(dir)).toEqual(['tiny.yaml']);
   });
+
+  it('validate accepts the DESIGN example config as written (its ../../data/ml-100k is the data/ml-100k link to ../shared)', () => {
+    const repo = resolve(__dirname, '../../..');
+    const r = deeprec(repo, 'validate', 'configs/examples/ml100k-design.yaml');
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([0, `${join(repo, 'configs/examples/ml100k-design.yaml')}: ok`]);
+    expect(r.stderr).toContain('data: movielens-100k, 943 users, 1682 items, scale 1-5; train 72000, valid 8000, test 20000');
+  });
 });
