@@ -15,6 +15,7 @@ import { EarlyStopping, LrSchedule } from './callbacks';
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
 import { FusedAdamStep } from './fused/step';
+import { meanSquaredError } from './mse';
 import { NegativeSampler } from './negatives';
 import { createOptimizer, setLearningRate } from './optimizers';
 
@@ -243,7 +244,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
             } else if (lossName === 'bce') {
               total = tf.losses.sigmoidCrossEntropy(targets as tf.Tensor1D, pass.output) as tf.Scalar;
             } else {
-              total = tf.losses.meanSquaredError(targets as tf.Tensor1D, pass.output) as tf.Scalar;
+              total = meanSquaredError(targets as tf.Tensor1D, pass.output as tf.Tensor1D);
             }
             if (l2 > 0) total = total.add(penalty(embeddings).div(size).mul(l2)) as tf.Scalar;
             if (denseL2 > 0 && model.kernels.length > 0) total = total.add(penalty(model.kernels).mul(denseL2)) as tf.Scalar;
