@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
-import { currentValues, updateInPlace } from './memory';
+import { currentValues, isHeapBackend, updateInPlace } from './memory';
 
 export interface FusedOptions extends AdamHyper {
   /** Update only the embedding rows in the batch (lazy Adam); false: every row, as dense Adam. */
@@ -28,6 +28,8 @@ interface Table {
   anchor: tf.Variable;
   /** Scratch for accumulateRows, one entry per row, kept at -1 between steps. */
   slots: Int32Array;
+  /** Reused for the gathered rows where tf.tensor copies its input (wasm); else each lookup allocates. */
+  gathered: Float32Array;
 }
 
 interface DenseWeight {
@@ -55,6 +57,8 @@ export class FusedAdamStep {
   private readonly tables = new Map<tf.layers.Layer, Table>();
   private readonly dense: DenseWeight[] = [];
   private t = 0;
+  /** tf.tensor copies its values into the wasm heap at once, so arrays handed to it can be reused. */
+  private readonly tensorsCopyInput = isHeapBackend();
   private static instances = 0;
 
   constructor(
@@ -69,7 +73,7 @@ export class FusedAdamStep {
       tableVariables.add(variable);
       const anchor = tf.variable(tf.scalar(0), true, `${variable.name}_fused_anchor_${FusedAdamStep.instances}`);
       const rows = variable.shape[0] as number;
-      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size), anchor, slots: new Int32Array(rows).fill(-1) });
+      this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size), anchor, slots: new Int32Array(rows).fill(-1), gathered: new Float32Array(0) });
     }
     for (const w of model.network.trainableWeights) {
       const variable = w.read() as tf.Variable;
@@ -108,8 +112,8 @@ export class FusedAdamStep {
     const storage = (d.variable as unknown as { dataId: object }).dataId;
     const values = d.last && d.last.dataId === storage ? d.last.values : (d.variable.dataSync().slice() as Float32Array);
     update(values);
-    // A copy goes to the tensor: the cpu backend keeps the array it is given as the tensor's storage.
-    d.variable.assign(tf.tensor(values.slice(), d.variable.shape, 'float32'));
+    // The cpu backend keeps the array it is given as the tensor's storage, so it gets a copy; wasm copies it itself.
+    d.variable.assign(tf.tensor(this.tensorsCopyInput ? values : values.slice(), d.variable.shape, 'float32'));
     d.last = { values, dataId: (d.variable as unknown as { dataId: object }).dataId };
   }
 
@@ -124,7 +128,12 @@ export class FusedAdamStep {
       idsOf.set(index, ids);
     }
     const values = currentValues(variable);
-    const rows = gatherRows(values, ids, dim);
+    let into: Float32Array | undefined;
+    if (table && this.tensorsCopyInput) {
+      if (table.gathered.length !== ids.length * dim) table.gathered = new Float32Array(ids.length * dim);
+      into = table.gathered;
+    }
+    const rows = gatherRows(values, ids, dim, into);
     // [batch, 1] indices (the network's inputs) give [batch, dim] rows directly: no reshape op to record.
     const shape = index.rank === 2 && index.shape[1] === 1 ? [index.shape[0], dim] : [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
@@ -187,8 +196,8 @@ function joinParts(parts: CapturedRows[], dim: number): { ids: Int32Array; grad:
 }
 
 /** Rows `ids` of a [rows x dim] table, as one [ids x dim] array (a typed, monomorphic loop: a few ns a value). */
-function gatherRows(table: Float32Array, ids: Int32Array, dim: number): Float32Array {
-  const out = new Float32Array(ids.length * dim);
+function gatherRows(table: Float32Array, ids: Int32Array, dim: number, into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(ids.length * dim);
   for (let i = 0; i < ids.length; i += 1) {
     const from = (ids[i] as number) * dim;
     const to = i * dim;
