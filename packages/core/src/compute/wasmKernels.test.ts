@@ -48,6 +48,33 @@ describe('fast wasm kernels', () => {
     expect(gFast).toEqual(gReference);
   });
 
+  it('Concat of matrices along the last axis matches, and so does its gradient (SplitV)', async () => {
+    const parts = [matrix(rng, 6, 3), matrix(rng, 6, 1), matrix(rng, 6, 4)];
+    const [reference, fast] = await onBoth(() => tf.concat(parts.map((p) => tf.tensor2d(p)), 1));
+    expect(fast).toEqual(reference);
+    expect(fast.slice(0, 8)).toEqual([...(parts[0]![0] as number[]), ...(parts[1]![0] as number[]), ...(parts[2]![0] as number[])].map(Math.fround));
+    const weights = tf.tensor2d(matrix(rng, 6, 8));
+    const grads = () => {
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, b, c], 1), weights)));
+      return tf.concat(g(parts.map((p) => tf.tensor2d(p))).map((t) => t.flatten()));
+    };
+    const [gReference, gFast] = await onBoth(grads);
+    expect(gFast).toEqual(gReference);
+    const [axis0Reference, axis0Fast] = await onBoth(() => tf.concat([tf.tensor2d(parts[0]!), tf.tensor2d(parts[0]!)], 0));
+    expect(axis0Fast).toEqual(axis0Reference);
+  });
+
+  it('SplitV into given widths matches; equal splits and other axes still work', async () => {
+    const x = matrix(rng, 5, 7);
+    const [reference, fast] = await onBoth(() => tf.concat(tf.split(tf.tensor2d(x), [2, 4, 1], 1).map((t) => t.flatten())));
+    expect(fast).toEqual(reference);
+    const y = matrix(rng, 4, 6);
+    const [equalReference, equalFast] = await onBoth(() => tf.concat(tf.split(tf.tensor2d(y), 3, 1).map((t) => t.flatten())));
+    expect(equalFast).toEqual(equalReference);
+    const [rowsReference, rowsFast] = await onBoth(() => tf.concat(tf.split(tf.tensor2d(x), [2, 3], 0).map((t) => t.flatten())));
+    expect(rowsFast).toEqual(rowsReference);
+  });
+
   it('GatherV2 still rejects an out-of-range index', async () => {
     await initBackend('wasm');
     expect(() => tf.gather(tf.tensor2d([[1], [2]]), tf.tensor1d([2], 'int32')).dataSync()).toThrow();
