@@ -48,7 +48,7 @@ describe('fast wasm kernels', () => {
     expect(gFast).toEqual(gReference);
   });
 
-  it('Concat of matrices along the last axis matches, and so does its gradient (SplitV)', async () => {
+  it('Concat of matrices along the last axis matches, and so does its gradient (SplitV, ours)', async () => {
     const parts = [matrix(rng, 6, 3), matrix(rng, 6, 1), matrix(rng, 6, 4)];
     const [reference, fast] = await onBoth(() => tf.concat(parts.map((p) => tf.tensor2d(p)), 1));
     expect(fast).toEqual(reference);
@@ -73,6 +73,19 @@ describe('fast wasm kernels', () => {
     expect(equalFast).toEqual(equalReference);
     const [rowsReference, rowsFast] = await onBoth(() => tf.concat(tf.split(tf.tensor2d(x), [2, 3], 0).map((t) => t.flatten())));
     expect(rowsFast).toEqual(rowsReference);
+  });
+
+  it('Sum over the rows of a matrix gives the bits of the original wasm kernel (which transposes first)', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor2d(matrix(rng, 300, 13));
+    const ours = Array.from(tf.sum(x, 0).dataSync());
+    expect(tf.sum(x, 0, true).shape).toEqual([1, 13]);
+    // The same reduction through a transpose and a sum over the last axis: the original kernel's path.
+    const viaTranspose = Array.from(tf.sum(tf.transpose(x), 1).dataSync());
+    expect(ours).toEqual(viaTranspose);
+    const [reference, fast] = await onBoth(() => tf.sum(tf.tensor2d([[1, 2], [3, 4], [5, 6.5]]), 0));
+    expect(fast).toEqual(reference);
+    expect(fast).toEqual([9, 12.5]);
   });
 
   it('GatherV2 still rejects an out-of-range index', async () => {
