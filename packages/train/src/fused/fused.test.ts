@@ -76,6 +76,7 @@ describe.each(['wasm', 'cpu'])('FusedAdamStep on %s', (backend) => {
     ['ncf', '{ type: ncf, embeddingDim: 4, layers: [8, 4], dropout: 0 }'],
     ['widedeep', '{ type: widedeep, embeddingDim: 4, layers: [8], dropout: 0, features: false }'],
     ['neumf', '{ type: neumf, gmfDim: 3, mlpDim: 4, layers: [8, 4], dropout: 0 }'],
+    ['neumf (gmfOutput: sum)', '{ type: neumf, gmfDim: 3, mlpDim: 4, layers: [8, 4], dropout: 0, gmfOutput: sum, bias: true }'],
     ['mf', '{ type: mf, embeddingDim: 4 }'],
   ])('%s: dense mode matches tf.train.adam + minimize within 1e-5 after four steps', (_type, section) => {
     const reference = buildModel(modelConfig(section), context);
