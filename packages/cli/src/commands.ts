@@ -1,7 +1,7 @@
 /** The stage commands: each resolves paths and calls one stage's I/O function. */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, type ExperimentConfig } from '@deeprec/core';
+import { ConfigError, countItems, type ExperimentConfig } from '@deeprec/core';
 import { loadSource, runDatagen, splitTables, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
 import { buildModel, modelContext, trainableParams } from '@deeprec/models';
@@ -82,7 +82,7 @@ export async function validate(ctx: CommandContext, configPath: string): Promise
   const { info } = data;
   await ctx.backend();
   const models = Object.values(config.models).map((m) => {
-    const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }, splitTables(data).train));
+    const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }, () => countItems(splitTables(data).train.item, info.numItems)));
     const params = trainableParams(built.network);
     built.network.dispose();
     return `${m.name} (${m.type}, ${params} parameters)`;

@@ -5,6 +5,7 @@
  */
 import { RATINGS_BATCH_ROWS, RATINGS_SCHEMA } from './artifacts';
 import { TableBatchReader, TableBatchWriter } from './arrowBatches';
+import { ArtifactError } from './errors';
 import { columnsToRatings, concatRatings, ratingsToColumns, subsetRatings, type Ratings } from './ratings';
 
 /** A split's ratings, one block at a time. */
@@ -55,15 +56,25 @@ export function openRatingSource(file: string): RatingSource {
   };
 }
 
-/** Every row of a source in block order, in memory. A single block is returned as it is. */
+/** Every row of a source in block order, in memory (one allocation; a single block is returned as it is). */
 export function collectRatings(source: RatingSource): Ratings {
   if (source.blocks === 1) return source.block(0);
-  let all: Ratings = { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0) };
+  const n = source.rows;
+  const all: Ratings = { user: new Int32Array(n), item: new Int32Array(n), rating: new Float32Array(n) };
+  let timestamp: BigInt64Array | undefined = new BigInt64Array(n);
+  let offset = 0;
   for (let b = 0; b < source.blocks; b += 1) {
     const block = source.block(b);
-    if (b === 0 && block.timestamp) all.timestamp = new BigInt64Array(0);
-    all = concatRatings(all, block);
+    all.user.set(block.user, offset);
+    all.item.set(block.item, offset);
+    all.rating.set(block.rating, offset);
+    // Timestamps only when every block has them, as concatRatings keeps them.
+    if (timestamp && block.timestamp) timestamp.set(block.timestamp, offset);
+    else timestamp = undefined;
+    offset += block.user.length;
   }
+  if (offset !== n) throw new ArtifactError(`collectRatings: the record batches held ${offset} rows, expected ${n} (the rows the source declares)`);
+  if (timestamp) all.timestamp = timestamp;
   return all;
 }
 

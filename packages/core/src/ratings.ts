@@ -42,20 +42,28 @@ export interface DataInfo extends FoldInfo {
   stats?: { rows: number; duplicates: number };
 }
 
-/** Counts the cold-start users, items and ratings of a test set. */
-export function coldStart(train: Ratings, test: Ratings, numUsers: number, numItems: number): ColdStart {
+/**
+ * Counts the cold-start users, items and ratings of a test set. With `rows`, train and
+ * test are the rows `rows.train` and `rows.test` of one table (datagen summarises a
+ * split by its row indices, never copying a 10M-rating split just to count it).
+ */
+export function coldStart(train: Ratings, test: Ratings, numUsers: number, numItems: number, rows?: { train: Int32Array; test: Int32Array }): ColdStart {
   const seenUser = new Uint8Array(numUsers);
   const seenItem = new Uint8Array(numItems);
-  for (let i = 0; i < train.user.length; i += 1) {
-    seenUser[train.user[i] as number] = 1;
-    seenItem[train.item[i] as number] = 1;
+  const trainCount = rows ? rows.train.length : train.user.length;
+  for (let i = 0; i < trainCount; i += 1) {
+    const row = rows ? (rows.train[i] as number) : i;
+    seenUser[train.user[row] as number] = 1;
+    seenItem[train.item[row] as number] = 1;
   }
   const coldUsers = new Set<number>();
   const coldItems = new Set<number>();
   let ratings = 0;
-  for (let i = 0; i < test.user.length; i += 1) {
-    const u = test.user[i] as number;
-    const it = test.item[i] as number;
+  const testCount = rows ? rows.test.length : test.user.length;
+  for (let i = 0; i < testCount; i += 1) {
+    const row = rows ? (rows.test[i] as number) : i;
+    const u = test.user[row] as number;
+    const it = test.item[row] as number;
     if (!seenUser[u]) coldUsers.add(u);
     if (!seenItem[it]) coldItems.add(it);
     if (!seenUser[u] || !seenItem[it]) ratings += 1;
@@ -113,8 +121,19 @@ export function concatRatings(a: Ratings, b: Ratings): Ratings {
   return out;
 }
 
-export function meanRating(r: Ratings): number {
+/** Ratings per item index (0..numItems-1), added into `counts` (a new array by default); indices outside are ignored. */
+export function countItems(items: ArrayLike<number>, numItems: number, counts: Int32Array = new Int32Array(numItems)): Int32Array {
+  for (let i = 0; i < items.length; i += 1) {
+    const item = items[i] as number;
+    if (item >= 0 && item < numItems) counts[item] = (counts[item] as number) + 1;
+  }
+  return counts;
+}
+
+/** Mean rating of a table, or of its rows `rows` (summed in the order given). */
+export function meanRating(r: Ratings, rows?: Int32Array): number {
+  const n = rows ? rows.length : r.rating.length;
   let sum = 0;
-  for (let i = 0; i < r.rating.length; i += 1) sum += r.rating[i] as number;
-  return r.rating.length === 0 ? 0 : sum / r.rating.length;
+  for (let i = 0; i < n; i += 1) sum += r.rating[rows ? (rows[i] as number) : i] as number;
+  return n === 0 ? 0 : sum / n;
 }

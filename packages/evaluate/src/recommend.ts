@@ -16,6 +16,7 @@ import {
   ArtifactCatalogue,
   RECOMMENDATIONS_SCHEMA,
   column,
+  countItems,
   openDataset,
   scoreUsersAllItems,
   topK,
@@ -46,9 +47,9 @@ export interface TopK {
 }
 
 export function recommendData(numUsers: number, numItems: number, train: Ratings, valid?: Ratings): RecommendData {
-  const itemCounts = new Float64Array(numItems);
-  for (const r of valid ? [train, valid] : [train]) for (const i of r.item) itemCounts[i] = (itemCounts[i] as number) + 1;
-  return { numItems, seen: seenItems(numUsers, train, valid), itemCounts };
+  const counts = countItems(train.item, numItems);
+  if (valid) countItems(valid.item, numItems, counts);
+  return { numItems, seen: seenItems(numUsers, train, valid), itemCounts: Float64Array.from(counts) };
 }
 
 /** The K items with the most training interactions (the fallback), scores = counts. */

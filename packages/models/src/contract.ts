@@ -19,8 +19,11 @@ export interface ModelContext {
   trainMean: number;
   /** Seed for initialisers. */
   seed: number;
-  /** Training interactions per item (popularity and popularity-weighted sampling). */
-  itemCounts?: Int32Array;
+  /**
+   * Training interactions per item, counted when first asked for (only the popularity
+   * model asks): counting a streamed 10M-rating split is a pass over the file.
+   */
+  itemCounts?: () => Int32Array;
   /** Encoded side features, when the data has them (see features.ts). */
   features?: { users: FeatureField[]; items: FeatureField[] };
 }

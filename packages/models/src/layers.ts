@@ -60,8 +60,7 @@ const linearDense = new WeakMap<tf.layers.Layer, boolean>();
  */
 function directCall(layer: tf.layers.Layer, input: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
   const inputs = Array.isArray(input) ? input : [input];
-  const sameRank = inputs.every((t) => t.rank === 2);
-  if (!sameRank) return null;
+  if (!inputs.every((t) => t.rank === 2)) return null;
   switch (layer.getClassName()) {
     case 'Dense': {
       let linear = linearDense.get(layer);

@@ -15,7 +15,7 @@ export const popularity: ModelFactory<'popularity'> = {
   type: 'popularity',
   paper: 'He et al., Neural Collaborative Filtering (ItemPop baseline), WWW 2017, doi:10.1145/3038912.3052569',
   build(config, context) {
-    const counts = context.itemCounts;
+    const counts = context.itemCounts?.();
     if (!counts) throw new ConfigError(`models.${config.name}: popularity needs the training item counts`);
     const f = new LayerFactory(config, context.seed);
     const scores = Float32Array.from(counts, (c) => Math.log1p(c));

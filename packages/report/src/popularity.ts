@@ -4,6 +4,7 @@
  * short head, and the Gini coefficient. Counted over every rating, then thinned
  * to a few hundred curve points so the page stays small for 50k-item catalogues.
  */
+import { countItems } from '@deeprec/core';
 import type { LongTail, LongTailPoint } from './types';
 
 /** Curve points kept when the catalogue is larger than this. */
@@ -12,14 +13,7 @@ const MAX_POINTS = 600;
 export const HEAD_SHARE = 0.5;
 
 /** Ratings per item index (0..numItems-1); indices outside are ignored. */
-export function itemCounts(items: ArrayLike<number>, numItems: number): Int32Array {
-  const counts = new Int32Array(numItems);
-  for (let i = 0; i < items.length; i += 1) {
-    const item = items[i] as number;
-    if (item >= 0 && item < numItems) counts[item] = (counts[item] as number) + 1;
-  }
-  return counts;
-}
+export const itemCounts = countItems;
 
 /** Gini coefficient of non-negative counts (0 when all are equal or all zero). */
 export function gini(counts: ArrayLike<number>): number {

@@ -9,7 +9,7 @@
  * epoch's examples are drawn afresh from them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArtifactError, collectRatings, concatRatings, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type RatingSource, type TrainConfig } from '@deeprec/core';
+import { ArtifactError, collectRatings, concatRatings, countItems, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type RatingSource, type TrainConfig } from '@deeprec/core';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
@@ -170,8 +170,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
   if (train) {
     const sizes = options.sizes;
     if (!sizes) throw new Error(`fit: loss ${lossName} needs options.sizes (numUsers, numItems) to sample negatives`);
-    const counts = new Int32Array(sizes.numItems);
-    for (const i of train.item) counts[i] = (counts[i] as number) + 1;
+    const counts = countItems(train.item, sizes.numItems);
     sampler = new NegativeSampler(train, sizes.numUsers, sizes.numItems, config.negatives.sampling, counts);
     let full = 0;
     const seen = new Uint8Array(sizes.numUsers);

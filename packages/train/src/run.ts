@@ -10,6 +10,7 @@ import {
   openDataset,
   subsetRatings,
   appendRatings,
+  countItems,
   writeArtifactDir,
   writeJson,
   writeTable,
@@ -68,8 +69,7 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
   const loss = resolveLoss(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
-  const context = modelContext(inputs.info, seed, inputs.sideTables);
-  context.itemCounts = itemCounts(inputs.train, inputs.info.numItems);
+  const context = modelContext(inputs.info, seed, inputs.sideTables, () => itemCounts(inputs.train, inputs.info.numItems));
   let model = buildModel(modelConfig, context);
   const sizes = { numUsers: inputs.info.numUsers, numItems: inputs.info.numItems };
   const options = { config: modelConfig.train, l2: modelConfig.l2, denseL2: modelConfig.denseL2, seed, log, label, loss, sizes };
@@ -112,9 +112,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
 /** Training ratings per item (the popularity model ranks by them), in one streaming pass. */
 function itemCounts(train: RatingSource, numItems: number): Int32Array {
   const counts = new Int32Array(numItems);
-  for (let b = 0; b < train.blocks; b += 1) {
-    for (const item of train.block(b).item) counts[item] = (counts[item] as number) + 1;
-  }
+  for (let b = 0; b < train.blocks; b += 1) countItems(train.block(b).item, numItems, counts);
   return counts;
 }
 

@@ -7,6 +7,7 @@
  * gather and segment-sum kernels and the ~8 kernels per variable of tf.train.adam.
  */
 import * as tf from '@tensorflow/tfjs';
+import { copyRows } from '@deeprec/core';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
 import { currentValues, isHeapBackend, updateInPlace } from './memory';
@@ -109,12 +110,11 @@ export class FusedAdamStep {
   }
 
   private updateDense(d: DenseWeight, update: (values: Float32Array) => void): void {
-    const storage = (d.variable as unknown as { dataId: object }).dataId;
-    const values = d.last && d.last.dataId === storage ? d.last.values : (d.variable.dataSync().slice() as Float32Array);
+    const values = d.last && d.last.dataId === storageOf(d.variable) ? d.last.values : (d.variable.dataSync().slice() as Float32Array);
     update(values);
     // The cpu backend keeps the array it is given as the tensor's storage, so it gets a copy; wasm copies it itself.
     d.variable.assign(tf.tensor(this.tensorsCopyInput ? values : values.slice(), d.variable.shape, 'float32'));
-    d.last = { values, dataId: (d.variable as unknown as { dataId: object }).dataId };
+    d.last = { values, dataId: storageOf(d.variable) };
   }
 
   private lookup(layer: tf.layers.Layer, index: tf.Tensor, captured: CapturedRows[], idsOf: Map<tf.Tensor, Int32Array>): tf.Tensor {
@@ -133,16 +133,16 @@ export class FusedAdamStep {
       if (table.gathered.length !== ids.length * dim) table.gathered = new Float32Array(ids.length * dim);
       into = table.gathered;
     }
-    const rows = gatherRows(values, ids, dim, into);
+    const rows = into ?? new Float32Array(ids.length * dim);
+    copyRows(values, ids, dim, rows);
     // [batch, 1] indices (the network's inputs) give [batch, dim] rows directly: no reshape op to record.
     const shape = index.rank === 2 && index.shape[1] === 1 ? [index.shape[0], dim] : [...index.shape, dim];
     if (!table) return tf.tensor(rows, shape, 'float32'); // a frozen side-feature table
-    const ownIds = ids;
     const anchor = table.anchor;
     const lookupRows = tf.customGrad((() => ({
       value: tf.tensor(rows, shape, 'float32'),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        captured.push({ table, ids: ownIds, grad: (dy as tf.Tensor).dataSync() as Float32Array });
+        captured.push({ table, ids, grad: (dy as tf.Tensor).dataSync() as Float32Array });
         return [tf.scalar(0)];
       },
     })) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -195,13 +195,7 @@ function joinParts(parts: CapturedRows[], dim: number): { ids: Int32Array; grad:
   return { ids, grad };
 }
 
-/** Rows `ids` of a [rows x dim] table, as one [ids x dim] array (a typed, monomorphic loop: a few ns a value). */
-function gatherRows(table: Float32Array, ids: Int32Array, dim: number, into?: Float32Array): Float32Array {
-  const out = into ?? new Float32Array(ids.length * dim);
-  for (let i = 0; i < ids.length; i += 1) {
-    const from = (ids[i] as number) * dim;
-    const to = i * dim;
-    for (let j = 0; j < dim; j += 1) out[to + j] = table[from + j] as number;
-  }
-  return out;
+/** The storage a variable holds now: assign() swaps it, so a changed one means the values were replaced. */
+function storageOf(variable: tf.Variable): object {
+  return (variable as unknown as { dataId: object }).dataId;
 }
