@@ -1,4 +1,4 @@
-/** One jest run over every package; TypeScript is transpiled by swc (type checks run in `npm run compile`). */
+/** One jest run over every package; swc transpiles TypeScript, and `npm run typecheck-tests` (tsconfig.spec.json) type-checks the tests strictly first. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/tools'],

@@ -33,7 +33,7 @@ function stage(...argv) {
 try {
   const datagen = stage('datagen', config);
   const train = stage('train', config, '--model', 'ncf');
-  const { TableBatchReader, RATINGS_SCHEMA } = require(join(root, 'packages/core/dist'));
+  const { TableBatchReader, RATINGS_SCHEMA } = require(join(root, 'packages/artifacts/dist'));
   const reader = TableBatchReader.open(join(artifacts, 'scale-10m', 'data', 'train.arrow'), RATINGS_SCHEMA);
   const layout = { rows: reader.rows, batches: reader.numBatches };
   reader.close();

@@ -3,7 +3,7 @@
 'use strict';
 /**
  * Module boundaries on Nx tags (DESIGN section 1: stages never import each other;
- * they meet only through artifacts and `core`).
+ * they meet only through artifacts and the shared libraries).
  *
  *   node tools/check-boundaries.js [--graph graph.json]
  *
@@ -22,10 +22,18 @@
  * that some rule names.
  * @type {Array<{ from: string, allow?: string[], deny?: string[], except?: string[] }>}
  */
+const LIBRARIES = ['type:base', 'type:config', 'type:artifacts', 'type:compute', 'type:metrics'];
 const RULES = [
-  { from: 'type:core', allow: [] },
-  { from: 'type:models', allow: ['type:core'] },
-  { from: 'type:stage', allow: ['type:core', 'type:models'] },
+  // The shared libraries, bottom up: each may use only those below it.
+  { from: 'type:base', allow: [] },
+  { from: 'type:config', allow: ['type:base'] },
+  { from: 'type:artifacts', allow: ['type:base', 'type:config'] },
+  { from: 'type:compute', allow: ['type:base', 'type:artifacts'] },
+  { from: 'type:metrics', allow: ['type:base', 'type:artifacts'] },
+  // Test fixtures: any library; never a stage (stage tests keep their own fixtures).
+  { from: 'type:testing', allow: LIBRARIES },
+  { from: 'type:models', allow: [...LIBRARIES, 'type:testing'] },
+  { from: 'type:stage', allow: [...LIBRARIES, 'type:testing', 'type:models'] },
   // Only the train stage builds networks; the other stages read model artifacts.
   { from: 'type:stage', except: ['train'], deny: ['type:models'] },
   { from: 'type:cli', allow: ['*'] },
@@ -99,17 +107,68 @@ async function loadGraph(argv) {
   return createProjectGraphAsync({ exitOnError: false });
 }
 
+/** A test file or a test utility: the only files that may import the testing library. */
+const TEST_FILE = /\.(test|testutil)\.ts$/;
+
+/**
+ * File-level rules the project graph cannot see (its edges are per project):
+ * package entry points name what they export (no `export *`), and only test files
+ * import `@deeprec/testing`. Pure: takes { path: source text } for the files under packages/.
+ * @param {Record<string, string>} files
+ * @returns {string[]}
+ */
+function checkSources(files) {
+  const violations = [];
+  for (const [file, text] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      if (/^packages\/[^/]+\/src\/index\.ts$/.test(file) && /^\s*export\s*\*/.test(line)) {
+        violations.push(`${file}:${i + 1}: entry points name their exports; found 'export *'`);
+      }
+      if (!TEST_FILE.test(file) && /from\s+'@deeprec\/testing'|require\('@deeprec\/testing'\)/.test(line)) {
+        violations.push(`${file}:${i + 1}: only test files (*.test.ts, *.testutil.ts) may import @deeprec/testing`);
+      }
+    });
+  }
+  return violations;
+}
+
+/**
+ * The TypeScript sources of every package, by path relative to the workspace root.
+ * @param {string} root
+ * @returns {Record<string, string>}
+ */
+function readSources(root) {
+  const { readdirSync, readFileSync } = require('node:fs');
+  const { join, relative } = require('node:path');
+  /** @type {Record<string, string>} */
+  const files = {};
+  /** @param {string} dir */
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files[relative(root, path).split('\\').join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(join(root, 'packages'));
+  return files;
+}
+
 /** @param {string[]} argv */
 async function main(argv) {
   const graph = await loadGraph(argv);
-  const { projects, dependencies, violations } = checkBoundaries(graph);
+  const result = checkBoundaries(graph);
+  const { projects, dependencies } = result;
+  const violations = [...result.violations, ...checkSources(readSources(require('node:path').join(__dirname, '..')))];
   for (const v of violations) process.stderr.write(`${v}\n`);
   const line = `module boundaries: ${projects} projects, ${dependencies} internal dependencies, ${violations.length} violations\n`;
   (violations.length > 0 ? process.stderr : process.stdout).write(line);
   return violations.length > 0 ? 1 : 0;
 }
 
-module.exports = { RULES, checkBoundaries };
+module.exports = { RULES, checkBoundaries, checkSources };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

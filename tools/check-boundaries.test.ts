@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { checkBoundaries } = require('./check-boundaries') as {
+const { checkBoundaries, checkSources } = require('./check-boundaries') as {
   checkBoundaries: (graph: Graph) => { projects: number; dependencies: number; violations: string[] };
+  checkSources: (files: Record<string, string>) => string[];
 };
 
 interface Graph {
@@ -25,7 +26,12 @@ function graph(projects: Record<string, string[]>, edges: Array<[string, string]
 }
 
 const PROJECTS = {
-  core: ['type:core'],
+  base: ['type:base'],
+  config: ['type:config'],
+  artifacts: ['type:artifacts'],
+  compute: ['type:compute'],
+  metrics: ['type:metrics'],
+  testing: ['type:testing'],
   models: ['type:models'],
   datagen: ['type:stage'],
   train: ['type:stage'],
@@ -36,13 +42,18 @@ const PROJECTS = {
   'exp-data': ['type:experiment', 'experiment:exp'],
 };
 const GOOD: Array<[string, string]> = [
-  ['models', 'core'],
-  ['datagen', 'core'],
-  ['train', 'core'],
+  ['config', 'base'],
+  ['artifacts', 'config'],
+  ['compute', 'artifacts'],
+  ['metrics', 'artifacts'],
+  ['testing', 'compute'],
+  ['models', 'compute'],
+  ['datagen', 'artifacts'],
+  ['datagen', 'testing'],
+  ['train', 'metrics'],
   ['train', 'models'],
-  ['evaluate', 'core'],
-  ['report', 'core'],
-  ['cli', 'core'],
+  ['evaluate', 'compute'],
+  ['report', 'metrics'],
   ['cli', 'datagen'],
   ['cli', 'models'],
   ['cli', 'train'],
@@ -52,27 +63,32 @@ const GOOD: Array<[string, string]> = [
 
 describe('checkBoundaries', () => {
   it('accepts the intended architecture and counts internal edges once', () => {
-    const g = graph(PROJECTS, [...GOOD, ['train', 'models'], ['train', 'npm:@tensorflow/tfjs'], ['core', 'core']]);
-    expect(checkBoundaries(g)).toEqual({ projects: 9, dependencies: GOOD.length, violations: [] });
+    const g = graph(PROJECTS, [...GOOD, ['train', 'models'], ['train', 'npm:@tensorflow/tfjs'], ['base', 'base']]);
+    expect(checkBoundaries(g)).toEqual({ projects: 14, dependencies: GOOD.length, violations: [] });
   });
 
   it.each([
-    ['core', 'models', 'core (type:core) must not import models (type:models)'],
+    ['base', 'config', 'base (type:base) must not import config (type:config)'],
+    ['config', 'artifacts', 'config (type:config) must not import artifacts (type:artifacts)'],
+    ['compute', 'metrics', 'compute (type:compute) must not import metrics (type:metrics)'],
+    ['metrics', 'compute', 'metrics (type:metrics) must not import compute (type:compute)'],
+    ['artifacts', 'models', 'artifacts (type:artifacts) must not import models (type:models)'],
+    ['testing', 'datagen', 'testing (type:testing) must not import datagen (type:stage)'],
     ['models', 'train', 'models (type:models) must not import train (type:stage)'],
     ['evaluate', 'models', 'evaluate (type:stage) must not import models (type:models)'],
     ['report', 'models', 'report (type:stage) must not import models (type:models)'],
     ['datagen', 'evaluate', 'datagen (type:stage) must not import evaluate (type:stage)'],
     ['train', 'cli', 'train (type:stage) must not import cli (type:cli)'],
-    ['exp-data', 'core', 'exp-data (type:experiment) must not import core (type:core)'],
+    ['exp-data', 'base', 'exp-data (type:experiment) must not import base (type:base)'],
   ])('rejects %s -> %s', (source, target, message) => {
     const result = checkBoundaries(graph(PROJECTS, [...GOOD, [source, target]]));
     expect(result.violations).toEqual([message]);
   });
 
   it('rejects a project without exactly one known type tag', () => {
-    const result = checkBoundaries(graph({ ...PROJECTS, extra: ['scope:x'], both: ['type:core', 'type:stage'] }, GOOD));
+    const result = checkBoundaries(graph({ ...PROJECTS, extra: ['scope:x'], both: ['type:base', 'type:stage'] }, GOOD));
     expect(result.violations).toHaveLength(2);
-    expect(result.violations[0]).toMatch(/^both \(type:core, type:stage\) must have exactly one type tag/);
+    expect(result.violations[0]).toMatch(/^both \(type:base, type:stage\) must have exactly one type tag/);
     expect(result.violations[1]).toMatch(/^extra \(no type tag\) must have exactly one type tag/);
   });
 
@@ -90,17 +106,42 @@ describe('checkBoundaries', () => {
     };
 
     it('exits 1 and lists each violation on a violating graph', () => {
-      const result = run(graph(PROJECTS, [...GOOD, ['evaluate', 'models'], ['core', 'report']]));
+      const result = run(graph(PROJECTS, [...GOOD, ['evaluate', 'models'], ['base', 'report']]));
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('evaluate (type:stage) must not import models (type:models)');
-      expect(result.stderr).toContain('core (type:core) must not import report (type:stage)');
-      expect(result.stderr).toContain('module boundaries: 9 projects, 14 internal dependencies, 2 violations');
+      expect(result.stderr).toContain('base (type:base) must not import report (type:stage)');
+      expect(result.stderr).toContain('module boundaries: 14 projects, 19 internal dependencies, 2 violations');
     });
 
     it('exits 0 with one summary line on a clean graph', () => {
       const result = run(graph(PROJECTS, GOOD));
       expect(result.status).toBe(0);
-      expect(result.stdout).toBe('module boundaries: 9 projects, 12 internal dependencies, 0 violations\n');
+      expect(result.stdout).toBe('module boundaries: 14 projects, 17 internal dependencies, 0 violations\n');
     });
+  });
+});
+
+describe('checkSources', () => {
+  it('accepts named exports and testing imports from test files', () => {
+    expect(
+      checkSources({
+        'packages/base/src/index.ts': "export { Rng } from './rng';\n",
+        'packages/train/src/train.test.ts': "import { silentLogger } from '@deeprec/testing';\n",
+        'packages/report/src/fixture.testutil.ts': "import { silentLogger } from '@deeprec/testing';\n",
+        'packages/base/src/rng.ts': "// export * is fine outside entry points\nexport * from './x';\n",
+      }),
+    ).toEqual([]);
+  });
+
+  it("rejects 'export *' in an entry point and a testing import from a source file", () => {
+    expect(
+      checkSources({
+        'packages/base/src/index.ts': "export { Rng } from './rng';\nexport * from './errors';\n",
+        'packages/train/src/run.ts': "import { x } from './x';\nimport { silentLogger } from '@deeprec/testing';\n",
+      }),
+    ).toEqual([
+      "packages/base/src/index.ts:2: entry points name their exports; found 'export *'",
+      'packages/train/src/run.ts:2: only test files (*.test.ts, *.testutil.ts) may import @deeprec/testing',
+    ]);
   });
 });

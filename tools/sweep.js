@@ -8,7 +8,8 @@ const { spawnSync } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
-const { readTable, HISTORY_SCHEMA, loadConfig } = require('../packages/core/dist/index.js');
+const { readTable, HISTORY_SCHEMA } = require('../packages/artifacts/dist/index.js');
+const { loadConfig } = require('../packages/config/dist/index.js');
 
 const [configPath, model, ...rest] = process.argv.slice(2);
 if (!configPath || !model) {

@@ -16,7 +16,8 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..', '..');
-const { loadConfig, writeRatings } = require(join(root, 'packages/core/dist'));
+const { loadConfig } = require(join(root, 'packages/config/dist'));
+const { writeRatings } = require(join(root, 'packages/artifacts/dist'));
 const { importRatings } = require(join(root, 'packages/datagen/dist/sources'));
 
 const rows = Number(process.argv[2] ?? 10_000_000);

@@ -7,7 +7,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, tru
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, registerFileRouters, type EvalMetrics } from '@deeprec/core';
+import { type EvalMetrics } from '@deeprec/artifacts';
+import { initBackend, registerFileRouters } from '@deeprec/compute';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
 const TINY = `name: tiny

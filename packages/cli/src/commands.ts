@@ -1,7 +1,9 @@
 /** The stage commands: each resolves paths and calls one stage's I/O function. */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, countItems, type ExperimentConfig } from '@deeprec/core';
+import { countItems } from '@deeprec/artifacts';
+import { ConfigError } from '@deeprec/base';
+import { type ExperimentConfig } from '@deeprec/config';
 import { loadSource, runDatagen, splitTables, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
 import { buildModel, modelContext, trainableParams } from '@deeprec/models';

@@ -1,6 +1,9 @@
 /** What every command shares: config loading with overrides, logging, backend, artifacts root. */
 import { resolve } from 'node:path';
-import { createLogger, defaultArtifactsRoot, initBackend, loadConfig, type BackendInfo, type ExperimentConfig, type Logger } from '@deeprec/core';
+import { defaultArtifactsRoot } from '@deeprec/artifacts';
+import { createLogger, type Logger } from '@deeprec/base';
+import { initBackend, type BackendInfo } from '@deeprec/compute';
+import { loadConfig, type ExperimentConfig } from '@deeprec/config';
 
 export interface GlobalArgs {
   set?: string[];

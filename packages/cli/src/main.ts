@@ -4,7 +4,7 @@
  * only with --verbose.
  */
 import yargs, { type Argv } from 'yargs';
-import { DeeprecError, exitCodeOf, messageOf } from '@deeprec/core';
+import { DeeprecError, exitCodeOf, messageOf } from '@deeprec/base';
 import * as commands from './commands';
 import { createContext, type GlobalArgs } from './context';
 

@@ -6,17 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  ITEMS_SCHEMA,
-  NEGATIVES_SCHEMA,
-  RANKING_SCHEMA,
-  RATINGS_SCHEMA,
-  RECOMMENDATIONS_SCHEMA,
-  USERS_SCHEMA,
-  readTable,
-  writeTable,
-  type EvalMetrics,
-} from '@deeprec/core';
+import { ITEMS_SCHEMA, NEGATIVES_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA, RECOMMENDATIONS_SCHEMA, USERS_SCHEMA, readTable, writeTable, type EvalMetrics } from '@deeprec/artifacts';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
 const K = 5;

@@ -1,4 +1,6 @@
-import { ArtifactCatalogue, openDataset, RATINGS_SCHEMA, readRatings, silentLogger, SplitSchema, SyntheticSchema, TableBatchReader } from '@deeprec/core';
+import { ArtifactCatalogue, openDataset, RATINGS_SCHEMA, readRatings, TableBatchReader } from '@deeprec/artifacts';
+import { silentLogger } from '@deeprec/testing';
+import { SplitSchema, SyntheticSchema } from '@deeprec/config';
 import { PairSet } from './pairSet';
 import { splitTables, writeDatagen } from './run';
 import { configIn, tempDir } from './sources/fixtures.testutil';

@@ -4,7 +4,7 @@
  * just to be summarised. Same numbers as on the cut tables (rows are ascending, so sums
  * run in the same order).
  */
-import { coldStart, meanRating, type FoldInfo, type Ratings } from '@deeprec/core';
+import { coldStart, meanRating, type FoldInfo, type Ratings } from '@deeprec/artifacts';
 import type { SplitRows } from './split';
 
 export function foldInfoOf(r: Ratings, rows: SplitRows, numUsers: number, numItems: number): FoldInfo {

@@ -1,4 +1,6 @@
-import { ArtifactCatalogue, ConfigError, NEGATIVES_SCHEMA, readTable, silentLogger, type Ratings } from '@deeprec/core';
+import { silentLogger } from '@deeprec/testing';
+import { ArtifactCatalogue, NEGATIVES_SCHEMA, readTable, type Ratings } from '@deeprec/artifacts';
+import { ConfigError } from '@deeprec/base';
 import { configIn, tempDir } from './sources/fixtures.testutil';
 import { remapRows, sampleEvalNegatives, toInteractions } from './implicit';
 import { runDatagen, splitTables, writeDatagen } from './run';

@@ -2,7 +2,8 @@
  * Implicit feedback (He et al., "Neural Collaborative Filtering", WWW 2017): ratings
  * become interactions, and the sampled-evaluation negatives every model is ranked against.
  */
-import { ConfigError, Rng, concatRatings, userItems, type Ratings, type UserItems } from '@deeprec/core';
+import { concatRatings, userItems, type Ratings, type UserItems } from '@deeprec/artifacts';
+import { ConfigError, Rng } from '@deeprec/base';
 import type { SplitRatings } from './types';
 
 export interface InteractionsResult {

@@ -1,25 +1,8 @@
 /** The datagen stage: a pure run(config, inputs) -> outputs, and the thin I/O around it. */
 import { join, relative } from 'node:path';
-import {
-  ArtifactCatalogue,
-  ConfigError,
-  ITEMS_SCHEMA,
-  NEGATIVES_SCHEMA,
-  RATING_SPLITS,
-  RATINGS_BATCH_ROWS,
-  USERS_SCHEMA,
-  makeManifest,
-  writeArtifactDir,
-  writeJson,
-  writeRatings,
-  writeTable,
-  type Columns,
-  type DataInfo,
-  type ExperimentConfig,
-  type FoldInfo,
-  type Logger,
-  type Ratings,
-} from '@deeprec/core';
+import { ArtifactCatalogue, ITEMS_SCHEMA, NEGATIVES_SCHEMA, RATING_SPLITS, RATINGS_BATCH_ROWS, USERS_SCHEMA, makeManifest, writeArtifactDir, writeJson, writeRatings, writeTable, type Columns, type DataInfo, type FoldInfo, type Ratings } from '@deeprec/artifacts';
+import { ConfigError, type Logger } from '@deeprec/base';
+import { type ExperimentConfig } from '@deeprec/config';
 import { foldInfoOf } from './foldInfo';
 import { remapRows, sampleEvalNegatives, toInteractions, type EvalNegatives } from './implicit';
 import { importRatings } from './sources';

@@ -1,4 +1,6 @@
-import { ConfigError, DataError, SplitSchema, SyntheticSchema, subsetRatings, type Ratings, type SplitConfig } from '@deeprec/core';
+import { subsetRatings, type Ratings } from '@deeprec/artifacts';
+import { ConfigError, DataError } from '@deeprec/base';
+import { SplitSchema, SyntheticSchema, type SplitConfig } from '@deeprec/config';
 import { kFoldRows, kFoldSplits, makeSplits, splitRatings, splitRows, type SplitRows } from './split';
 import { generateSynthetic } from './synthetic';
 

@@ -23,7 +23,9 @@
  *
  * Every output lists its rows in their original relative order.
  */
-import { ConfigError, DataError, Rng, subsetRatings, type Ratings, type SplitConfig } from '@deeprec/core';
+import { subsetRatings, type Ratings } from '@deeprec/artifacts';
+import { ConfigError, DataError, Rng } from '@deeprec/base';
+import { type SplitConfig } from '@deeprec/config';
 import {
   allRows,
   fractionOfUser,

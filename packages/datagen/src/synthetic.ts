@@ -4,7 +4,8 @@
  * A linear model of the factors cannot fit the interaction term, which is what gives
  * the deep models something to learn beyond user and item biases.
  */
-import { ConfigError, Rng, WeightedSampler, type SyntheticConfig } from '@deeprec/core';
+import { ConfigError, Rng, WeightedSampler } from '@deeprec/base';
+import { type SyntheticConfig } from '@deeprec/config';
 import { PairSet } from './pairSet';
 import type { RawRatings } from './types';
 

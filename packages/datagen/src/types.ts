@@ -1,4 +1,4 @@
-import type { Columns, Ratings } from '@deeprec/core';
+import type { Columns, Ratings } from '@deeprec/artifacts';
 
 /** What an importer or the generator hands on: ratings with dense indices and the raw ids behind them. */
 export interface RawRatings {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, mae, rmse, type TrainDetails } from '@deeprec/core';
+import { type TrainDetails } from '@deeprec/artifacts';
+import { initBackend } from '@deeprec/compute';
+import { mae, rmse } from '@deeprec/metrics';
 import { runEvaluate } from './run';
 
 describe('rmse and mae', () => {

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { RANKING_SCHEMA, decodeTable, encodeTable, initBackend, Rng, type Ratings, type TrainDetails } from '@deeprec/core';
+import { RANKING_SCHEMA, decodeTable, encodeTable, type Ratings, type TrainDetails } from '@deeprec/artifacts';
+import { Rng } from '@deeprec/base';
+import { initBackend } from '@deeprec/compute';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingFoldInputs } from './ranking';
 import { runEvaluate } from './run';
-import { scoreUsersAllItems } from '@deeprec/core';
+import { scoreUsersAllItems } from '@deeprec/compute';
 import { blockScorer } from './scoring';
 
 /** score(u, i) = U[u] . V[i], with fixed embedding tables. */

@@ -15,20 +15,10 @@
  *   mean over folds.
  */
 import type * as tf from '@tensorflow/tfjs';
-import {
-  ArtifactError,
-  ConfigError,
-  column,
-  evaluateFullRanking,
-  evaluateSampled,
-  groupByUser,
-  scorePairs,
-  SCORE_BATCH,
-  type Columns,
-  type RankingEvaluation,
-  type RankingSummary,
-  type Ratings,
-} from '@deeprec/core';
+import { evaluateFullRanking, evaluateSampled, groupByUser, type RankingEvaluation } from '@deeprec/metrics';
+import { column, type Columns, type RankingSummary, type Ratings } from '@deeprec/artifacts';
+import { ArtifactError, ConfigError } from '@deeprec/base';
+import { scorePairs, SCORE_BATCH } from '@deeprec/compute';
 import { blockScorer } from './scoring';
 
 export type RankingProtocol = 'full' | 'sampled';

@@ -12,19 +12,10 @@
  * valid of the same fold) and maps raw ids.
  */
 import type * as tf from '@tensorflow/tfjs';
-import {
-  ArtifactCatalogue,
-  RECOMMENDATIONS_SCHEMA,
-  column,
-  countItems,
-  openDataset,
-  scoreUsersAllItems,
-  topK,
-  writeTable,
-  type Columns,
-  type ExperimentConfig,
-  type Ratings,
-} from '@deeprec/core';
+import { ArtifactCatalogue, RECOMMENDATIONS_SCHEMA, column, countItems, openDataset, writeTable, type Columns, type Ratings } from '@deeprec/artifacts';
+import { scoreUsersAllItems } from '@deeprec/compute';
+import { type ExperimentConfig } from '@deeprec/config';
+import { topK } from '@deeprec/metrics';
 import { seenItems } from './ranking';
 import { loadNetwork } from './run';
 import { usersPerBlock } from './scoring';

@@ -14,32 +14,11 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  ArtifactCatalogue,
-  ArtifactError,
-  NEGATIVES_SCHEMA,
-  PREDICTIONS_SCHEMA,
-  RANKING_SCHEMA,
-  clip,
-  fileLoadHandler,
-  mae,
-  messageOf,
-  openDataset,
-  readJson,
-  readTable,
-  rmse,
-  scorePairs,
-  writeArtifactDir,
-  writeJson,
-  writeTable,
-  type ErrorSummary,
-  type EvalMetrics,
-  type ExperimentConfig,
-  type Logger,
-  type Manifest,
-  type Ratings,
-  type TrainDetails,
-} from '@deeprec/core';
+import { ArtifactCatalogue, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, openDataset, readJson, readTable, writeArtifactDir, writeJson, writeTable, type ErrorSummary, type EvalMetrics, type Manifest, type Ratings, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactError, messageOf, type Logger } from '@deeprec/base';
+import { clip, fileLoadHandler, scorePairs } from '@deeprec/compute';
+import { type ExperimentConfig } from '@deeprec/config';
+import { mae, rmse } from '@deeprec/metrics';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingOptions, type RankingOutput } from './ranking';
 
 export interface FoldInputs {

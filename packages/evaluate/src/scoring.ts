@@ -4,7 +4,7 @@
  * (943 x 1682 pairs) is a few dozen predict calls rather than 943 small ones.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { scoreUsersAllItems } from '@deeprec/core';
+import { scoreUsersAllItems } from '@deeprec/compute';
 
 /** Pairs scored per block of users (a block's scores are kept while its users are read). */
 export const BLOCK_PAIRS = 1 << 18;

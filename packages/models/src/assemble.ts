@@ -1,6 +1,6 @@
 /** Turns one graph function into a RecModel: the saved network and the training pass. */
 import * as tf from '@tensorflow/tfjs';
-import type { ResolvedModelConfig } from '@deeprec/core';
+import type { ResolvedModelConfig } from '@deeprec/config';
 import type { RecModel } from './contract';
 import { kernelVariables, layerDrop, seededDrop, squeezeOutput, withEmbedOverride, type AnyTensor, type DropFn, type LayerFactory } from './layers';
 

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, loadConfigSource, resolveConfig, type DataInfo, type ResolvedModelConfig } from '@deeprec/core';
+import { type DataInfo } from '@deeprec/artifacts';
+import { initBackend } from '@deeprec/compute';
+import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
 import { buildModel, modelContext } from './index';
 
 function modelConfig(section: string): ResolvedModelConfig {

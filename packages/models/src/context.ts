@@ -1,5 +1,5 @@
 /** The model context from a data set's artifacts: sizes, training mean (0 for implicit data), encoded side features. */
-import type { Columns, DataInfo } from '@deeprec/core';
+import type { Columns, DataInfo } from '@deeprec/artifacts';
 import type { ModelContext } from './contract';
 import { encodeFeatures } from './features';
 

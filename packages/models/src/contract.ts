@@ -4,7 +4,7 @@
  * whose dropout draws from the experiment's seeded stream, so reruns are identical.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelType, ResolvedModelConfig } from '@deeprec/core';
+import type { ModelType, ResolvedModelConfig } from '@deeprec/config';
 import type { FeatureField } from './features';
 import type { EmbedOverride } from './layers';
 

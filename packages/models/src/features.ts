@@ -5,7 +5,7 @@
  * network as frozen lookup tables, so the network still takes only (user, item)
  * and a saved model carries everything it needs to score.
  */
-import type { Columns } from '@deeprec/core';
+import type { Columns } from '@deeprec/artifacts';
 
 export interface FeatureField {
   /** Column name, e.g. occupation or genres. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/core';
+import { initBackend } from '@deeprec/compute';
+import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

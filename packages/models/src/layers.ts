@@ -4,7 +4,8 @@
  * so the network that is saved is exactly the one that was trained.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, type ACTIVATIONS, type ResolvedModelConfig } from '@deeprec/core';
+import { Rng } from '@deeprec/base';
+import { type ACTIVATIONS, type ResolvedModelConfig } from '@deeprec/config';
 import type { FeatureField } from './features';
 import { fusedReluTower } from './fusedTower';
 

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, initBackend, loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/core';
+import { ConfigError } from '@deeprec/base';
+import { initBackend } from '@deeprec/compute';
+import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
 import { buildModel, MODEL_REGISTRY } from './index';
 
 const context = { numUsers: 7, numItems: 5, trainMean: 3.5, seed: 1 };

@@ -6,7 +6,7 @@
  * its scores are not ratings.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError } from '@deeprec/core';
+import { ConfigError } from '@deeprec/base';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
 import { apply, flatten, LayerFactory } from './layers';

@@ -1,5 +1,6 @@
 /** The typed model registry: one builder per model type of the config schema. */
-import { ConfigError, MODEL_TYPES, type ModelType, type ResolvedModelConfig } from '@deeprec/core';
+import { ConfigError } from '@deeprec/base';
+import { MODEL_TYPES, type ModelType, type ResolvedModelConfig } from '@deeprec/config';
 import type { ModelContext, ModelRegistry, RecModel } from './contract';
 import { baseline } from './baseline';
 import { mf } from './mf';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ArtifactError, messageOf } from '@deeprec/core';
+import { ArtifactError, messageOf } from '@deeprec/base';
 
 /**
  * The UMD builds, in load order (vega-embed's UMD wrapper reads the `vega` and

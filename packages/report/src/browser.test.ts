@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { initBackend } from '@deeprec/core';
+import { initBackend } from '@deeprec/compute';
 import { CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, experimentCharts } from './charts';
 import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
 import { writeRankingFixture } from './rankingFixture.testutil';

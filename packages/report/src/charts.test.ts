@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { ArtifactError, readJson, type EvalMetrics } from '@deeprec/core';
+import { readJson, type EvalMetrics } from '@deeprec/artifacts';
+import { ArtifactError } from '@deeprec/base';
 import {
   CHART_KINDS,
   RANKING_CHART_KINDS,

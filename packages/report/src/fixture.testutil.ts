@@ -9,27 +9,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ArtifactCatalogue,
-  HISTORY_SCHEMA,
-  PREDICTIONS_SCHEMA,
-  Rng,
-  coldStart,
-  loadConfig,
-  meanRating,
-  subsetRatings,
-  writeJson,
-  writeRatings,
-  writeTable,
-  type DataInfo,
-  type ErrorSummary,
-  type EvalMetrics,
-  type ExperimentConfig,
-  type FoldInfo,
-  type Manifest,
-  type Ratings,
-  type TrainDetails,
-} from '@deeprec/core';
+import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, coldStart, meanRating, subsetRatings, writeJson, writeRatings, writeTable, type DataInfo, type ErrorSummary, type EvalMetrics, type FoldInfo, type Manifest, type Ratings, type TrainDetails } from '@deeprec/artifacts';
+import { Rng } from '@deeprec/base';
+import { loadConfig, type ExperimentConfig } from '@deeprec/config';
 import { loadExperimentReportInput } from './load';
 import type { ExperimentReportInput } from './types';
 

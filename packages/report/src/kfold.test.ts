@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, type Manifest } from '@deeprec/core';
+import { readJson, type Manifest } from '@deeprec/artifacts';
 import {
   CHART_KINDS,
   RANKING_CHART_KINDS,

@@ -5,21 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ArtifactCatalogue,
-  ArtifactError,
-  HISTORY_SCHEMA,
-  PREDICTIONS_SCHEMA,
-  column,
-  openDataset,
-  readJson,
-  readTable,
-  type Columns,
-  type EvalMetrics,
-  type ExperimentConfig,
-  type Manifest,
-  type TrainDetails,
-} from '@deeprec/core';
+import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readJson, readTable, type Columns, type EvalMetrics, type Manifest, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactError } from '@deeprec/base';
+import { type ExperimentConfig } from '@deeprec/config';
 import { loadData } from './loadData';
 import { rankingReport, readRankingTable, type RankingTable } from './ranking';
 import { finiteOrNull, heatmap, histogram } from './stats';

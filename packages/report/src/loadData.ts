@@ -4,7 +4,7 @@
  * every fold the way evaluate scores a model, so its figures compare one to one
  * with metrics.json (k-fold: mean over folds; warm and cold pooled).
  */
-import type { Dataset, ErrorSummary, Ratings } from '@deeprec/core';
+import type { Dataset, ErrorSummary, Ratings } from '@deeprec/artifacts';
 import { longTail } from './popularity';
 import { histogram, ratingStep } from './stats';
 import type { ExperimentReportInput, MeanPredictor } from './types';

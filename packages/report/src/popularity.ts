@@ -4,7 +4,7 @@
  * short head, and the Gini coefficient. Counted over every rating, then thinned
  * to a few hundred curve points so the page stays small for 50k-item catalogues.
  */
-import { countItems } from '@deeprec/core';
+import { countItems } from '@deeprec/artifacts';
 import type { LongTail, LongTailPoint } from './types';
 
 /** Curve points kept when the catalogue is larger than this. */

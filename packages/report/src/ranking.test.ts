@@ -6,18 +6,9 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RANKING_SCHEMA,
-  bootstrapMeanCI,
-  bootstrapPairedDiffCI,
-  column,
-  compareModels,
-  initBackend,
-  readJson,
-  readRatings,
-  readTable,
-  type EvalMetrics,
-} from '@deeprec/core';
+import { RANKING_SCHEMA, column, readJson, readRatings, readTable, type EvalMetrics } from '@deeprec/artifacts';
+import { initBackend } from '@deeprec/compute';
+import { bootstrapMeanCI, bootstrapPairedDiffCI, compareModels } from '@deeprec/metrics';
 import {
   RANKING_CHART_KINDS,
   RATING_CHART_KINDS,

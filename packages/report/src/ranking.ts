@@ -5,19 +5,9 @@
  * bootstrapMeanCI, bootstrapPairedDiffCI); this module only lines the data up and
  * words the verdicts.
  */
-import {
-  RANKING_METRIC_NAMES,
-  RANKING_SCHEMA,
-  bootstrapMeanCI,
-  bootstrapPairedDiffCI,
-  column,
-  compareModels,
-  readTable,
-  type BootstrapInterval,
-  type ExperimentConfig,
-  type ModelComparison,
-  type RankingSummary,
-} from '@deeprec/core';
+import { RANKING_SCHEMA, column, readTable, type RankingSummary } from '@deeprec/artifacts';
+import { RANKING_METRIC_NAMES, type ExperimentConfig } from '@deeprec/config';
+import { bootstrapMeanCI, bootstrapPairedDiffCI, compareModels, type BootstrapInterval, type ModelComparison } from '@deeprec/metrics';
 import { pValue } from './format';
 import { finiteOrNull } from './stats';
 import type { Interval, MetricSignificance, ModelRanking, PairComparison, RankingReport } from './types';

@@ -5,26 +5,10 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  ITEMS_SCHEMA,
-  RANKING_SCHEMA,
-  Rng,
-  USERS_SCHEMA,
-  evaluateFullRanking,
-  evaluateSampled,
-  fileLoadHandler,
-  fileSaveHandler,
-  groupByUser,
-  readJson,
-  readRatings,
-  scoreAllItems,
-  scorePairs,
-  writeJson,
-  writeTable,
-  type EvalMetrics,
-  type RankingSummary,
-  type Ratings,
-} from '@deeprec/core';
+import { ITEMS_SCHEMA, RANKING_SCHEMA, USERS_SCHEMA, readJson, readRatings, writeJson, writeTable, type EvalMetrics, type RankingSummary, type Ratings } from '@deeprec/artifacts';
+import { Rng } from '@deeprec/base';
+import { fileLoadHandler, fileSaveHandler, scoreAllItems, scorePairs } from '@deeprec/compute';
+import { evaluateFullRanking, evaluateSampled, groupByUser } from '@deeprec/metrics';
 import { writeFixture, FIXTURE_MODELS, USERS, ITEMS, type Fixture, type ModelName } from './fixture.testutil';
 
 export interface RankingFixtureOptions {

@@ -9,18 +9,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  ArtifactCatalogue,
-  Rng,
-  fileLoadHandler,
-  messageOf,
-  openDataset,
-  scoreAllItems,
-  topK,
-  type Column,
-  type ExperimentConfig,
-  type Ratings,
-} from '@deeprec/core';
+import { ArtifactCatalogue, openDataset, type Column, type Ratings } from '@deeprec/artifacts';
+import { Rng, messageOf } from '@deeprec/base';
+import { fileLoadHandler, scoreAllItems } from '@deeprec/compute';
+import { type ExperimentConfig } from '@deeprec/config';
+import { topK } from '@deeprec/metrics';
 import { finiteOrNull } from './stats';
 import type { ExperimentReportInput, SampleRecommendations, SampleUser } from './types';
 

@@ -4,7 +4,8 @@
  * handles, no typed arrays) means the renderers are testable without a disk and
  * the page is a pure function of this object.
  */
-import type { DataInfo, ErrorSummary, EvalMetrics, ExperimentConfig, TrainDetails } from '@deeprec/core';
+import type { DataInfo, ErrorSummary, EvalMetrics, TrainDetails } from '@deeprec/artifacts';
+import type { ExperimentConfig } from '@deeprec/config';
 
 /** One row of history.arrow (DESIGN section 3). NaN is kept as null (JSON has no NaN). */
 export interface HistoryRow {

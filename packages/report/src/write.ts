@@ -6,16 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { existsSync } from 'node:fs';
-import {
-  ArtifactCatalogue,
-  ConfigError,
-  indexReport,
-  initBackend,
-  makeManifest,
-  writeArtifactDir,
-  writeJson,
-  type ExperimentConfig,
-} from '@deeprec/core';
+import { ArtifactCatalogue, indexReport, makeManifest, writeArtifactDir, writeJson } from '@deeprec/artifacts';
+import { ConfigError } from '@deeprec/base';
+import { initBackend } from '@deeprec/compute';
+import { type ExperimentConfig } from '@deeprec/config';
 import { experimentCharts } from './charts';
 import { loadExperimentReportInput } from './load';
 import { sampleRecommendations } from './recommendations';

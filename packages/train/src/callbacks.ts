@@ -3,7 +3,7 @@
  * per-epoch monitor value (lower is better), kept apart from the loop so their
  * rules can be tested epoch by epoch.
  */
-import type { TrainConfig } from '@deeprec/core';
+import type { TrainConfig } from '@deeprec/config';
 
 export class LrSchedule {
   private best = Number.POSITIVE_INFINITY;

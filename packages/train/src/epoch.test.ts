@@ -1,7 +1,11 @@
+import { silentLogger } from '@deeprec/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, loadConfig, memorySource, openRatingSource, Rng, silentLogger, SplitSchema, SyntheticSchema, writeRatings, type RatingSource } from '@deeprec/core';
+import { memorySource, openRatingSource, writeRatings, type RatingSource } from '@deeprec/artifacts';
+import { Rng } from '@deeprec/base';
+import { initBackend } from '@deeprec/compute';
+import { loadConfig, SplitSchema, SyntheticSchema } from '@deeprec/config';
 import { shuffledBatches, type ExampleBlocks } from './epoch';
 import { runTrain } from './run';
 import { generateSyntheticForTest, trainInputs } from './testData.testutil';

@@ -12,7 +12,7 @@
  * random number, so the rows come in rng.permutation(n) order, as they always have for
  * data that fits in one record batch (same seed, same numbers).
  */
-import type { Rng } from '@deeprec/core';
+import type { Rng } from '@deeprec/base';
 
 /**
  * Training examples: explicit ratings (target = rating); bce: positives (target 1) and

@@ -1,24 +1,16 @@
+import { silentLogger } from '@deeprec/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConfigError,
-  concatRatings,
-  createLogger,
-  evaluateSampled,
-  groupByUser,
-  initBackend,
-  loadConfig,
-  Rng,
-  scorePairs,
-  silentLogger,
-  type ExperimentConfig,
-  type ResolvedModelConfig,
-} from '@deeprec/core';
+import { concatRatings } from '@deeprec/artifacts';
+import { ConfigError, createLogger, Rng } from '@deeprec/base';
+import { initBackend, scorePairs } from '@deeprec/compute';
+import { loadConfig, type ExperimentConfig, type ResolvedModelConfig } from '@deeprec/config';
+import { evaluateSampled, groupByUser } from '@deeprec/metrics';
 import type { RecModel } from '@deeprec/models';
 import { pairwiseExamples, pointwiseExamples } from './loop';
 import { resolveLoss } from './loss';
-import { userItems } from '@deeprec/core';
+import { userItems } from '@deeprec/artifacts';
 import { NegativeSampler } from './negatives';
 import { runTrain } from './run';
 import { implicitDataForTest, trainInputs, type ImplicitTestData } from './testData.testutil';

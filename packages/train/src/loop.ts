@@ -9,7 +9,11 @@
  * epoch's examples are drawn afresh from them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArtifactError, collectRatings, concatRatings, countItems, mae, rmse, Rng, scorePairs, type Logger, type Ratings, type RatingSource, type TrainConfig } from '@deeprec/core';
+import { collectRatings, concatRatings, countItems, type Ratings, type RatingSource } from '@deeprec/artifacts';
+import { ArtifactError, Rng, type Logger } from '@deeprec/base';
+import { scorePairs } from '@deeprec/compute';
+import { type TrainConfig } from '@deeprec/config';
+import { mae, rmse } from '@deeprec/metrics';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';

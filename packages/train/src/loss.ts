@@ -1,5 +1,7 @@
 /** Which loss a model trains with: train.loss resolved against the data's feedback. */
-import { ConfigError, type DataInfo, type ResolvedModelConfig, type TrainConfig } from '@deeprec/core';
+import { type DataInfo } from '@deeprec/artifacts';
+import { ConfigError } from '@deeprec/base';
+import { type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
 
 export type Loss = Exclude<TrainConfig['loss'], 'auto'>;
 export type Feedback = DataInfo['feedback'];

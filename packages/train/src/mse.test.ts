@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@deeprec/core';
+import { initBackend } from '@deeprec/compute';
 import { meanSquaredError } from './mse';
 
 describe.each(['cpu', 'wasm'])('meanSquaredError on %s', (backend) => {

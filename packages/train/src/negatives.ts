@@ -3,7 +3,9 @@
  * drawn uniformly (He et al. 2017) or in proportion to their training popularity,
  * from per-user sorted positive lists (CSR) with rejection.
  */
-import { Rng, WeightedSampler, userItems, type Ratings, type TrainConfig, type UserItems } from '@deeprec/core';
+import { userItems, type Ratings, type UserItems } from '@deeprec/artifacts';
+import { Rng, WeightedSampler } from '@deeprec/base';
+import { type TrainConfig } from '@deeprec/config';
 
 export type NegativeSampling = TrainConfig['negatives']['sampling'];
 

@@ -1,6 +1,6 @@
 /** Optimizers from the config, and a learning-rate setter that works for each. */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainConfig } from '@deeprec/core';
+import type { TrainConfig } from '@deeprec/config';
 
 export type OptimizerConfig = TrainConfig['optimizer'];
 

@@ -1,30 +1,10 @@
 /** The train stage: a pure run over its inputs (the train split as a RatingSource), and the thin I/O that writes model artifacts. */
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  ArtifactCatalogue,
-  ConfigError,
-  HISTORY_SCHEMA,
-  fileSaveHandler,
-  makeManifest,
-  openDataset,
-  subsetRatings,
-  appendRatings,
-  countItems,
-  writeArtifactDir,
-  writeJson,
-  writeTable,
-  type BackendInfo,
-  type Columns,
-  type DataInfo,
-  type ExperimentConfig,
-  type Logger,
-  type Ratings,
-  type RatingSource,
-  type ResolvedModelConfig,
-  type TrainConfig,
-  type TrainDetails,
-} from '@deeprec/core';
+import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, countItems, writeArtifactDir, writeJson, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
+import { ConfigError, type Logger } from '@deeprec/base';
+import { fileSaveHandler, type BackendInfo } from '@deeprec/compute';
+import { type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
 import { buildModel, modelContext, trainableParams, type RecModel } from '@deeprec/models';
 import { fit, type FitResult, type HistoryRow } from './loop';
 import { resolveLoss, type Loss } from './loss';

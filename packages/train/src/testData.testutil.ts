@@ -2,7 +2,9 @@
  * Test data for train's own tests. Stages never import each other, so this builds a
  * small non-linear data set with core alone rather than calling datagen.
  */
-import { meanRating, memorySource, Rng, subsetRatings, type DataInfo, type Ratings, type RatingSource, type SplitConfig, type SyntheticConfig } from '@deeprec/core';
+import { meanRating, memorySource, subsetRatings, type DataInfo, type Ratings, type RatingSource } from '@deeprec/artifacts';
+import { Rng } from '@deeprec/base';
+import { type SplitConfig, type SyntheticConfig } from '@deeprec/config';
 
 /** Test data as runTrain's inputs: the train ratings as an in-memory source (in blocks of `blockRows`, one block by default). */
 export function trainInputs<T extends { train: Ratings }>(data: T, blockRows?: number): Omit<T, 'train'> & { train: RatingSource } {

@@ -1,7 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, LrScheduleSchema, EarlyStoppingSchema, loadConfig, meanRating, rmse, scorePairs, silentLogger, SyntheticSchema, SplitSchema } from '@deeprec/core';
+import { meanRating } from '@deeprec/artifacts';
+import { silentLogger } from '@deeprec/testing';
+import { initBackend, scorePairs } from '@deeprec/compute';
+import { LrScheduleSchema, EarlyStoppingSchema, loadConfig, SyntheticSchema, SplitSchema } from '@deeprec/config';
+import { rmse } from '@deeprec/metrics';
 import { generateSyntheticForTest, trainInputs } from './testData.testutil';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { runTrain } from './run';

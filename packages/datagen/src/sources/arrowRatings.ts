@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DataType, tableFromIPC, type Table, type Vector } from 'apache-arrow';
-import { DataError, messageOf } from '@deeprec/core';
+import { DataError, messageOf } from '@deeprec/base';
 import type { RatingsBuilder } from './builder';
 import { requireFile } from './text';
 

@@ -5,7 +5,9 @@
  * predefined train/test rows.
  */
 import { endianness } from 'node:os';
-import { DataError, type DataConfig, type Ratings } from '@deeprec/core';
+import { type Ratings } from '@deeprec/artifacts';
+import { DataError } from '@deeprec/base';
+import { type DataConfig } from '@deeprec/config';
 import type { RawRatings } from '../types';
 import { show } from './text';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { RATINGS_SCHEMA, writeTable } from '@deeprec/core';
+import { RATINGS_SCHEMA, writeTable } from '@deeprec/artifacts';
 import { IdIndex, importRatings } from './index';
 import { configIn, importError, tempDir, writeFiles } from './fixtures.testutil';
 

@@ -1,7 +1,8 @@
 /** The `csv` source: any delimited ratings file described by data.csv. */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, DataError, type ExperimentConfig } from '@deeprec/core';
+import { ConfigError, DataError } from '@deeprec/base';
+import { type ExperimentConfig } from '@deeprec/config';
 import type { RatingsLayout } from './delimited';
 import { isFolder, requireFolder, resolveDelimiter, separatedBy } from './text';
 

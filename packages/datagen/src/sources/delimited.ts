@@ -1,5 +1,5 @@
 /** Reads a delimited text file of ratings (u.data, ratings.dat, ratings.csv, any CSV) into a RatingsBuilder. */
-import { ConfigError, DataError } from '@deeprec/core';
+import { ConfigError, DataError } from '@deeprec/base';
 import type { RatingsBuilder } from './builder';
 import { FieldSplitter, isBlank, readLines, type Encoding } from './lines';
 import { parseInteger, parseNumber, requireFile, separatedBy, show, trimField } from './text';

@@ -1,7 +1,7 @@
 /** Every broken input is a DataError (exit code 2) naming file, line and the offending text, and what was expected. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DataError } from '@deeprec/core';
+import { ConfigError, DataError } from '@deeprec/base';
 import { Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { importRatings } from './index';
 import { configIn, importError, tempDir, writeFiles } from './fixtures.testutil';

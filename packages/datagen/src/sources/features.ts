@@ -1,5 +1,6 @@
 /** Side features: one row per dense user or item index, filled from a streamed feature file. */
-import { DataError, type Columns } from '@deeprec/core';
+import { type Columns } from '@deeprec/artifacts';
+import { DataError } from '@deeprec/base';
 import type { IdIndex } from './builder';
 import { FieldSplitter, isBlank, readLines, type Encoding } from './lines';
 import { parseInteger, separatedBy, show, trimField } from './text';

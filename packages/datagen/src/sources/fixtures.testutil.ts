@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DataError, loadConfig, type ExperimentConfig } from '@deeprec/core';
+import { DataError } from '@deeprec/base';
+import { loadConfig, type ExperimentConfig } from '@deeprec/config';
 import { importRatings } from './index';
 
 /** The real MovieLens 100K, read-only (its licence forbids copying it into the repository): beside the checkout (../shared/data/ml-100k), as on every developer machine and in CI. */

@@ -7,7 +7,8 @@
  * offending text, and saying what was expected.
  */
 import { join } from 'node:path';
-import { ConfigError, type ExperimentConfig } from '@deeprec/core';
+import { ConfigError } from '@deeprec/base';
+import { type ExperimentConfig } from '@deeprec/config';
 import type { RawRatings } from '../types';
 import { readArrowRatings } from './arrowRatings';
 import { RatingsBuilder } from './builder';

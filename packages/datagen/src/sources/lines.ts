@@ -4,7 +4,7 @@
  * RFC-4180 quoting. No file is ever held in memory as one string.
  */
 import { createReadStream } from 'node:fs';
-import { DataError, messageOf } from '@deeprec/core';
+import { DataError, messageOf } from '@deeprec/base';
 import { show } from './text';
 
 export type Encoding = 'utf8' | 'latin1';

@@ -4,7 +4,8 @@
  * folder; its side feature files are optional (read when present and data.features is on).
  */
 import { join } from 'node:path';
-import { DataError, type Columns } from '@deeprec/core';
+import { type Columns } from '@deeprec/artifacts';
+import { DataError } from '@deeprec/base';
 import type { IdIndex } from './builder';
 import type { RatingsLayout } from './delimited';
 import { FeatureColumns, intField, readFeatureFile, yearOfDate, yearOfTitle, zipPrefix } from './features';

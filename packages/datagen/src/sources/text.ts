@@ -3,7 +3,7 @@
  * delimiters, strict number parsing, and checking that files and folders exist.
  */
 import { statSync } from 'node:fs';
-import { DataError } from '@deeprec/core';
+import { DataError } from '@deeprec/base';
 
 /** How much of an offending line or field a message shows. */
 export const SHOW_CHARS = 80;

@@ -4,7 +4,7 @@
  * is made of. All work on sorted Int32Array row lists and return sorted lists, so the
  * tables cut from them keep the original relative order of the rows.
  */
-import type { Rng } from '@deeprec/core';
+import type { Rng } from '@deeprec/base';
 
 /** A holdout: the rows kept and the rows held out, each ascending. */
 export interface Holdout {

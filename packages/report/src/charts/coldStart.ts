@@ -4,7 +4,7 @@
  * predictor for reference; bars are labelled with how many ratings they cover,
  * since the cold set is often small and its error noisy.
  */
-import type { ErrorSummary } from '@deeprec/core';
+import type { ErrorSummary } from '@deeprec/artifacts';
 import { TRAIN_MEAN, modelGroup, type ModelGroup } from '../compare';
 import type { ExperimentReportInput } from '../types';
 import { CHART_CONFIG, SCHEMA, title, type TooltipList, type VegaLiteSpec } from './common';

@@ -3,7 +3,7 @@
  * (coloured by fold, so a fold that is hard for every model shows as one colour
  * on the right everywhere), with the mean as a tick and mean +- sd as a bar.
  */
-import type { ErrorSummary } from '@deeprec/core';
+import type { ErrorSummary } from '@deeprec/artifacts';
 import { TRAIN_MEAN, modelGroup, type ModelGroup } from '../compare';
 import type { ExperimentReportInput } from '../types';
 import type { MetricName } from './comparison';

@@ -3,7 +3,7 @@
  * were split, size and density, importer statistics, every split's (or fold's)
  * counts and cold-start ratings, then the rating histogram and the long tail.
  */
-import type { ExperimentConfig } from '@deeprec/core';
+import type { ExperimentConfig } from '@deeprec/config';
 import { escapeHtml } from '../assets';
 import { fixed, int } from '../format';
 import { chartDiv, table } from '../html';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, loadConfigSource, resolveConfig, Rng, type ResolvedModelConfig } from '@deeprec/core';
+import { Rng } from '@deeprec/base';
+import { initBackend } from '@deeprec/compute';
+import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
 import { buildModel, type RecModel } from '@deeprec/models';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,7 @@ describe('adam loops', () => {
     const w = Float32Array.from(start);
     const moments = newMoments(3);
     grads.forEach((g, t) => {
-      optimizer.applyGradients({ [variable.name]: tf.tensor1d(g) });
+      optimizer.applyGradients([{ name: variable.name, tensor: tf.tensor1d(g) }]);
       adamDense(w, g, moments, hyper, t + 1);
     });
     Array.from(variable.dataSync()).forEach((v, i) => expect(w[i]).toBeCloseTo(v, 6));
@@ -86,7 +88,9 @@ describe.each(['wasm', 'cpu'])('FusedAdamStep on %s', (backend) => {
     const variables = reference.network.trainableWeights.map((w) => w.read() as tf.Variable);
     const step = new FusedAdamStep(fused, { ...hyper, lazy: false });
     for (const b of batches) {
-      tf.tidy(() => optimizer.minimize(() => lossOf(reference, b), false, variables));
+      tf.tidy(() => {
+        optimizer.minimize(() => lossOf(reference, b), false, variables);
+      });
       tf.tidy(() => step.step((embed) => lossOf(fused, b, embed)));
     }
     const expected = weights(reference);

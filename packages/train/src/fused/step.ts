@@ -7,7 +7,7 @@
  * gather and segment-sum kernels and the ~8 kernels per variable of tf.train.adam.
  */
 import * as tf from '@tensorflow/tfjs';
-import { copyRows } from '@deeprec/core';
+import { copyRows } from '@deeprec/compute';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
 import { currentValues, isHeapBackend, updateInPlace } from './memory';

@@ -1,0 +1,5 @@
+/** @deeprec/config: The experiment config: one zod schema, raw YAML in, resolved type out (validated at the edge). */
+export { ACTIVATIONS, BaselineSchema, CsvSchema, DATA_SOURCES, DUPLICATE_POLICIES, DataSchema, EarlyStoppingSchema, ExperimentSchema, INITIALIZERS, LR_SCHEDULES, LrScheduleSchema, METRIC_PATTERN, MODEL_SCHEMAS, MODEL_TYPES, MONITORS, MfSchema, ModelSchema, NAME_PATTERN, NcfSchema, NeuMfSchema, OPTIMIZERS, OptimizerSchema, PopularitySchema, RANKING_METRIC_NAMES, RATING_METRICS, RatingScaleSchema, SPLIT_METHODS, SplitSchema, SyntheticSchema, TrainSchema, WideDeepSchema, type CsvConfig, type DataConfig, type ExperimentConfig, type ModelSection, type ModelSectionOf, type ModelType, type ParsedExperimentConfig, type RawExperimentConfig, type ResolvedModelConfig, type SplitConfig, type SyntheticConfig, type TrainConfig } from './schema';
+export { loadConfig, resolveConfig } from './resolve';
+export { formatPath, loadConfigSource, parseOverride, type ConfigSource, type KeyPath } from './yamlSource';
+export { configJsonSchema } from './jsonSchema';
