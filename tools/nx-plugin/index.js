@@ -4,7 +4,10 @@
  * deeprec's local Nx plugin: infers the pipeline tasks from the experiment
  * configs (DESIGN section 5).
  *
- * For every configs/experiments/<file>.yaml with `name: E` and models M1..Mn:
+ * The stages, what each runs per, reads, writes and which config keys enter its
+ * hash come from the one pipeline table, packages/config/src/pipeline.json (see
+ * stages.js), which the CLI's `run` also follows. For every
+ * configs/experiments/<file>.yaml with `name: E` and models M1..Mn that gives today:
  *
  *   E-data    datagen   -> artifacts/E/data
  *   E-<M>     train     -> artifacts/E/models/<M>     dependsOn E-data:datagen
@@ -14,13 +17,15 @@
  *
  * (`report` is packages/report: `nx run report:build` is the pipeline command.)
  * Every task also dependsOn deeprec:compile, because each runs the compiled CLI.
+ * A stage depends on its table inputs less those already upstream of another
+ * input (evaluate reads the data too, but train depends on datagen).
  *
  * Caching. The unit of caching is (experiment, stage, model). A task's hash is
  * made of:
  *   - its project's configuration (Nx hashes every target of the project:
  *     executor, options, inputs, outputs). Each target carries in
  *     options.env.DEEPREC_NX_CONFIG_HASH the sha256 of the canonical JSON of the
- *     config keys that target reads (see SLICES below); YAML comments and
+ *     config keys of its stage's `config` in the table; YAML comments and
  *     formatting therefore change nothing. One project per (experiment, model)
  *     keeps sibling models apart.
  *   - `source` (nx.json named input): the TypeScript sources of every package.
@@ -28,10 +33,13 @@
  *     the tasks it depends on wrote (data for train, the model for evaluate, ...,
  *     and packages/* /dist from deeprec:compile), so a re-run upstream that
  *     changes an artifact re-runs everything downstream of it.
- *   - for evaluate, a `runtime` input printing the `evaluate` section: it cannot
- *     sit in the E-<M> project configuration without also re-running train.
- *   - for datagen, the files under `data.path` (fileset inputs that include
- *     git-ignored files, or a runtime hash when the path is outside the workspace).
+ *   - the stage's `configAtRun` keys (evaluate: the `evaluate` section), through a
+ *     `runtime` input: in the E-<M> project configuration they would re-run train.
+ *     Only keys train also hashes may go in evaluate's options (checked in stages.js).
+ *   - its `env` (DEEPREC_BACKEND for train and evaluate).
+ *   - the files under its `dataFiles` keys (datagen: `data.path`): fileset inputs
+ *     that include git-ignored files, or a runtime hash when the path is outside
+ *     the workspace.
  * The YAML file itself is deliberately NOT a file input: that would re-run every
  * task of the experiment on any edit.
  *
@@ -40,7 +48,8 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { parseYaml, sliceJson, sha256, canonicalJson } = require('./slices');
+const { parseYaml, sliceJson, sha256, canonicalJson, valueAt } = require('./slices');
+const { PIPELINE, checkPipeline, directInputs, forModel, projectOf, reservedModelNames, stageNamed } = require('./stages');
 
 const PLUGIN_NAME = 'deeprec-experiments';
 const EXPERIMENTS_DIR = 'configs/experiments';
@@ -53,19 +62,8 @@ const HASH_ENV = 'DEEPREC_NX_CONFIG_HASH';
 const COMPILE_DEP = { projects: ['deeprec'], target: 'compile' };
 /** Nx hashes the files written by every task upstream of the task (artifacts and compiled code). */
 const UPSTREAM_OUTPUTS = { dependentTasksOutputFiles: '**/*', transitive: true };
-/** The tfjs backend a model stage runs on changes its numbers (DESIGN section 6). */
-const BACKEND_ENV = { env: 'DEEPREC_BACKEND' };
-
-/** Which config keys each stage reads (what enters its hash). */
-const SLICES = {
-  datagen: () => ['name', 'seed', 'data', 'split'],
-  train: (/** @type {string} */ model) => ['name', 'seed', 'train', `models.${model}`],
-  // Only keys train also hashes may go in evaluate's options (both targets share the
-  // E-<M> project, whose whole configuration is in both hashes); `evaluate` itself
-  // enters through a runtime input instead.
-  evaluate: (/** @type {string} */ model) => ['name', 'seed', `models.${model}`],
-  evaluateRuntime: () => ['evaluate'],
-};
+/** The workspace stage of the table: a target of the report package's own project. */
+const WORKSPACE_TARGET = { root: 'packages/report', target: 'build', args: ['report', '--all'] };
 
 /**
  * Quote a shell word when it needs it.
@@ -84,8 +82,9 @@ function posix(p) {
  * Reads one experiment config: its name, models, and the plain data.
  * @param {string} file workspace-relative path of the YAML
  * @param {string} text its contents
+ * @param {import('./stages').Pipeline} [pipeline]
  */
-function readExperiment(file, text) {
+function readExperiment(file, text, pipeline = PIPELINE) {
   const doc = parseYaml(text, file);
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new Error(`${file}: expected a mapping at the top level (name, seed, data, split, train, models, ...)`);
@@ -94,31 +93,32 @@ function readExperiment(file, text) {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     throw new Error(`${file}: name: expected an experiment name of lowercase letters, digits and '-' ([a-z0-9-]+), got ${JSON.stringify(name)}`);
   }
-  if (name === 'report') {
-    throw new Error(`${file}: name: 'report' is reserved (artifacts/report holds the report of all experiments); choose another name`);
+  if (pipeline.workspace.outputs.includes(name)) {
+    throw new Error(`${file}: name: '${name}' is reserved (artifacts/${name} holds the ${pipeline.workspace.name} output over all experiments); choose another name`);
   }
   const models = doc.models;
   if (!models || typeof models !== 'object' || Array.isArray(models) || Object.keys(models).length === 0) {
     throw new Error(`${file}: models: expected a mapping of model name -> { type: ncf | widedeep | neumf, ... } with at least one model`);
   }
+  const reserved = reservedModelNames(pipeline);
   for (const model of Object.keys(models)) {
     if (!NAME_PATTERN.test(model)) {
       throw new Error(`${file}: models.${model}: expected a model name of lowercase letters, digits and '-' ([a-z0-9-]+)`);
     }
-    if (model === 'data' || model === 'report') {
-      throw new Error(`${file}: models.${model}: '${model}' is reserved (project ${name}-${model} is the experiment's ${model === 'data' ? 'datagen' : 'report'} project); rename the model`);
+    const stage = reserved.get(model);
+    if (stage) {
+      throw new Error(`${file}: models.${model}: '${model}' is reserved (project ${name}-${model} is the experiment's ${stage} project); rename the model`);
     }
   }
   return { file, name, doc, models: Object.keys(models) };
 }
 
 /**
- * Inputs for the files under data.path (relative to the YAML file, or absolute).
- * @param {string} file @param {any} doc @param {string} workspaceRoot
+ * Inputs for the files under a config path (relative to the YAML file, or absolute).
+ * @param {string} file @param {unknown} dataPath @param {string} workspaceRoot
  * @returns {Array<Record<string, any>>}
  */
-function dataInputs(file, doc, workspaceRoot) {
-  const dataPath = doc.data && typeof doc.data === 'object' ? doc.data.path : undefined;
+function fileInputs(file, dataPath, workspaceRoot) {
   if (typeof dataPath !== 'string' || dataPath === '') return [];
   const abs = path.resolve(workspaceRoot, path.dirname(file), dataPath);
   const rel = posix(path.relative(workspaceRoot, abs));
@@ -170,111 +170,97 @@ function cliTarget({ cli, args, hash, sections, inputs, outputs, dependsOn, desc
 }
 
 /**
- * The projects of one experiment.
+ * @param {string} template @param {Record<string, string | undefined>} values
+ */
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => values[key] ?? whole);
+}
+
+/**
+ * The target of one run of a stage (`model` for per-model stages).
+ * @param {import('./stages').Pipeline} pipeline
+ * @param {import('./stages').Stage} stage
  * @param {{ file: string, name: string, doc: any, models: string[] }} exp
+ * @param {string | undefined} model
  * @param {{ cli: string, workspaceRoot: string }} ctx
  */
-function experimentProjects(exp, ctx) {
+function stageTarget(pipeline, stage, exp, model, ctx) {
   const { file, name: E, doc, models } = exp;
-  const { cli } = ctx;
-  const tags = ['type:experiment', `experiment:${E}`];
-  const art = `{workspaceRoot}/artifacts/${E}`;
+  const keys = stage.config === '*' ? '*' : forModel(stage.config, model);
+  const atRun = forModel(stage.configAtRun, model);
+  /** @type {Array<string | Record<string, any>>} */
+  const dependsOn = directInputs(pipeline, stage.inputs).map((name) => {
+    const input = stageNamed(pipeline, name);
+    if (input.per === 'model' && stage.per === 'model') return name; // the same project, E-<model>
+    const runs = input.per === 'model' ? models : [undefined];
+    return { projects: runs.map((m) => projectOf(pipeline, input, E, m).name), target: name };
+  });
+  return cliTarget({
+    cli: ctx.cli,
+    args: [stage.name, file, ...(model === undefined ? [] : ['--model', model])],
+    // '*': the page may show any part of the config: hash all of it (comments excluded).
+    hash: sha256(keys === '*' ? canonicalJson(doc) : sliceJson(doc, keys)),
+    sections: keys === '*' ? ['*'] : [...keys, ...atRun],
+    inputs: [
+      ...forModel(stage.dataFiles, model).flatMap((key) => fileInputs(file, valueAt(doc, key), ctx.workspaceRoot)),
+      ...stage.env.map((env) => ({ env })),
+      ...(atRun.length > 0 ? [{ runtime: `node tools/nx-plugin/slices.js section ${sh(file)} ${atRun.map(sh).join(' ')}` }] : []),
+    ],
+    outputs: forModel(stage.outputs, model).map((o) => `{workspaceRoot}/artifacts/${E}/${o}`),
+    dependsOn,
+    description: fill(stage.description, { experiment: E, model, file }),
+    parallelism: !stage.runsAlone,
+  });
+}
+
+/**
+ * The projects of one experiment: one target per stage of the table, per model where the stage runs per model.
+ * @param {{ file: string, name: string, doc: any, models: string[] }} exp
+ * @param {{ cli: string, workspaceRoot: string }} ctx
+ * @param {import('./stages').Pipeline} [pipeline]
+ */
+function experimentProjects(exp, ctx, pipeline = PIPELINE) {
+  const tags = ['type:experiment', `experiment:${exp.name}`];
   /** @type {Record<string, any>} */
   const projects = {};
-
-  const datagenKeys = SLICES.datagen();
-  projects[`artifacts/${E}/data`] = {
-    name: `${E}-data`,
-    tags,
-    targets: {
-      datagen: cliTarget({
-        cli,
-        args: ['datagen', file],
-        hash: sha256(sliceJson(doc, datagenKeys)),
-        sections: datagenKeys,
-        inputs: dataInputs(file, doc, ctx.workspaceRoot),
-        outputs: [`${art}/data`],
-        dependsOn: [],
-        description: `Generate/import and split the data of experiment ${E} (${file})`,
-        parallelism: false,
-      }),
-    },
-  };
-
-  for (const M of models) {
-    const trainKeys = SLICES.train(M);
-    const evalKeys = SLICES.evaluate(M);
-    const evalRuntime = SLICES.evaluateRuntime();
-    projects[`artifacts/${E}/models/${M}`] = {
-      name: `${E}-${M}`,
-      tags,
-      targets: {
-        train: cliTarget({
-          cli,
-          args: ['train', file, '--model', M],
-          hash: sha256(sliceJson(doc, trainKeys)),
-          sections: trainKeys,
-          inputs: [BACKEND_ENV],
-          outputs: [`${art}/models/${M}`],
-          dependsOn: [{ projects: [`${E}-data`], target: 'datagen' }],
-          description: `Train model ${M} of experiment ${E}`,
-          parallelism: false,
-        }),
-        evaluate: cliTarget({
-          cli,
-          args: ['evaluate', file, '--model', M],
-          hash: sha256(sliceJson(doc, evalKeys)),
-          sections: [...evalKeys, ...evalRuntime],
-          inputs: [BACKEND_ENV, { runtime: `node tools/nx-plugin/slices.js section ${sh(file)} ${evalRuntime.join(' ')}` }],
-          outputs: [`${art}/eval/${M}`],
-          dependsOn: ['train'],
-          description: `Evaluate model ${M} of experiment ${E}`,
-          parallelism: false,
-        }),
-      },
-    };
+  for (const stage of pipeline.stages) {
+    for (const model of stage.per === 'model' ? exp.models : [undefined]) {
+      const { name, root } = projectOf(pipeline, stage, exp.name, model);
+      projects[root] ??= { name, tags, targets: {} };
+      projects[root].targets[stage.name] = stageTarget(pipeline, stage, exp, model, ctx);
+    }
   }
-
-  projects[`artifacts/${E}/report`] = {
-    name: `${E}-report`,
-    tags,
-    targets: {
-      report: cliTarget({
-        cli,
-        args: ['report', file],
-        // The page may show any part of the config: hash all of it (comments excluded).
-        hash: sha256(canonicalJson(doc)),
-        sections: ['*'],
-        inputs: [],
-        outputs: [`${art}/report`],
-        dependsOn: [{ projects: models.map((M) => `${E}-${M}`), target: 'evaluate' }],
-        description: `HTML report of experiment ${E}`,
-      }),
-    },
-  };
   return projects;
 }
 
 /**
- * report:build, on the project of packages/report.
- * @param {Array<{ file: string, name: string, doc: any }>} experiments
+ * report:build (the table's workspace stage), on the project of packages/report.
+ * @param {Array<{ file: string, name: string, doc: any, models: string[] }>} experiments
  * @param {{ cli: string }} ctx
+ * @param {import('./stages').Pipeline} [pipeline]
  */
-function reportBuildProject(experiments, ctx) {
+function reportBuildProject(experiments, ctx, pipeline = PIPELINE) {
+  const stage = pipeline.workspace;
   /** @type {Record<string, any>} */
   const all = {};
   for (const exp of experiments) all[exp.file] = exp.doc;
+  const dependsOn = directInputs(pipeline, stage.inputs).flatMap((name) => {
+    const input = stageNamed(pipeline, name);
+    const projects = experiments.flatMap((e) => (input.per === 'model' ? e.models : [undefined]).map((m) => projectOf(pipeline, input, e.name, m).name));
+    return projects.length > 0 ? [{ projects, target: name }] : [];
+  });
   return {
     targets: {
-      build: cliTarget({
+      [WORKSPACE_TARGET.target]: cliTarget({
         cli: ctx.cli,
-        args: ['report', '--all'],
+        args: WORKSPACE_TARGET.args,
         hash: sha256(canonicalJson(all)),
         sections: ['*'],
         inputs: [],
-        outputs: ['{workspaceRoot}/artifacts/report'],
-        dependsOn: experiments.length > 0 ? [{ projects: experiments.map((e) => `${e.name}-report`), target: 'report' }] : [],
-        description: `The whole pipeline: every experiment of ${EXPERIMENTS_DIR}/, then artifacts/report/index.html`,
+        outputs: stage.outputs.map((o) => `{workspaceRoot}/artifacts/${o}`),
+        dependsOn,
+        description: stage.description,
+        parallelism: !stage.runsAlone,
       }),
     },
   };
@@ -285,20 +271,22 @@ function reportBuildProject(experiments, ctx) {
  * @param {readonly string[]} files
  * @param {{ cli?: string } | undefined} options
  * @param {{ workspaceRoot: string }} context
+ * @param {import('./stages').Pipeline} [pipeline] the table (tests pass a changed one)
  * @returns {Array<readonly [string, { projects: Record<string, any> }]>}
  */
-function createNodesFromConfigFiles(files, options, context) {
+function createNodesFromConfigFiles(files, options, context, pipeline = PIPELINE) {
+  if (pipeline !== PIPELINE) checkPipeline(pipeline);
   const ctx = { cli: (options && options.cli) || DEFAULT_CLI, workspaceRoot: context.workspaceRoot };
   const configFiles = files.filter((f) => f !== REPORT_PACKAGE_JSON).sort();
   const experiments = configFiles.map((file) =>
-    readExperiment(file, fs.readFileSync(path.join(context.workspaceRoot, file), 'utf8')),
+    readExperiment(file, fs.readFileSync(path.join(context.workspaceRoot, file), 'utf8'), pipeline),
   );
 
   // Project names must be unique across experiments (E-M of one may be F-data of another).
   const owner = new Map();
   const results = [];
   for (const exp of experiments) {
-    const projects = experimentProjects(exp, ctx);
+    const projects = experimentProjects(exp, ctx, pipeline);
     for (const project of Object.values(projects)) {
       const other = owner.get(project.name);
       if (other) {
@@ -311,7 +299,7 @@ function createNodesFromConfigFiles(files, options, context) {
 
   const reportPackage = path.join(context.workspaceRoot, REPORT_PACKAGE_JSON);
   if (files.includes(REPORT_PACKAGE_JSON) || fs.existsSync(reportPackage)) {
-    results.push(/** @type {const} */ ([REPORT_PACKAGE_JSON, { projects: { 'packages/report': reportBuildProject(experiments, ctx) } }]));
+    results.push(/** @type {const} */ ([REPORT_PACKAGE_JSON, { projects: { [WORKSPACE_TARGET.root]: reportBuildProject(experiments, ctx, pipeline) } }]));
   }
   return results;
 }
@@ -325,7 +313,7 @@ module.exports = {
   // for tests
   createNodesFromConfigFiles,
   readExperiment,
-  SLICES,
   HASH_ENV,
   CONFIG_GLOB,
+  WORKSPACE_TARGET,
 };

@@ -67,7 +67,7 @@ function parseYaml(text, file) {
  * @param {any} obj @param {string} dotted
  * @returns {any}
  */
-function get(obj, dotted) {
+function valueAt(obj, dotted) {
   let cur = obj;
   for (const part of dotted.split('.')) {
     if (cur == null || typeof cur !== 'object') return undefined;
@@ -84,7 +84,7 @@ function get(obj, dotted) {
 function slice(doc, keys) {
   /** @type {Record<string, any>} */
   const out = {};
-  for (const key of keys) out[key] = get(doc, key);
+  for (const key of keys) out[key] = valueAt(doc, key);
   return out;
 }
 
@@ -138,7 +138,7 @@ function main(argv) {
   return 2;
 }
 
-module.exports = { canonicalJson, sha256, parseYaml, slice, sliceJson, hashPath };
+module.exports = { canonicalJson, sha256, parseYaml, slice, sliceJson, hashPath, valueAt };
 
 if (require.main === module) {
   process.exitCode = main(process.argv.slice(2));

@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type EvalMetrics } from '@deeprec/artifacts';
 import { initBackend, registerFileRouters } from '@deeprec/compute';
+import { PIPELINE_STAGES, outputsOf } from '@deeprec/config';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
 const TINY = `name: tiny
@@ -55,6 +56,12 @@ describe('deeprec CLI', () => {
         'eval/neumf/predictions.arrow', 'eval/neumf/metrics.json', 'report/index.html',
       ]),
     );
+    // every folder the pipeline table says a stage writes
+    for (const stage of PIPELINE_STAGES) {
+      for (const model of stage.per === 'model' ? ['ncf', 'widedeep', 'neumf'] : [undefined]) {
+        for (const output of outputsOf(stage.name, model)) expect([output, listFiles(join(cwd, 'artifacts/tiny', output)).length > 0]).toEqual([output, true]);
+      }
+    }
     const before = ['ncf', 'widedeep', 'neumf'].map((m) => metrics(cwd, m));
     for (const m of before) {
       expect(m).toMatchObject({ experiment: 'tiny', backend: 'wasm', epochs: 4, count: expect.any(Number) });

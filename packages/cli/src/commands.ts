@@ -2,8 +2,8 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { countItems } from '@deeprec/artifacts';
-import { ConfigError } from '@deeprec/base';
-import { type ExperimentConfig } from '@deeprec/config';
+import { ConfigError, DeeprecError } from '@deeprec/base';
+import { PIPELINE_STAGES, configSliceOf, type ConfigSlice, type ExperimentConfig, type StageName } from '@deeprec/config';
 import { loadSource, runDatagen, splitTables, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
 import { buildModel, modelContext, trainableParams } from '@deeprec/models';
@@ -11,28 +11,48 @@ import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { modelConfigOf, resolveLoss, writeTrain } from '@deeprec/train';
 import type { CommandContext } from './context';
 
-export async function datagen(ctx: CommandContext, configPath: string): Promise<void> {
-  await writeDatagen(ctx.config(configPath), ctx.artifactsRoot, ctx.log);
+/** Runs one stage for one experiment; `model` is given exactly for the stages that run per model. */
+export type StageRunner = (ctx: CommandContext, config: ExperimentConfig, model: string | undefined) => Promise<void>;
+export type StageRunners = Record<StageName, StageRunner>;
+
+function modelOf(stage: StageName, model: string | undefined): string {
+  if (model === undefined) throw new DeeprecError('internal', `stage ${stage} runs per model: expected a model name, found none`);
+  return model;
 }
 
-async function trainOne(ctx: CommandContext, config: ExperimentConfig, model: string): Promise<void> {
-  modelConfigOf(config, model);
-  const backend = await ctx.backend();
-  await writeTrain(config, model, ctx.artifactsRoot, backend, ctx.log);
+/** What each stage of the pipeline table runs. */
+export const STAGE_RUNNERS: StageRunners = {
+  async datagen(ctx, config) {
+    await writeDatagen(config, ctx.artifactsRoot, ctx.log);
+  },
+  async train(ctx, config, model) {
+    const name = modelOf('train', model);
+    modelConfigOf(config, name);
+    const backend = await ctx.backend();
+    await writeTrain(config, name, ctx.artifactsRoot, backend, ctx.log);
+  },
+  async evaluate(ctx, config, model) {
+    const name = modelOf('evaluate', model);
+    modelConfigOf(config, name);
+    await ctx.backend();
+    await writeEvaluate(config, name, ctx.artifactsRoot, ctx.log);
+  },
+  async report(ctx, config) {
+    const file = await writeExperimentReport(ctx.artifactsRoot, config);
+    ctx.log.info(`report: ${file}`);
+  },
+};
+
+export async function datagen(ctx: CommandContext, configPath: string): Promise<void> {
+  await STAGE_RUNNERS.datagen(ctx, ctx.config(configPath), undefined);
 }
 
 export async function train(ctx: CommandContext, configPath: string, model: string): Promise<void> {
-  await trainOne(ctx, ctx.config(configPath), model);
-}
-
-async function evaluateOne(ctx: CommandContext, config: ExperimentConfig, model: string): Promise<void> {
-  modelConfigOf(config, model);
-  await ctx.backend();
-  await writeEvaluate(config, model, ctx.artifactsRoot, ctx.log);
+  await STAGE_RUNNERS.train(ctx, ctx.config(configPath), model);
 }
 
 export async function evaluate(ctx: CommandContext, configPath: string, model: string): Promise<void> {
-  await evaluateOne(ctx, ctx.config(configPath), model);
+  await STAGE_RUNNERS.evaluate(ctx, ctx.config(configPath), model);
 }
 
 /** Every experiment config in a folder (configs/experiments by default), in name order. */
@@ -54,26 +74,59 @@ export async function report(ctx: CommandContext, configPath: string | undefined
     return;
   }
   if (!configPath) throw new ConfigError('report: expected a config file or --all');
-  const file = await writeExperimentReport(ctx.artifactsRoot, ctx.config(configPath));
-  ctx.log.info(`report: ${file}`);
+  await STAGE_RUNNERS.report(ctx, ctx.config(configPath), undefined);
 }
 
-/** All stages of one experiment in order, without Nx. */
 /** Every model's loss against the data's feedback, before any stage runs (so a bad one costs no training). */
 function checkLosses(config: ExperimentConfig): void {
   for (const model of Object.values(config.models)) resolveLoss(model, config.data.feedback, config.train);
 }
 
-export async function run(ctx: CommandContext, configPath: string): Promise<void> {
+/** One step of `run`: a stage, the model when the stage runs per model, and the config keys its results depend on. */
+export interface RunStep {
+  stage: StageName;
+  model?: string;
+  config: ConfigSlice;
+}
+
+/**
+ * The steps of `deeprec run`: the stages of the pipeline table in its order, each
+ * consecutive run of per-model stages model by model (train a, evaluate a, train b,
+ * ...): each model's results are complete before the next one trains, and a
+ * failing evaluate shows before every model has trained.
+ */
+export function runPlan(config: Pick<ExperimentConfig, 'models'>): RunStep[] {
+  const models = Object.keys(config.models);
+  const steps: RunStep[] = [];
+  let group: StageName[] = [];
+  const flush = () => {
+    for (const model of models) for (const stage of group) steps.push({ stage, model, config: configSliceOf(stage, model) });
+    group = [];
+  };
+  for (const stage of PIPELINE_STAGES) {
+    if (stage.per === 'model') {
+      group.push(stage.name);
+      continue;
+    }
+    flush();
+    steps.push({ stage: stage.name, config: configSliceOf(stage.name) });
+  }
+  flush();
+  return steps;
+}
+
+function describeSlice(slice: ConfigSlice): string {
+  return slice.keys === '*' ? 'the whole config' : [...slice.keys, ...slice.atRun].join(', ');
+}
+
+/** All stages of one experiment in the pipeline table's order, without Nx. */
+export async function run(ctx: CommandContext, configPath: string, runners: StageRunners = STAGE_RUNNERS): Promise<void> {
   const config = ctx.config(configPath);
   checkLosses(config);
-  await writeDatagen(config, ctx.artifactsRoot, ctx.log);
-  for (const model of Object.keys(config.models)) {
-    await trainOne(ctx, config, model);
-    await evaluateOne(ctx, config, model);
+  for (const step of runPlan(config)) {
+    ctx.log.debug(`run: ${step.stage}${step.model === undefined ? '' : ` ${step.model}`} (reads ${describeSlice(step.config)})`);
+    await runners[step.stage](ctx, config, step.model);
   }
-  const file = await writeExperimentReport(ctx.artifactsRoot, config);
-  ctx.log.info(`report: ${file}`);
 }
 
 /** Config and data checks without training or writing anything. */

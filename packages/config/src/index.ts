@@ -3,3 +3,4 @@ export { ACTIVATIONS, BaselineSchema, CsvSchema, DATA_SOURCES, DUPLICATE_POLICIE
 export { loadConfig, resolveConfig } from './resolve';
 export { formatPath, loadConfigSource, parseOverride, type ConfigSource, type KeyPath } from './yamlSource';
 export { configJsonSchema } from './jsonSchema';
+export { MODEL_PLACEHOLDER, PIPELINE_FILE, PIPELINE_STAGES, STAGE_NAMES, WORKSPACE_STAGE, configSliceOf, outputsOf, parsePipeline, pipelineStage, stageOrder, type ConfigSlice, type Pipeline, type PipelineStage, type StageName, type WorkspaceStage } from './pipeline';
