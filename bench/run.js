@@ -38,7 +38,7 @@ function deeprec(...argv) {
 
 /** Scores every user x item pair of the data with a saved model, in batches, like evaluate and recommend do. */
 async function scoreSpeed(modelDir, numUsers, numItems) {
-  const core = require(join(root, 'packages', 'core', 'dist', 'index.js'));
+  const core = require(join(root, 'packages', 'compute', 'dist', 'index.js'));
   const tf = require('@tensorflow/tfjs');
   await core.initBackend(process.env.DEEPREC_BACKEND ?? 'wasm');
   const network = await tf.loadLayersModel(core.fileLoadHandler(modelDir));

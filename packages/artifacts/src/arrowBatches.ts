@@ -10,10 +10,10 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { AsyncByteQueue, Message, MessageReader, RecordBatchFileWriter, Table, type Schema } from 'apache-arrow';
-// apache-arrow exports no sync file-footer reader; its Footer class is what its own readers decode with.
-import { Footer, type FileBlock } from 'apache-arrow/ipc/metadata/file';
+import type { FileBlock } from 'apache-arrow/ipc/metadata/file';
 import { arrowColumnTypes, checkColumns, checkWritable, decodeTable, rowCount, toVector, typeOfColumn, unreadableArtifact, type Columns, type TableSchema } from './arrow';
 import { ArtifactError, DataError, messageOf } from '@deeprec/base';
+import { ArrowInternalsError, decodeFooter, type ArrowFooter } from './arrowFooter';
 import { openFileAtomic, type AtomicFile } from './fs';
 
 /** The writer's output goes straight to the file as it is produced, not into a buffer of the whole file. */
@@ -156,7 +156,7 @@ export class TableBatchReader {
       return new TableBatchReader(file, schema, fd, schemaMessage, blocks, rows);
     } catch (error) {
       closeSync(fd);
-      throw error instanceof ArtifactError ? error : unreadableArtifact(file, schema, error);
+      throw error instanceof ArtifactError || error instanceof ArrowInternalsError ? error : unreadableArtifact(file, schema, error);
     }
   }
 
@@ -248,17 +248,18 @@ function readLayout(fd: number, file: string, schema: TableSchema): { schemaMess
   const footerLength = int32At(fd, file, size - TAIL);
   const footerStart = size - TAIL - footerLength;
   if (footerLength <= 0 || footerStart < 8) throw notArrow(file, `footer length ${footerLength} does not fit in ${size} bytes`);
-  let footer: Footer;
+  let footer: ArrowFooter;
   try {
-    footer = Footer.decode(readAt(fd, file, footerStart, footerLength));
+    footer = decodeFooter(readAt(fd, file, footerStart, footerLength));
   } catch (error) {
+    if (error instanceof ArrowInternalsError) throw error;
     throw notArrow(file, `corrupt footer: ${messageOf(error)}`, error);
   }
   checkColumns(schema, arrowColumnTypes(footer.schema), file, ArtifactError);
   const blocks: FileBlock[] = [];
   const rows: number[] = [];
   for (let i = 0; i < footer.numRecordBatches; i += 1) {
-    const block = footer.getRecordBatch(i);
+    const block = footer.recordBatch(i);
     if (!block || block.offset < 8 || block.offset + block.metaDataLength + block.bodyLength > footerStart) {
       throw notArrow(file, `record batch ${i + 1} lies outside the file's data; truncated or corrupt?`);
     }

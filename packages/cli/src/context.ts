@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { defaultArtifactsRoot } from '@deeprec/artifacts';
 import { createLogger, type Logger } from '@deeprec/base';
-import { initBackend, type BackendInfo } from '@deeprec/compute';
+import { initBackend, overrideNames, type BackendInfo } from '@deeprec/compute';
 import { loadConfig, type ExperimentConfig } from '@deeprec/config';
 
 export interface GlobalArgs {
@@ -32,7 +32,7 @@ export function createContext(args: GlobalArgs): CommandContext {
     async backend() {
       if (!backend) {
         backend = await initBackend(args.backend, (line) => log.info(line));
-        log.debug(`backend: ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})`);
+        log.debug(`backend: ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion}); tfjs overrides: ${overrideNames().join(', ') || 'none'}`);
       }
       return backend;
     },

@@ -7,8 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, messageOf } from '@deeprec/base';
 import { registerFileRouters } from './fileHandlers';
-import { registerSegmentSumKernels } from './segmentSum';
-import { registerFastWasmKernels } from './wasmKernels';
+import { segmentSumOverrides } from './segmentSum';
+import { cpuInternals, install, quietCpuBackend, wasmInternals, type ActiveOverride } from './tfjsInternals';
+import { wasmKernelOverrides } from './wasmKernels';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -64,6 +65,12 @@ async function activate(name: BackendName): Promise<boolean> {
 
 let current: BackendInfo | null = null;
 
+/** deeprec's kernel overrides on every loaded backend (tfjsInternals.install: on the tested tfjs version only). */
+export function installOverrides(log: (line: string) => void = () => {}): ActiveOverride[] {
+  const kernels = [...wasmKernelOverrides(wasmInternals), ...segmentSumOverrides({ wasm: wasmInternals, cpu: cpuInternals })];
+  return install({ kernels, log });
+}
+
 export function parseBackend(value: string | undefined, source: string): BackendName | 'auto' {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
@@ -79,7 +86,7 @@ export async function initBackend(requested?: string, log: (line: string) => voi
   const wanted = fromFlag !== 'auto' ? fromFlag : parseBackend(process.env.DEEPREC_BACKEND, 'DEEPREC_BACKEND');
   if (current && (wanted === 'auto' || wanted === current.name)) return current;
   registerFileRouters();
-  registerSegmentSumKernels();
+  installOverrides(log);
 
   const candidates: BackendName[] = wanted === 'auto' ? [...BACKENDS] : [wanted];
   for (const name of candidates) {
@@ -90,12 +97,11 @@ export async function initBackend(requested?: string, log: (line: string) => voi
       provider = native;
     } else if (name === 'wasm') {
       require('@tensorflow/tfjs-backend-wasm');
-      registerFastWasmKernels();
+      installOverrides(log);
       provider = '@tensorflow/tfjs-backend-wasm';
     }
     if (await activate(name)) {
-      // The cpu backend tells every Node user once to install tfjs-node; we already chose.
-      if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+      if (name === 'cpu') quietCpuBackend(tf.backend());
       current = { name, provider, tfjsVersion: tf.version.tfjs };
       return current;
     }

@@ -3,7 +3,8 @@
  * has no wasm kernel for it and a quadratic cpu one (it builds a one-hot mask per
  * segment); this linear kernel serves both backends.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import type { CpuBackendInternals, KernelOverride, WasmBackendInternals } from './tfjsInternals';
 
 /** out[ids[i], :] += x[i, :] for every row i; rows with an id outside [0, numSegments) are dropped, as in TensorFlow. */
 export function unsortedSegmentSumValues(
@@ -23,40 +24,33 @@ export function unsortedSegmentSumValues(
   return out;
 }
 
-interface SyncBackend {
-  readSync(dataId: object): tf.backend_util.BackendValues;
-}
-interface WasmLikeBackend extends SyncBackend {
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo;
-}
-interface CpuLikeBackend extends SyncBackend {
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
-}
-
-function kernelFunc(backendName: 'wasm' | 'cpu'): tf.KernelFunc {
+function kernelFunc(backendName: 'wasm' | 'cpu', access: SegmentSumAccess): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
     const numSegments = (attrs as { numSegments: number }).numSegments;
     if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum: expected float32 input, found ${x.dtype}`);
-    const b = backend as SyncBackend;
+    const b = backendName === 'wasm' ? access.wasm(backend) : access.cpu(backend);
     const values = b.readSync(x.dataId) as Float32Array;
     const ids = b.readSync(segmentIds.dataId) as Int32Array;
     const rowSize = x.shape.slice(1).reduce((a, d) => a * d, 1);
     const out = unsortedSegmentSumValues(values, ids, numSegments, rowSize);
     const shape = [numSegments, ...x.shape.slice(1)];
-    return backendName === 'wasm'
-      ? (backend as unknown as WasmLikeBackend).makeOutput(shape, 'float32', undefined, out)
-      : (backend as unknown as CpuLikeBackend).makeTensorInfo(shape, 'float32', out);
+    return backendName === 'wasm' ? access.wasm(backend).makeOutput(shape, 'float32', undefined, out) : access.cpu(backend).makeTensorInfo(shape, 'float32', out);
   };
 }
 
-let kernelsRegistered = false;
-/** Registers the kernel on wasm and cpu (replacing cpu's quadratic one). Idempotent. */
-export function registerSegmentSumKernels(): void {
-  if (kernelsRegistered) return;
-  kernelsRegistered = true;
-  for (const backendName of ['wasm', 'cpu'] as const) {
-    if (tf.getKernel('UnsortedSegmentSum', backendName)) tf.unregisterKernel('UnsortedSegmentSum', backendName);
-    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName, kernelFunc: kernelFunc(backendName) });
-  }
+/** The checked views of the backends the kernel is called with (tfjsInternals). */
+export interface SegmentSumAccess {
+  wasm: (backend: unknown) => WasmBackendInternals;
+  cpu: (backend: unknown) => CpuBackendInternals;
+}
+
+/** The kernel on wasm (which has none in tfjs 4.22) and cpu (replacing its quadratic one), for tfjsInternals.install. */
+export function segmentSumOverrides(access: SegmentSumAccess): KernelOverride[] {
+  return (['wasm', 'cpu'] as const).map((backendName) => ({
+    kernelName: 'UnsortedSegmentSum',
+    backendName,
+    why: backendName === 'wasm' ? 'tfjs has no wasm kernel (the gradient of every tf.gather)' : "linear instead of tfjs's quadratic one-hot kernel",
+    make: () => kernelFunc(backendName, access),
+  }));
 }

@@ -12,15 +12,12 @@
  *   the same bits without the transpose (~75 us -> ~30 us for 256 x 64).
  * All delegate every other case to the original kernel.
  */
-import * as tf from '@tensorflow/tfjs';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
-  disposeData(dataId: object): void;
-}
+import type * as tf from '@tensorflow/tfjs';
+import type { KernelOverride, WasmBackendInternals } from './tfjsInternals';
 
 type Kernel = tf.KernelFunc;
+/** The checked view of the wasm backend a kernel is called with (tfjsInternals.wasmInternals). */
+type WasmAccess = (backend: unknown) => WasmBackendInternals;
 
 function transpose(original: Kernel, x: tf.TensorInfo, backend: object): tf.TensorInfo {
   const rank = x.shape.length;
@@ -28,7 +25,7 @@ function transpose(original: Kernel, x: tf.TensorInfo, backend: object): tf.Tens
   return original({ inputs: { x }, backend: backend as tf.KernelBackend, attrs: { perm } }) as tf.TensorInfo;
 }
 
-function batchMatMulKernel(original: Kernel, transposeKernel: Kernel): Kernel {
+function batchMatMulKernel(original: Kernel, transposeKernel: Kernel, wasmOf: WasmAccess): Kernel {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -37,14 +34,14 @@ function batchMatMulKernel(original: Kernel, transposeKernel: Kernel): Kernel {
     const at = transposeA ? transpose(transposeKernel, a, backend) : a;
     const bt = transposeB ? transpose(transposeKernel, b, backend) : b;
     const out = original({ inputs: { a: at, b: bt }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
-    const wasm = backend as unknown as WasmBackendLike;
+    const wasm = wasmOf(backend);
     if (at !== a) wasm.disposeData(at.dataId);
     if (bt !== b) wasm.disposeData(bt.dataId);
     return out;
   };
 }
 
-function gatherKernel(original: Kernel): Kernel {
+function gatherKernel(original: Kernel, wasmOf: WasmAccess): Kernel {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
@@ -52,7 +49,7 @@ function gatherKernel(original: Kernel): Kernel {
     if (axis !== 0 || batchDims !== 0 || x.shape.length < 1 || indices.dtype !== 'int32' || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
       return original(args);
     }
-    const wasm = backend as unknown as WasmBackendLike;
+    const wasm = wasmOf(backend);
     const rowSize = x.shape.slice(1).reduce((n, d) => n * d, 1);
     const rows = x.shape[0] as number;
     const source = wasm.typedArrayFromHeap(x);
@@ -77,7 +74,7 @@ function lastAxis(axis: number | number[], rank: number): boolean {
   return a === rank - 1 || a === -1;
 }
 
-function splitKernel(original: Kernel): Kernel {
+function splitKernel(original: Kernel, wasmOf: WasmAccess): Kernel {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { x } = inputs as { x: tf.TensorInfo };
@@ -85,7 +82,7 @@ function splitKernel(original: Kernel): Kernel {
     if (!isFloatMatrix(x) || !lastAxis(axis, 2) || !Array.isArray(numOrSizeSplits) || numOrSizeSplits.some((w) => w <= 0)) return original(args);
     const width = x.shape[1] as number;
     if (numOrSizeSplits.reduce((n, w) => n + w, 0) !== width) return original(args);
-    const wasm = backend as unknown as WasmBackendLike;
+    const wasm = wasmOf(backend);
     const rows = x.shape[0] as number;
     let offset = 0;
     return numOrSizeSplits.map((w) => {
@@ -104,14 +101,14 @@ function splitKernel(original: Kernel): Kernel {
   };
 }
 
-function columnSumKernel(original: Kernel): Kernel {
+function columnSumKernel(original: Kernel, wasmOf: WasmAccess): Kernel {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { x } = inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
     const axes = Array.isArray(axis) ? axis : [axis];
     if (!isFloatMatrix(x) || axes.length !== 1 || axes[0] !== 0) return original(args);
-    const wasm = backend as unknown as WasmBackendLike;
+    const wasm = wasmOf(backend);
     const [rows, cols] = x.shape as [number, number];
     const out = wasm.makeOutput(keepDims ? [1, cols] : [cols], 'float32');
     const source = wasm.typedArrayFromHeap(x) as Float32Array;
@@ -144,26 +141,17 @@ export function copyRows(source: ArrayLike<number>, ids: ArrayLike<number>, rowS
   }
 }
 
-let registered = false;
-/** Replaces the wasm BatchMatMul, GatherV2, SplitV and Sum kernels with the wrappers above. Idempotent. */
-export function registerFastWasmKernels(): void {
-  if (registered) return;
-  const matMul = tf.getKernel('BatchMatMul', 'wasm');
-  const transposeKernel = tf.getKernel('Transpose', 'wasm');
-  const gather = tf.getKernel('GatherV2', 'wasm');
-  if (!matMul || !transposeKernel || !gather) return; // the wasm backend is not loaded
-  registered = true;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ ...matMul, kernelFunc: batchMatMulKernel(matMul.kernelFunc, transposeKernel.kernelFunc) });
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({ ...gather, kernelFunc: gatherKernel(gather.kernelFunc) });
-  for (const [name, wrap] of [
-    ['SplitV', splitKernel],
-    ['Sum', columnSumKernel],
-  ] as const) {
-    const kernel = tf.getKernel(name, 'wasm');
-    if (!kernel) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...kernel, kernelFunc: wrap(kernel.kernelFunc) });
-  }
+/** The wasm kernels above, for tfjsInternals.install (which registers them on tfjs 4.22 only). */
+export function wasmKernelOverrides(wasmOf: WasmAccess): KernelOverride[] {
+  return [
+    {
+      kernelName: 'BatchMatMul',
+      backendName: 'wasm',
+      why: 'a transposed operand is transposed physically, then the plain product (~20x faster)',
+      make: (kernel) => batchMatMulKernel(kernel('BatchMatMul'), kernel('Transpose'), wasmOf),
+    },
+    { kernelName: 'GatherV2', backendName: 'wasm', why: 'rows copied between heap views (embedding lookups)', make: (kernel) => gatherKernel(kernel('GatherV2'), wasmOf) },
+    { kernelName: 'SplitV', backendName: 'wasm', why: 'a matrix split along its last axis in one loop (concat gradients)', make: (kernel) => splitKernel(kernel('SplitV'), wasmOf) },
+    { kernelName: 'Sum', backendName: 'wasm', why: 'a sum over matrix rows without the transpose (bias gradients), same bits', make: (kernel) => columnSumKernel(kernel('Sum'), wasmOf) },
+  ];
 }

@@ -171,10 +171,10 @@ export const TrainSchema = z.strictObject({
     .prefault({})
     .describe('implicit only: training negatives, drawn afresh each epoch from items the user has not interacted with (seeded).'),
   engine: z
-    .enum(['fused', 'tfjs'])
-    .default('fused')
+    .enum(['auto', 'fused', 'tfjs'])
+    .default('auto')
     .describe(
-      'fused: one gradient pass with embedding rows gathered in place and one Adam update of every variable (adam only; others use tfjs); tfjs: tf.Optimizer.minimize. Default fused.',
+      "auto: fused on the wasm and cpu backends (tables in host memory), tfjs on the native tensorflow backend (tables stay on the device); fused: one gradient pass with embedding rows gathered in place and one Adam update of every variable (adam only; others use tfjs; on tensorflow it copies every table to the host and back each step); tfjs: tf.Optimizer.minimize. Default auto.",
     ),
   refit: z
     .boolean()

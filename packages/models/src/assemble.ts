@@ -2,15 +2,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedModelConfig } from '@deeprec/config';
 import type { RecModel } from './contract';
-import { kernelVariables, layerDrop, seededDrop, squeezeOutput, withEmbedOverride, type AnyTensor, type DropFn, type LayerFactory } from './layers';
+import { kernelVariables, squeezeOutput, type LayerFactory } from './layers';
+import { symbolicPass, trainingForward, type AnyTensor, type Pass } from './pass';
 
 /** A model's architecture, written once for symbolic and concrete inputs. */
-export type Graph = <T extends AnyTensor>(user: T, item: T, drop: DropFn) => { output: T; embeddings: T[] };
+export type Graph = <T extends AnyTensor>(user: T, item: T, pass: Pass) => { output: T; embeddings: T[] };
 
 export function assemble(config: ResolvedModelConfig, factory: LayerFactory, graph: Graph): RecModel {
   const user = tf.input({ shape: [1], dtype: 'int32', name: 'user' });
   const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
-  const symbolic = graph(user, item, layerDrop(config.name));
+  const symbolic = graph(user, item, symbolicPass(config.name));
   const network = tf.model({ inputs: [user, item], outputs: symbolic.output, name: config.name.replace(/-/g, '_') });
   factory.fillTables();
   return {
@@ -18,8 +19,8 @@ export function assemble(config: ResolvedModelConfig, factory: LayerFactory, gra
     type: config.type,
     network,
     kernels: kernelVariables(factory.kernels),
-    trainingPass(users, items, nextSeed, embed) {
-      const pass = withEmbedOverride(embed, () => graph(users as tf.Tensor, items as tf.Tensor, seededDrop(nextSeed)));
+    trainingPass(users, items, forward) {
+      const pass = graph(users as tf.Tensor, items as tf.Tensor, trainingForward(forward));
       return { output: squeezeOutput(pass.output), embeddings: pass.embeddings };
     },
   };

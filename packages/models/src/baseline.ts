@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, LayerFactory } from './layers';
+import { LayerFactory } from './layers';
 import { BiasTerms } from './parts';
 
 export const baseline: ModelFactory<'baseline'> = {
@@ -19,9 +19,9 @@ export const baseline: ModelFactory<'baseline'> = {
     const both = tf.layers.add({ name: 'biases' });
     // mu as the bias of a 1x1 layer whose weight starts at 1 and is not penalised.
     const mean = f.dense('global_mean', 1, 'linear', { bias: context.trainMean, regularize: false, kernel: 'ones' });
-    return assemble(config, f, (user, item) => {
-      const [bu, bi] = biases.apply(user, item);
-      return { output: apply(mean, apply(both, [bu, bi])), embeddings: [bu, bi] };
+    return assemble(config, f, (user, item, pass) => {
+      const [bu, bi] = biases.apply(user, item, pass);
+      return { output: pass.apply(mean, pass.apply(both, [bu, bi])), embeddings: [bu, bi] };
     });
   },
 };

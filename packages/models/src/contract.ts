@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelType, ResolvedModelConfig } from '@deeprec/config';
 import type { FeatureField } from './features';
-import type { EmbedOverride } from './layers';
+import type { ForwardOptions } from './pass';
 
 /** Facts from the data that size and initialise a network. */
 export interface ModelContext {
@@ -40,8 +40,8 @@ export interface RecModel {
   readonly type: ModelType;
   /** Saved and scored as is: inputs user and item, int32 of shape [batch, 1]; output [batch, 1]. */
   readonly network: tf.LayersModel;
-  /** Forward pass for training; `nextSeed` seeds each dropout mask. Call inside tf.tidy or a gradient function. */
-  trainingPass(users: tf.Tensor2D, items: tf.Tensor2D, nextSeed: () => number, embed?: EmbedOverride): TrainingPass;
+  /** Forward pass for training, as `forward` says (made by the train loop per step). Call inside tf.tidy or a gradient function. */
+  trainingPass(users: tf.Tensor2D, items: tf.Tensor2D, forward: ForwardOptions): TrainingPass;
   /** Dense kernels that the L2 penalty covers. */
   readonly kernels: tf.Variable[];
 }

@@ -4,7 +4,7 @@ import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deep
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModel, setFusedTowers } from './index';
+import { buildModel } from './index';
 
 function modelConfig(section: string): ResolvedModelConfig {
   const file = join(mkdtempSync(join(tmpdir(), 'deeprec-tower-')), 'c.yaml');
@@ -19,16 +19,12 @@ const targets = () => tf.tensor1d([5, 1, 3, 4, 2]);
 
 /** Loss and every gradient of one training pass, with the tower fused or through tfjs layers. */
 function lossAndGrads(section: string, fused: boolean, seed = 1): { loss: number; grads: number[][] } {
-  setFusedTowers(fused);
-  try {
-    const model = buildModel(modelConfig(section), context);
-    const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
-    let s = seed;
-    const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(targets(), model.trainingPass(users(), items(), () => s++).output) as tf.Scalar, variables);
-    return { loss: value.dataSync()[0] as number, grads: variables.map((v) => Array.from(grads[v.name]!.dataSync())) };
-  } finally {
-    setFusedTowers(true);
-  }
+  const model = buildModel(modelConfig(section), context);
+  const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
+  let s = seed;
+  const forward = { nextSeed: () => s++, fusedTowers: fused };
+  const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(targets(), model.trainingPass(users(), items(), forward).output) as tf.Scalar, variables);
+  return { loss: value.dataSync()[0] as number, grads: variables.map((v) => Array.from(grads[v.name]!.dataSync())) };
 }
 
 describe.each(['cpu', 'wasm'])('fused ReLU tower on %s', (backend) => {

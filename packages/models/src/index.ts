@@ -9,4 +9,4 @@ export { baseline } from './baseline';
 export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
-export { withEmbedOverride, setFusedTowers, type EmbedOverride } from './layers';
+export { type EmbedOverride, type ForwardOptions } from './pass';

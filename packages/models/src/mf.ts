@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory } from './layers';
+import { flatten, LayerFactory } from './layers';
 import { BiasTerms, sum } from './parts';
 
 export const mf: ModelFactory<'mf'> = {
@@ -21,11 +21,11 @@ export const mf: ModelFactory<'mf'> = {
     const biases = config.bias ? new BiasTerms(f, context) : null;
     const total = tf.layers.add({ name: 'with_biases' });
     const mean = f.dense('global_mean', 1, 'linear', { bias: context.trainMean, regularize: false, kernel: 'ones' });
-    return assemble(config, f, (user, item) => {
-      const p = apply(flatUser, apply(userFactors, user));
-      const q = apply(flatItem, apply(itemFactors, item));
-      const b = biases ? biases.apply(user, item) : [];
-      return { output: apply(mean, sum(total, [apply(dot, [p, q]), ...b])), embeddings: [p, q, ...b] };
+    return assemble(config, f, (user, item, pass) => {
+      const p = pass.apply(flatUser, pass.apply(userFactors, user));
+      const q = pass.apply(flatItem, pass.apply(itemFactors, item));
+      const b = biases ? biases.apply(user, item, pass) : [];
+      return { output: pass.apply(mean, sum(pass, total, [pass.apply(dot, [p, q]), ...b])), embeddings: [p, q, ...b] };
     });
   },
 };

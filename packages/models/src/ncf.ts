@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory, Tower } from './layers';
+import { flatten, LayerFactory, Tower } from './layers';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const ncf: ModelFactory<'ncf'> = {
@@ -28,13 +28,13 @@ export const ncf: ModelFactory<'ncf'> = {
     const biases = config.bias ? new BiasTerms(f, context) : null;
     const total = tf.layers.add({ name: 'with_biases' });
 
-    return assemble(config, f, (user, item, drop) => {
-      const u = apply(flatUser, apply(userEmbedding, user));
-      const i = apply(flatItem, apply(itemEmbedding, item));
-      const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
-      const h = tower.apply(concat(mlpInput, [u, i, ...extra]), drop);
-      const b = biases ? biases.apply(user, item) : [];
-      return { output: sum(total, [apply(prediction, h), ...b]), embeddings: [u, i, ...b] };
+    return assemble(config, f, (user, item, pass) => {
+      const u = pass.apply(flatUser, pass.apply(userEmbedding, user));
+      const i = pass.apply(flatItem, pass.apply(itemEmbedding, item));
+      const extra = [...(userAttributes ? [userAttributes.apply(user, pass)] : []), ...(itemAttributes ? [itemAttributes.apply(item, pass)] : [])];
+      const h = tower.apply(concat(pass, mlpInput, [u, i, ...extra]), pass);
+      const b = biases ? biases.apply(user, item, pass) : [];
+      return { output: sum(pass, total, [pass.apply(prediction, h), ...b]), embeddings: [u, i, ...b] };
     });
   },
 };

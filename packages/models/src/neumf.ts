@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory, Tower, type AnyTensor, type DropFn } from './layers';
+import { flatten, LayerFactory, Tower } from './layers';
+import type { AnyTensor, Pass } from './pass';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const neumf: ModelFactory<'neumf'> = {
@@ -38,29 +39,29 @@ export const neumf: ModelFactory<'neumf'> = {
       const gmfScale = f.dense('gmf_scale', 1, 'linear', { bias: context.trainMean, regularize: false, kernel: 'ones' });
       const mlpOutput = f.dense('prediction', 1, 'linear', { bias: false, kernel: 'zeros' });
       const withMlp = tf.layers.add({ name: 'with_mlp' });
-      return assemble(config, f, (user, item, drop) => {
-        const { gu, gi, mlp } = branches(user, item, drop);
-        const b = biases ? biases.apply(user, item) : [];
-        const mf = apply(gmfScale, sum(total, [apply(gmfDot, [gu, gi]), ...b]));
-        return { output: apply(withMlp, [mf, apply(mlpOutput, mlp.output)]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
+      return assemble(config, f, (user, item, pass) => {
+        const { gu, gi, mlp } = branches(user, item, pass);
+        const b = biases ? biases.apply(user, item, pass) : [];
+        const mf = pass.apply(gmfScale, sum(pass, total, [pass.apply(gmfDot, [gu, gi]), ...b]));
+        return { output: pass.apply(withMlp, [mf, pass.apply(mlpOutput, mlp.output)]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
       });
     }
     const prediction = f.dense('prediction', 1, 'linear', { bias: context.trainMean });
-    return assemble(config, f, (user, item, drop) => {
-      const { gu, gi, mlp } = branches(user, item, drop);
-      const b = biases ? biases.apply(user, item) : [];
-      const fused = apply(prediction, apply(fuse, [apply(product, [gu, gi]), mlp.output]));
-      return { output: sum(total, [fused, ...b]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
+    return assemble(config, f, (user, item, pass) => {
+      const { gu, gi, mlp } = branches(user, item, pass);
+      const b = biases ? biases.apply(user, item, pass) : [];
+      const fused = pass.apply(prediction, pass.apply(fuse, [pass.apply(product, [gu, gi]), mlp.output]));
+      return { output: sum(pass, total, [fused, ...b]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
     });
 
     /** The two branches' inputs: GMF embeddings and the MLP tower's output. */
-    function branches<T extends AnyTensor>(user: T, item: T, drop: DropFn): { gu: T; gi: T; mlp: { output: T; embeddings: T[] } } {
-      const gu = apply(fGu, apply(gmfUser, user));
-      const gi = apply(fGi, apply(gmfItem, item));
-      const mu = apply(fMu, apply(mlpUser, user));
-      const mi = apply(fMi, apply(mlpItem, item));
-      const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
-      return { gu, gi, mlp: { output: tower.apply(concat(mlpConcat, [mu, mi, ...extra]), drop), embeddings: [mu, mi] } };
+    function branches<T extends AnyTensor>(user: T, item: T, pass: Pass): { gu: T; gi: T; mlp: { output: T; embeddings: T[] } } {
+      const gu = pass.apply(fGu, pass.apply(gmfUser, user));
+      const gi = pass.apply(fGi, pass.apply(gmfItem, item));
+      const mu = pass.apply(fMu, pass.apply(mlpUser, user));
+      const mi = pass.apply(fMi, pass.apply(mlpItem, item));
+      const extra = [...(userAttributes ? [userAttributes.apply(user, pass)] : []), ...(itemAttributes ? [itemAttributes.apply(item, pass)] : [])];
+      return { gu, gi, mlp: { output: tower.apply(concat(pass, mlpConcat, [mu, mi, ...extra]), pass), embeddings: [mu, mi] } };
     }
   },
 };

@@ -2,16 +2,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelContext } from './contract';
 import type { FeatureField } from './features';
-import { apply, flatten, type AnyTensor, type LayerFactory } from './layers';
+import { flatten, type LayerFactory } from './layers';
+import type { AnyTensor, Pass } from './pass';
 
 /** Adds a list of same-shaped tensors (tfjs's Add layer needs two or more). */
-export function sum<T extends AnyTensor>(layer: tf.layers.Layer, terms: T[]): T {
-  return terms.length === 1 ? (terms[0] as T) : apply(layer, terms);
+export function sum<T extends AnyTensor>(pass: Pass, layer: tf.layers.Layer, terms: T[]): T {
+  return terms.length === 1 ? (terms[0] as T) : pass.apply(layer, terms);
 }
 
 /** Concatenates along features (tfjs's Concatenate layer needs two or more). */
-export function concat<T extends AnyTensor>(layer: tf.layers.Layer, parts: T[]): T {
-  return parts.length === 1 ? (parts[0] as T) : apply(layer, parts);
+export function concat<T extends AnyTensor>(pass: Pass, layer: tf.layers.Layer, parts: T[]): T {
+  return parts.length === 1 ? (parts[0] as T) : pass.apply(layer, parts);
 }
 
 /** User and item bias terms b_u and b_i, each [batch, 1]. */
@@ -25,8 +26,8 @@ export class BiasTerms {
     this.item = f.bias('item_bias', context.numItems);
   }
 
-  apply<T extends AnyTensor>(user: T, item: T): [T, T] {
-    return [apply(this.flat[0], apply(this.user, user)), apply(this.flat[1], apply(this.item, item))];
+  apply<T extends AnyTensor>(user: T, item: T, pass: Pass): [T, T] {
+    return [pass.apply(this.flat[0], pass.apply(this.user, user)), pass.apply(this.flat[1], pass.apply(this.item, item))];
   }
 }
 
@@ -44,8 +45,8 @@ export class FeatureBlocks {
     return this.fields.length;
   }
 
-  blocks<T extends AnyTensor>(index: T): T[] {
-    return this.tables.map(([table, flat]) => apply(flat, apply(table, index)));
+  blocks<T extends AnyTensor>(index: T, pass: Pass): T[] {
+    return this.tables.map(([table, flat]) => pass.apply(flat, pass.apply(table, index)));
   }
 }
 
@@ -67,8 +68,8 @@ export class AttributeEmbedding {
     this.project = f.dense(`${side}_attribute_embedding`, dim, 'linear', { bias: false });
   }
 
-  apply<T extends AnyTensor>(index: T): T {
-    return apply(this.project, concat(this.merge, this.blocks.blocks(index)));
+  apply<T extends AnyTensor>(index: T, pass: Pass): T {
+    return pass.apply(this.project, concat(pass, this.merge, this.blocks.blocks(index, pass)));
   }
 }
 

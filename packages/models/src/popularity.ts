@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '@deeprec/base';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory } from './layers';
+import { flatten, LayerFactory } from './layers';
 
 export const popularity: ModelFactory<'popularity'> = {
   type: 'popularity',
@@ -25,8 +25,8 @@ export const popularity: ModelFactory<'popularity'> = {
     const userZero = f.featureTable('user_zero', { name: 'zero', kind: 'bucket', labels: ['zero'], values: new Float32Array(context.numUsers) }, context.numUsers);
     const flatUser = flatten('user_zero_flatten');
     const total = tf.layers.add({ name: 'popularity_score' });
-    return assemble(config, f, (user, item) => ({
-      output: apply(total, [apply(flat, apply(table, item)), apply(flatUser, apply(userZero, user))]),
+    return assemble(config, f, (user, item, pass) => ({
+      output: pass.apply(total, [pass.apply(flat, pass.apply(table, item)), pass.apply(flatUser, pass.apply(userZero, user))]),
       embeddings: [],
     }));
   },

@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
-import { apply, flatten, LayerFactory, Tower, type AnyTensor } from './layers';
+import { flatten, LayerFactory, Tower } from './layers';
+import type { AnyTensor } from './pass';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
 export const widedeep: ModelFactory<'widedeep'> = {
@@ -47,20 +48,20 @@ export const widedeep: ModelFactory<'widedeep'> = {
     const deepOut = f.dense('deep_output', 1, 'linear', { bias: context.trainMean });
     const total = tf.layers.add({ name: 'wide_plus_deep' });
 
-    return assemble(config, f, (user, item, drop) => {
-      const [bu, bi] = biases.apply(user, item);
+    return assemble(config, f, (user, item, pass) => {
+      const [bu, bi] = biases.apply(user, item, pass);
       const wide: AnyTensor[] = [bu, bi];
       if (side && firstOrder) {
-        const userBlocks = side.users.blocks(user);
-        const itemBlocks = side.items.blocks(item);
-        wide.push(apply(firstOrder, concat(wideInput, [...userBlocks, ...itemBlocks])));
-        for (const c of crosses) wide.push(apply(c.dot, [apply(c.weights, userBlocks[c.ui] as typeof user), itemBlocks[c.ii] as typeof user]));
+        const userBlocks = side.users.blocks(user, pass);
+        const itemBlocks = side.items.blocks(item, pass);
+        wide.push(pass.apply(firstOrder, concat(pass, wideInput, [...userBlocks, ...itemBlocks])));
+        for (const c of crosses) wide.push(pass.apply(c.dot, [pass.apply(c.weights, userBlocks[c.ui] as typeof user), itemBlocks[c.ii] as typeof user]));
       }
-      const u = apply(flatUser, apply(userEmbedding, user));
-      const i = apply(flatItem, apply(itemEmbedding, item));
-      const extra = [...(userAttributes ? [userAttributes.apply(user)] : []), ...(itemAttributes ? [itemAttributes.apply(item)] : [])];
-      const deep = apply(deepOut, tower.apply(concat(deepInput, [u, i, ...extra]), drop));
-      return { output: sum(total, [...(wide as Array<typeof user>), deep]), embeddings: [u, i, bu, bi] };
+      const u = pass.apply(flatUser, pass.apply(userEmbedding, user));
+      const i = pass.apply(flatItem, pass.apply(itemEmbedding, item));
+      const extra = [...(userAttributes ? [userAttributes.apply(user, pass)] : []), ...(itemAttributes ? [itemAttributes.apply(item, pass)] : [])];
+      const deep = pass.apply(deepOut, tower.apply(concat(pass, deepInput, [u, i, ...extra]), pass));
+      return { output: sum(pass, total, [...(wide as Array<typeof user>), deep]), embeddings: [u, i, bu, bi] };
     });
   },
 };

@@ -14,14 +14,13 @@ import { ArtifactError, Rng, type Logger } from '@deeprec/base';
 import { scorePairs } from '@deeprec/compute';
 import { type TrainConfig } from '@deeprec/config';
 import { mae, rmse } from '@deeprec/metrics';
-import type { EmbedOverride, RecModel } from '@deeprec/models';
+import type { EmbedOverride, ForwardOptions, RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
+import { createEngine, resolveEngine, type EngineChoice, type TrainingEngine } from './engine';
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
-import { FusedAdamStep } from './fused/step';
 import { meanSquaredError } from './mse';
 import { NegativeSampler } from './negatives';
-import { createOptimizer, setLearningRate } from './optimizers';
 
 export interface HistoryRow {
   epoch: number;
@@ -40,6 +39,8 @@ export interface FitResult {
   trainSamples: number;
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** The engine that trained (or would have trained: a model without parameters trains nothing). */
+  engine: EngineChoice;
 }
 
 export interface FitOptions {
@@ -57,6 +58,8 @@ export interface FitOptions {
   loss?: Loss;
   /** bce and bpr: the catalogue negatives are drawn from. */
   sizes?: { numUsers: number; numItems: number };
+  /** The tfjs backend training runs on, for the engine choice; default the active one. */
+  backend?: string;
 }
 
 function validate(model: RecModel, valid: Ratings): { val_loss: number; val_rmse: number; val_mae: number } {
@@ -144,11 +147,8 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
   const dropoutRng = new Rng(seed, 'dropout', model.name);
   const nextSeed = () => dropoutRng.seed();
   const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const fusedEngine = config.engine === 'fused' && config.optimizer.name === 'adam';
-  if (config.engine === 'fused' && !fusedEngine) log.info(`${label}: the fused engine supports adam only; training ${config.optimizer.name} with tfjs's optimizer`);
-  const fused = fusedEngine && variables.length > 0 ? new FusedAdamStep(model, { ...config.optimizer, lazy: config.optimizer.lazy }) : null;
-  // tfjs's optimizer only when the fused step does not do the updates.
-  const optimizer = fused ? null : createOptimizer(config.optimizer);
+  const choice = resolveEngine(config.engine, options.backend ?? tf.getBackend(), config.optimizer.name);
+  if (choice.note) log.info(`${label}: ${choice.note}`);
   const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
   const stopping = new EarlyStopping(config.earlyStopping);
   const hasValid = valid.user.length > 0;
@@ -157,8 +157,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
 
   if (variables.length === 0) {
     log.info(`${label}: no trainable parameters; nothing to train`);
-    optimizer?.dispose();
-    return { history: [], trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false };
+    return { history: [], trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false, engine: choice };
   }
   if (implicit && (monitorKey === 'val_rmse' || monitorKey === 'val_mae')) {
     log.info(`${label}: ${monitorKey} is undefined for implicit feedback; early stopping and plateau watch val_loss (${lossName} on validation positives and fixed sampled negatives) instead`);
@@ -193,55 +192,59 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
     }
   }
 
+  // Disposed when the run ends, however it ends: only what this run created.
+  const engine: TrainingEngine = createEngine(choice.engine, model, config.optimizer, variables);
   const history: HistoryRow[] = [];
   let best: tf.Tensor[] | null = null;
   let trainSeconds = 0;
   let trainSamples = 0;
   let stoppedEarly = false;
 
-  for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
-    const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
-    if (fused) fused.learningRate = lr;
-    else if (optimizer) setLearningRate(optimizer, lr);
-    const started = performance.now();
-    let blocks: ExampleBlocks;
-    let n: number;
-    if (sampler && train) {
-      const negatives = sampler.sampleFor(train.user, perPositive, new Rng(seed, 'train-negatives', model.name, epoch));
-      const examples = lossName === 'bpr' ? pairwiseExamples(train, negatives, perPositive) : pointwiseExamples(train, negatives, perPositive);
-      blocks = { count: 1, read: () => examples };
-      n = examples.user.length;
-    } else {
-      blocks = {
-        count: trainSource.blocks,
-        read: (b) => {
-          const r = trainSource.block(b);
-          return { user: r.user, item: r.item, target: r.rating, negative: null };
-        },
-      };
-      n = trainSource.rows;
-    }
-    if (n === 0) break;
-    const batchSize = Math.min(config.batchSize, n);
-    const batches = Math.ceil(n / batchSize);
-    const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, batches);
-    let lossSum = 0;
-    let visited = 0;
-    for (const batch of shuffledBatches(blocks, batchSize, shuffleRng)) {
-      const size = batch.user.length;
-      const cost = tf.tidy(() => {
-        const users = tf.tensor2d(batch.user, [size, 1], 'int32');
-        const items = tf.tensor2d(batch.item, [size, 1], 'int32');
-        const targets = batch.target ? tf.tensor1d(batch.target, 'float32') : null;
-        const negItems = batch.negative ? tf.tensor2d(batch.negative, [size, 1], 'int32') : null;
-        const lossOf = (embed?: EmbedOverride) => {
-            const pass = model.trainingPass(users, items, nextSeed, embed);
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
+      const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
+      engine.setLearningRate(lr);
+      const started = performance.now();
+      let blocks: ExampleBlocks;
+      let n: number;
+      if (sampler && train) {
+        const negatives = sampler.sampleFor(train.user, perPositive, new Rng(seed, 'train-negatives', model.name, epoch));
+        const examples = lossName === 'bpr' ? pairwiseExamples(train, negatives, perPositive) : pointwiseExamples(train, negatives, perPositive);
+        blocks = { count: 1, read: () => examples };
+        n = examples.user.length;
+      } else {
+        blocks = {
+          count: trainSource.blocks,
+          read: (b) => {
+            const r = trainSource.block(b);
+            return { user: r.user, item: r.item, target: r.rating, negative: null };
+          },
+        };
+        n = trainSource.rows;
+      }
+      if (n === 0) break;
+      const batchSize = Math.min(config.batchSize, n);
+      const batches = Math.ceil(n / batchSize);
+      const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, batches);
+      let lossSum = 0;
+      let visited = 0;
+      for (const batch of shuffledBatches(blocks, batchSize, shuffleRng)) {
+        const size = batch.user.length;
+        const cost = tf.tidy(() => {
+          const users = tf.tensor2d(batch.user, [size, 1], 'int32');
+          const items = tf.tensor2d(batch.item, [size, 1], 'int32');
+          const targets = batch.target ? tf.tensor1d(batch.target, 'float32') : null;
+          const negItems = batch.negative ? tf.tensor2d(batch.negative, [size, 1], 'int32') : null;
+          const lossOf = (embed?: EmbedOverride) => {
+            // This pass's settings, handed down explicitly: the dropout seed stream and the engine's lookups.
+            const forward: ForwardOptions = embed ? { nextSeed, embed } : { nextSeed };
+            const pass = model.trainingPass(users, items, forward);
             let total: tf.Scalar;
             let embeddings = pass.embeddings;
             if (lossName === 'bpr') {
               // Rendle et al. 2009: -mean log sigma(s(u, i) - s(u, j)) = mean softplus(s(u, j) - s(u, i)); both passes in one step
               // (tf.logSigmoid's gradient reads a disposed tensor in tfjs 4.22, so softplus it is)
-              const negPass = model.trainingPass(users, negItems as tf.Tensor2D, nextSeed, embed);
+              const negPass = model.trainingPass(users, negItems as tf.Tensor2D, forward);
               total = tf.mean(tf.softplus(tf.sub(negPass.output, pass.output))) as tf.Scalar;
               embeddings = [...pass.embeddings, ...negPass.embeddings];
             } else if (lossName === 'bce') {
@@ -252,50 +255,48 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
             if (l2 > 0) total = total.add(penalty(embeddings).div(size).mul(l2)) as tf.Scalar;
             if (denseL2 > 0 && model.kernels.length > 0) total = total.add(penalty(model.kernels).mul(denseL2)) as tf.Scalar;
             return total;
-        };
-        const loss = fused ? fused.step(lossOf) : ((optimizer as tf.Optimizer).minimize(() => lossOf(), true, variables) as tf.Scalar);
-        return loss;
-      });
-      // Summed in JS: a readback costs less than two more ops per step (the backends here are synchronous).
-      lossSum += (cost.dataSync()[0] as number) * size;
-      cost.dispose();
-      visited += size;
-      progress.update(Math.ceil(visited / batchSize));
-    }
-    if (visited !== n) throw new ArtifactError(`${label}: the training data gave ${visited} rows in epoch ${epoch}, expected ${n} (the rows its record batches declare)`);
-    const loss = lossSum / n;
-    const seconds = (performance.now() - started) / 1000;
-    trainSeconds += seconds;
-    trainSamples += n;
+          };
+          return engine.step(lossOf);
+        });
+        // Summed in JS: a readback costs less than two more ops per step (the backends here are synchronous).
+        lossSum += (cost.dataSync()[0] as number) * size;
+        cost.dispose();
+        visited += size;
+        progress.update(Math.ceil(visited / batchSize));
+      }
+      if (visited !== n) throw new ArtifactError(`${label}: the training data gave ${visited} rows in epoch ${epoch}, expected ${n} (the rows its record batches declare)`);
+      const loss = lossSum / n;
+      const seconds = (performance.now() - started) / 1000;
+      trainSeconds += seconds;
+      trainSamples += n;
 
-    const row: HistoryRow = { epoch, loss, ...validateEpoch(), lr, seconds };
-    history.push(row);
-    const monitored = row[monitorKey];
-    const { improved, stop } = stopping.update(epoch, monitored);
-    if (improved && config.earlyStopping.restoreBest) {
-      best?.forEach((t) => t.dispose());
-      // A real copy: the fused engine updates embedding tables in place, and clone() shares memory.
-      best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
+      const row: HistoryRow = { epoch, loss, ...validateEpoch(), lr, seconds };
+      history.push(row);
+      const monitored = row[monitorKey];
+      const { improved, stop } = stopping.update(epoch, monitored);
+      if (improved && config.earlyStopping.restoreBest) {
+        best?.forEach((t) => t.dispose());
+        // A real copy: the fused engine updates embedding tables in place, and clone() shares memory.
+        best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
+      }
+      const metrics = implicit ? `val_loss ${row.val_loss.toFixed(4)}` : `val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
+      progress.stop(`loss ${loss.toFixed(4)} ${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
+      if (!Number.isFinite(loss)) {
+        log.info(`${label}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
+        stoppedEarly = true;
+        break;
+      }
+      if (stop) {
+        log.info(`${label}: early stopping at epoch ${epoch}; best ${monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
+        stoppedEarly = true;
+        break;
+      }
+      schedule.step(monitored);
     }
-    const metrics = implicit ? `val_loss ${row.val_loss.toFixed(4)}` : `val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
-    progress.stop(`loss ${loss.toFixed(4)} ${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
-    if (!Number.isFinite(loss)) {
-      log.info(`${label}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
-      stoppedEarly = true;
-      break;
-    }
-    if (stop) {
-      log.info(`${label}: early stopping at epoch ${epoch}; best ${monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
-      stoppedEarly = true;
-      break;
-    }
-    schedule.step(monitored);
+    if (best && config.earlyStopping.restoreBest) variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));
+  } finally {
+    best?.forEach((t) => t.dispose());
+    engine.dispose();
   }
-  if (best && config.earlyStopping.restoreBest) {
-    variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));
-    best.forEach((t) => t.dispose());
-  }
-  optimizer?.dispose();
-  fused?.dispose();
-  return { history, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly };
+  return { history, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly, engine: choice };
 }

@@ -1,5 +1,6 @@
 /** Optimizers from the config, and a learning-rate setter that works for each. */
 import * as tf from '@tensorflow/tfjs';
+import { setOptimizerLearningRate } from '@deeprec/compute';
 import type { TrainConfig } from '@deeprec/config';
 
 export type OptimizerConfig = TrainConfig['optimizer'];
@@ -15,10 +16,7 @@ export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
   }
 }
 
-/**
- * tfjs optimizers read `learningRate` on every step but only some expose a setter;
- * the field is the one place all of them keep it.
- */
+/** Sets the rate any tfjs optimizer uses from its next step (a private field: see @deeprec/compute's tfjsInternals). */
 export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = rate;
+  setOptimizerLearningRate(optimizer, rate);
 }

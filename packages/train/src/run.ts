@@ -1,11 +1,11 @@
 /** The train stage: a pure run over its inputs (the train split as a RatingSource), and the thin I/O that writes model artifacts. */
 import { join, relative } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, countItems, writeArtifactDir, writeJson, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
 import { fileSaveHandler, type BackendInfo } from '@deeprec/compute';
 import { type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
 import { buildModel, modelContext, trainableParams, type RecModel } from '@deeprec/models';
+import { engineRecord, type EngineRecord } from './engine';
 import { fit, type FitResult, type HistoryRow } from './loop';
 import { resolveLoss, type Loss } from './loss';
 
@@ -31,6 +31,8 @@ export interface TrainOutput {
   details: TrainDetails;
   /** The loss trained with: train.loss resolved against the data's feedback. */
   loss: Loss;
+  /** The engine that trained, as the manifest records it. */
+  engine: EngineRecord;
 }
 
 /** The config sections one model's training reads: its cache key and manifest hash. */
@@ -86,7 +88,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     stoppedEarly: result.stoppedEarly,
     modelConfig,
   };
-  return { model, fit: result, details, loss };
+  return { model, fit: result, details, loss, engine: engineRecord(result.engine) };
 }
 
 /** Training ratings per item (the popularity model ranks by them), in one streaming pass. */
@@ -147,6 +149,7 @@ export async function writeTrain(
   const sideTables = { users: data.users(), items: data.items() };
   const loss = resolveLoss(modelConfig, data.info.feedback, config.train);
   const runs: TrainDetails[] = [];
+  let engine = null as EngineRecord | null; // set in the callback below: a plain null would narrow to null
   const history: HistoryRow[] = [];
   const historyFold: number[] = [];
 
@@ -163,6 +166,7 @@ export async function writeTrain(
       }
       await out.model.network.save(fileSaveHandler(folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir));
       runs.push(out.details);
+      engine ??= out.engine;
       history.push(...out.fit.history);
       historyFold.push(...out.fit.history.map(() => k + 1));
       disposeModel(out);
@@ -182,19 +186,18 @@ export async function writeTrain(
       seed: config.seed,
       backend: backend.name,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { ...combineFolds(runs), loss },
+      details: { ...combineFolds(runs), loss, engine },
     });
     writeJson(join(dir, 'manifest.json'), manifest);
   });
   const d = combineFolds(runs);
   log.info(
-    `train ${config.name}/${modelName}: ${loss} loss, ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}`,
+    `train ${config.name}/${modelName}: ${loss} loss, ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine)` : ''}`,
   );
   return d;
 }
 
-/** Frees the tensors of a trained model. */
+/** Frees the weights of a trained model: only its own (fit has freed its engine's), never another model's in the process. */
 export function disposeModel(out: TrainOutput): void {
   out.model.network.dispose();
-  tf.disposeVariables();
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@deeprec/base';
 import { initBackend } from '@deeprec/compute';
 import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
-import { buildModel, type RecModel } from '@deeprec/models';
+import { buildModel, type EmbedOverride, type RecModel } from '@deeprec/models';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +27,10 @@ const batches = (() => {
   }));
 })();
 
-function lossOf(model: RecModel, b: (typeof batches)[number], embed?: Parameters<RecModel['trainingPass']>[3]): tf.Scalar {
+function lossOf(model: RecModel, b: (typeof batches)[number], embed?: EmbedOverride): tf.Scalar {
   const users = tf.tensor2d(b.users, [b.users.length, 1], 'int32');
   const items = tf.tensor2d(b.items, [b.items.length, 1], 'int32');
-  return tf.losses.meanSquaredError(tf.tensor1d(b.ratings), model.trainingPass(users, items, () => 1, embed).output) as tf.Scalar;
+  return tf.losses.meanSquaredError(tf.tensor1d(b.ratings), model.trainingPass(users, items, embed ? { nextSeed: () => 1, embed } : { nextSeed: () => 1 }).output) as tf.Scalar;
 }
 
 function weights(model: RecModel): number[][] {

@@ -1,25 +1,26 @@
 /**
  * Access to a variable's values for the fused step. Embedding tables on wasm are
- * updated in place in the module's heap, with no copy. Everything else is read,
- * updated and written back with assign: tfjs-backend-wasm caches XNNPACK operators
- * with the weights packed, keyed by the tensor, so a matmul operand changed in place
- * would keep being multiplied by its old values; a new tensor gets a new operator.
+ * updated in place in the module's heap, with no copy (a heap view from
+ * @deeprec/compute's tfjsInternals; null where that is off, and then the values are
+ * copied out and assigned back). Everything else is read, updated and written back with
+ * assign: tfjs-backend-wasm caches XNNPACK operators with the weights packed, keyed by
+ * the tensor, so a matmul operand changed in place would keep being multiplied by its old
+ * values; a new tensor gets a new operator.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapView } from '@deeprec/compute';
 
-interface HeapBackend {
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-export function isHeapBackend(): boolean {
+/** Whether tf.tensor copies its values at once (wasm copies them into its heap), so arrays handed to it can be reused. */
+export function tensorCopiesInput(): boolean {
   return tf.getBackend() === 'wasm';
 }
 
 /** Runs `update` on the values of a variable that only the fused step's lookups read (an embedding table). */
 export function updateInPlace(variable: tf.Variable, update: (values: Float32Array) => void): void {
-  if (isHeapBackend()) {
-    // A fresh view every time: the wasm heap may have grown (and moved) since the last step.
-    update((tf.backend() as unknown as HeapBackend).typedArrayFromHeap(variable));
+  // A fresh view every time: the wasm heap may have grown (and moved) since the last step.
+  const view = heapView(variable);
+  if (view) {
+    update(view);
     return;
   }
   updateByAssign(variable, update);
@@ -34,5 +35,5 @@ export function updateByAssign(variable: tf.Variable, update: (values: Float32Ar
 
 /** A read-only snapshot of (or, on wasm, a view into) the variable's values, for gathering rows. */
 export function currentValues(variable: tf.Variable): Float32Array {
-  return isHeapBackend() ? (tf.backend() as unknown as HeapBackend).typedArrayFromHeap(variable) : (variable.dataSync() as Float32Array);
+  return heapView(variable) ?? (variable.dataSync() as Float32Array);
 }

@@ -7,10 +7,10 @@
  * gather and segment-sum kernels and the ~8 kernels per variable of tf.train.adam.
  */
 import * as tf from '@tensorflow/tfjs';
-import { copyRows } from '@deeprec/compute';
+import { copyRows, layerKind, storageId } from '@deeprec/compute';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import { accumulateRows, adamDense, adamRows, newMoments, type AdamHyper, type Moments } from './adam';
-import { currentValues, isHeapBackend, updateInPlace } from './memory';
+import { currentValues, tensorCopiesInput, updateInPlace } from './memory';
 
 export interface FusedOptions extends AdamHyper {
   /** Update only the embedding rows in the batch (lazy Adam); false: every row, as dense Adam. */
@@ -41,7 +41,7 @@ interface DenseWeight {
    * from them instead of reading the variable back, unless something else has assigned
    * the variable since (restoring the best weights does).
    */
-  last?: { values: Float32Array; dataId: object };
+  last?: { values: Float32Array; storage: object };
 }
 
 interface CapturedRows {
@@ -50,16 +50,12 @@ interface CapturedRows {
   grad: Float32Array;
 }
 
-function isEmbedding(layer: tf.layers.Layer): boolean {
-  return layer.getClassName() === 'Embedding';
-}
-
 export class FusedAdamStep {
   private readonly tables = new Map<tf.layers.Layer, Table>();
   private readonly dense: DenseWeight[] = [];
   private t = 0;
   /** tf.tensor copies its values into the wasm heap at once, so arrays handed to it can be reused. */
-  private readonly tensorsCopyInput = isHeapBackend();
+  private readonly tensorsCopyInput = tensorCopiesInput();
   private static instances = 0;
 
   constructor(
@@ -69,10 +65,12 @@ export class FusedAdamStep {
     FusedAdamStep.instances += 1;
     const tableVariables = new Set<tf.Variable>();
     for (const layer of model.network.layers) {
-      if (!isEmbedding(layer) || !layer.trainable) continue;
+      if (layerKind(layer) !== 'Embedding' || !layer.trainable) continue;
       const variable = (layer.trainableWeights[0] as tf.LayerVariable).read() as tf.Variable;
       tableVariables.add(variable);
-      const anchor = tf.variable(tf.scalar(0), true, `${variable.name}_fused_anchor_${FusedAdamStep.instances}`);
+      const zero = tf.scalar(0);
+      const anchor = tf.variable(zero, true, `${variable.name}_fused_anchor_${FusedAdamStep.instances}`);
+      zero.dispose(); // the variable holds its own reference to the value
       const rows = variable.shape[0] as number;
       this.tables.set(layer, { variable, dim: variable.shape[1] as number, moments: newMoments(variable.size), anchor, slots: new Int32Array(rows).fill(-1), gathered: new Float32Array(0) });
     }
@@ -110,11 +108,11 @@ export class FusedAdamStep {
   }
 
   private updateDense(d: DenseWeight, update: (values: Float32Array) => void): void {
-    const values = d.last && d.last.dataId === storageOf(d.variable) ? d.last.values : (d.variable.dataSync().slice() as Float32Array);
+    const values = d.last && d.last.storage === storageId(d.variable) ? d.last.values : (d.variable.dataSync().slice() as Float32Array);
     update(values);
     // The cpu backend keeps the array it is given as the tensor's storage, so it gets a copy; wasm copies it itself.
     d.variable.assign(tf.tensor(this.tensorsCopyInput ? values : values.slice(), d.variable.shape, 'float32'));
-    d.last = { values, dataId: storageOf(d.variable) };
+    d.last = { values, storage: storageId(d.variable) };
   }
 
   private lookup(layer: tf.layers.Layer, index: tf.Tensor, captured: CapturedRows[], idsOf: Map<tf.Tensor, Int32Array>): tf.Tensor {
@@ -193,9 +191,4 @@ function joinParts(parts: CapturedRows[], dim: number): { ids: Int32Array; grad:
     offset += p.ids.length;
   }
   return { ids, grad };
-}
-
-/** The storage a variable holds now: assign() swaps it, so a changed one means the values were replaced. */
-function storageOf(variable: tf.Variable): object {
-  return (variable as unknown as { dataId: object }).dataId;
 }

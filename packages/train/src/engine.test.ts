@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { silentLogger } from '@deeprec/testing';
+import { initBackend } from '@deeprec/compute';
+import { loadConfig, SplitSchema, SyntheticSchema, type ResolvedModelConfig } from '@deeprec/config';
+import { buildModel, modelContext } from '@deeprec/models';
+import { memorySource } from '@deeprec/artifacts';
+import { resolveEngine } from './engine';
+import { fit } from './loop';
+import { runTrain } from './run';
+import { generateSyntheticForTest, trainInputs } from './testData.testutil';
+
+describe('resolveEngine (backend -> engine)', () => {
+  it.each([
+    ['wasm', 'fused'],
+    ['cpu', 'fused'],
+    ['tensorflow', 'tfjs'],
+    ['webgl', 'tfjs'],
+  ] as const)('auto on %s trains with the %s engine, without a note', (backend, engine) => {
+    expect(resolveEngine('auto', backend, 'adam')).toEqual({ engine, requested: 'auto', note: null });
+  });
+
+  it('honours an explicit fused on tensorflow, with a warning about the copies', () => {
+    const choice = resolveEngine('fused', 'tensorflow', 'adam');
+    expect(choice.engine).toBe('fused');
+    expect(choice.note).toBe(
+      "train.engine: fused on the tensorflow backend copies every embedding table to the host and back on every step (auto trains with tfjs's optimizer here, on the device)",
+    );
+    expect(resolveEngine('fused', 'wasm', 'adam')).toEqual({ engine: 'fused', requested: 'fused', note: null });
+  });
+
+  it('honours tfjs anywhere, wasm included', () => {
+    expect(resolveEngine('tfjs', 'wasm', 'adam')).toEqual({ engine: 'tfjs', requested: 'tfjs', note: null });
+  });
+
+  it('trains optimizers other than adam with tfjs, saying so only when fused was asked for', () => {
+    expect(resolveEngine('auto', 'wasm', 'sgd')).toEqual({ engine: 'tfjs', requested: 'auto', note: null });
+    expect(resolveEngine('fused', 'cpu', 'rmsprop')).toEqual({ engine: 'tfjs', requested: 'fused', note: "the fused engine supports adam only; training rmsprop with tfjs's optimizer" });
+  });
+});
+
+describe('the engine a run uses', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'deeprec-engine-')), 'c.yaml');
+  writeFileSync(
+    file,
+    'name: t\ntrain: { epochs: 2, batchSize: 64, optimizer: { learningRate: 0.01 } }\nmodels:\n  auto: { type: ncf, embeddingDim: 4, layers: [8] }\n  tfjs: { type: ncf, embeddingDim: 4, layers: [8], train: { engine: tfjs } }\n',
+  );
+  const config = loadConfig(file);
+  const data = generateSyntheticForTest(SyntheticSchema.parse({ users: 40, items: 30, ratings: 500 }), SplitSchema.parse({}), 2);
+  const weights = (model: { network: tf.LayersModel }) => model.network.getWeights().map((w) => Array.from(w.dataSync()));
+
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('is recorded with the request and the active tfjs overrides', () => {
+    const auto = runTrain(config.models.auto!, trainInputs(data), 1, silentLogger(), 'auto');
+    expect(auto.engine).toEqual({ name: 'fused', requested: 'auto', tfjsOverrides: expect.arrayContaining(['wasm:GatherV2', 'wasm:heap-views']) });
+    const explicit = runTrain(config.models.tfjs!, trainInputs(data), 1, silentLogger(), 'tfjs');
+    expect(explicit.engine.name).toBe('tfjs');
+    expect(explicit.engine.requested).toBe('tfjs');
+    expect(weights(explicit.model)).not.toEqual(weights(auto.model));
+  });
+
+  it('on the tensorflow backend, auto trains exactly as tfjs does (the resolver drives the loop)', () => {
+    const modelConfig = config.models.auto as ResolvedModelConfig;
+    const run = (engine: 'auto' | 'tfjs', backend?: string) => {
+      const model = buildModel(modelConfig, modelContext(data.info, 1));
+      const options = { config: { ...modelConfig.train, engine }, l2: 0, seed: 1, log: silentLogger(), label: engine, ...(backend ? { backend } : {}) };
+      const result = fit(model, memorySource(data.train), data.valid, options);
+      const out = { engine: result.engine.engine, weights: weights(model) };
+      model.network.dispose();
+      return out;
+    };
+    const asIfNative = run('auto', 'tensorflow');
+    const tfjs = run('tfjs');
+    expect(asIfNative.engine).toBe('tfjs');
+    expect(asIfNative.weights).toEqual(tfjs.weights);
+    const onWasm = run('auto');
+    expect(onWasm.engine).toBe('fused');
+    expect(onWasm.weights).not.toEqual(tfjs.weights);
+  });
+});
