@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, tru
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type EvalMetrics } from '@deeprec/artifacts';
+import { HISTORY_SCHEMA, PREDICTIONS_SCHEMA, readJson, readTable, type DataInfo, type EvalMetrics, type Manifest, type TrainDetails } from '@deeprec/artifacts';
 import { initBackend, registerFileRouters } from '@deeprec/compute';
 import { PIPELINE_STAGES, outputsOf } from '@deeprec/config';
 
@@ -63,9 +63,15 @@ describe('deeprec CLI', () => {
       }
     }
     const before = ['ncf', 'widedeep', 'neumf'].map((m) => metrics(cwd, m));
+    const trainRows = (readJson<Manifest>(join(cwd, 'artifacts/tiny/data/manifest.json'), 'data manifest').details.info as DataInfo).counts.train;
     for (const m of before) {
       expect(m).toMatchObject({ experiment: 'tiny', backend: 'wasm', epochs: 4, count: expect.any(Number) });
-      expect(m.trainSamplesPerSecond).toBeGreaterThan(0);
+      // Training time is the epochs' times summed (history.arrow); samples/s is the manifest's samples over it.
+      const details = readJson<Manifest>(join(cwd, 'artifacts/tiny/models', m.model, 'manifest.json'), 'train manifest').details as unknown as TrainDetails;
+      const epochSeconds = Array.from(readTable(join(cwd, 'artifacts/tiny/models', m.model, 'history.arrow'), HISTORY_SCHEMA).seconds as Float64Array).reduce((a, b) => a + b, 0);
+      expect(details.trainSamples).toBe(4 * trainRows);
+      expect(m.trainSeconds).toBeCloseTo(epochSeconds, 9);
+      expect((m.trainSamplesPerSecond * epochSeconds) / details.trainSamples).toBeCloseTo(1, 9);
     }
     const predictions = readFileSync(join(cwd, 'artifacts/tiny/eval/ncf/predictions.arrow'));
 
@@ -82,8 +88,14 @@ describe('deeprec CLI', () => {
     await initBackend('wasm');
     registerFileRouters();
     const model = await tf.loadLayersModel(`file://${join(cwd, 'artifacts/tiny/models/neumf/model.json')}`);
-    const out = model.predict([tf.tensor2d([0, 1], [2, 1], 'int32'), tf.tensor2d([3, 4], [2, 1], 'int32')]) as tf.Tensor;
-    expect(out.shape).toEqual([2, 1]);
+    // It scores the test pairs as evaluate scored them (predictions.arrow, clipped to the 1-5 scale).
+    const evaluated = readTable(join(cwd, 'artifacts/tiny/eval/neumf/predictions.arrow'), PREDICTIONS_SCHEMA);
+    const users = evaluated.user as Int32Array;
+    const out = model.predict([tf.tensor2d(users, [users.length, 1], 'int32'), tf.tensor2d(evaluated.item as Int32Array, [users.length, 1], 'int32')]) as tf.Tensor;
+    const clipped = Array.from(out.dataSync(), (x) => Math.min(5, Math.max(1, x)));
+    const expected = Array.from(evaluated.prediction as Float32Array);
+    expect(clipped.map((x) => Math.fround(x))).toEqual(expected);
+    expect(new Set(expected.map((x) => x.toFixed(3))).size).toBeGreaterThan(users.length / 2);
   });
 
   const broken: Array<[string, string, string]> = [

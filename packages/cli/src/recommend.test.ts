@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ITEMS_SCHEMA, NEGATIVES_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA, RECOMMENDATIONS_SCHEMA, USERS_SCHEMA, readTable, writeTable, type EvalMetrics } from '@deeprec/artifacts';
+import { ITEMS_SCHEMA, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA, RECOMMENDATIONS_SCHEMA, USERS_SCHEMA, readTable, writeTable, type EvalMetrics } from '@deeprec/artifacts';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
 const K = 5;
@@ -211,7 +211,11 @@ describe('deeprec evaluate with ranking metrics', () => {
     expect(Object.keys(table)).toEqual(['user', 'hr@5', 'ndcg@5', 'recall@10', 'auc']);
     for (const key of ['hr@5', 'ndcg@5', 'recall@10', 'auc']) expect(table[key]).toBeInstanceOf(Float64Array);
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as EvalMetrics;
-    expect(typeof metrics.rmse).toBe('number');
+    // Ranking metrics come on top of the rating errors, which are still those of predictions.arrow.
+    const predictions = readTable(join(dir, 'predictions.arrow'), PREDICTIONS_SCHEMA);
+    const errors = Array.from(predictions.prediction as Float32Array, (p, r) => p - ((predictions.rating as Float32Array)[r] as number));
+    expect(metrics.count).toBe(errors.length);
+    expect(metrics.rmse).toBeCloseTo(Math.sqrt(errors.reduce((a, e) => a + e * e, 0) / errors.length), 6);
     const ranking = metrics.ranking!;
     expect(ranking.protocol).toBe('full');
     expect(ranking.users).toBe((table.user as Int32Array).length);

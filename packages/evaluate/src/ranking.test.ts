@@ -228,6 +228,7 @@ describe('runEvaluate with ranking metrics and implicit data', () => {
 
   it('explicit: rmse and mae as before, ranking summary in metrics and per-user rows', () => {
     const fold = tinyFold();
+    const started = performance.now();
     const out = runEvaluate('e', 'm', {
       folds: [{ ...fold, trainMean: 3.5 }],
       numUsers: 3,
@@ -237,10 +238,15 @@ describe('runEvaluate with ranking metrics and implicit data', () => {
       backend: 'wasm',
       ranking: { request: rankingRequest(['rmse', 'mae', 'hr@2', 'coverage@2'])!, protocol: 'full' },
     });
-    expect(Number.isFinite(out.metrics.rmse)).toBe(true);
+    const elapsed = (performance.now() - started) / 1000;
+    // Scores 4, 2, -3, 0.1, 0.4 clipped to 1-5 against ratings 5, 2, 4, 5, 3: errors 1, 0, 3, 4, 2.
+    expect(out.metrics.rmse).toBeCloseTo(Math.sqrt(30 / 5), 6);
+    expect(out.metrics.mae).toBeCloseTo(10 / 5, 6);
     expect(out.metrics.ranking).toEqual({ protocol: 'full', users: 3, means: { 'hr@2': 1 }, catalogue: { 'coverage@2': 4 / 6 } });
     expect(Object.keys(out.ranking!.table)).toEqual(['user', 'hr@2']);
-    expect(out.ranking!.seconds).toBeGreaterThanOrEqual(0);
+    // Seconds, not milliseconds: a part of the call's own wall time.
+    expect(out.ranking!.seconds).toBeGreaterThan(0);
+    expect(out.ranking!.seconds).toBeLessThanOrEqual(elapsed);
   });
 
   it('implicit: predictions are the raw scores (not clipped), rating errors are NaN and serialise as null', () => {

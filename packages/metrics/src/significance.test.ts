@@ -251,11 +251,15 @@ describe('compareModels', () => {
   it('Holm-corrects across pairs on request', () => {
     const m = compareModels(models, { correction: 'holm', alpha: 0.01 });
     const adj = holmAdjust(m.pairs.map((p) => p.tP));
+    const wilcoxonAdj = holmAdjust(m.pairs.map((p) => p.wilcoxonP));
     m.pairs.forEach((p, k) => {
       expect(p.tPAdjusted).toBe(adj[k]);
       expect(p.tSignificant).toBe(p.tPAdjusted <= 0.01);
-      expect(p.wilcoxonPAdjusted).toBeGreaterThanOrEqual(p.wilcoxonP);
+      expect(p.wilcoxonPAdjusted).toBe(wilcoxonAdj[k]);
+      expect(p.wilcoxonSignificant).toBe(p.wilcoxonPAdjusted <= 0.01);
     });
+    // Not vacuous: the correction raised some p-value.
+    expect(m.pairs.some((p) => p.wilcoxonPAdjusted > p.wilcoxonP)).toBe(true);
     expect(m.correction).toBe('holm');
   });
 

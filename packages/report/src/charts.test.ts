@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { readJson, type EvalMetrics } from '@deeprec/artifacts';
+import { readJson, readRatings, type EvalMetrics } from '@deeprec/artifacts';
 import { ArtifactError } from '@deeprec/base';
 import {
   CHART_KINDS,
@@ -56,7 +56,10 @@ describe('loadExperimentReportInput', () => {
     expect(ncf.provenance[0]).toMatchObject({ stage: 'train', model: 'ncf', backend: 'wasm', seed: 7 });
     expect(input.data.train.total).toBe(1600);
     expect(input.data.test.step).toBe(1);
-    expect(input.baseline.rmse).toBeGreaterThan(0.5);
+    // The train-mean predictor, scored by hand on the test ratings.
+    const test = readRatings(fixture.catalogue.data().ratings('test'));
+    const trainMean = input.data.info.trainMean;
+    expect(input.baseline.rmse).toBeCloseTo(Math.sqrt(Array.from(test.rating).reduce((a, r) => a + (r - trainMean) ** 2, 0) / test.rating.length), 9);
     // Plain data: survives JSON unchanged (no typed arrays, no NaN).
     expect(JSON.parse(JSON.stringify(input))).toEqual(input);
   });

@@ -45,8 +45,9 @@ describe('loading k-fold artifacts', () => {
     expect(input.data.test.total).toBe(200);
     expect(input.baseline.folds).toHaveLength(FOLDS);
     const foldRmse = input.baseline.folds!.map((f) => f.rmse);
-    expect(input.baseline.rmse).toBeCloseTo(foldRmse.reduce((a, b) => a + b, 0) / FOLDS, 12);
-    expect(input.baseline.rmseStd).toBeGreaterThan(0);
+    const meanRmse = foldRmse.reduce((a, b) => a + b, 0) / FOLDS;
+    expect(input.baseline.rmse).toBeCloseTo(meanRmse, 12);
+    expect(input.baseline.rmseStd).toBeCloseTo(Math.sqrt(foldRmse.reduce((a, x) => a + (x - meanRmse) ** 2, 0) / (FOLDS - 1)), 12);
     expect(input.baseline.coldStart.cold.count).toBe(info.folds.reduce((n, f) => n + f.coldStart.ratings, 0));
   });
 

@@ -64,7 +64,10 @@ describe('runTrain', () => {
     const mean = new Float32Array(valid.length).fill(meanRating(data.train));
     expect(rmse(data.valid.rating, valid)).toBeLessThan(rmse(data.valid.rating, mean));
     expect(out.details.trainSamples).toBe(out.fit.history.length * data.train.user.length);
-    expect(out.details.trainSamplesPerSecond).toBeGreaterThan(0);
+    // The loop's time is its epochs' times; the rate is samples over that time.
+    const epochSeconds = out.fit.history.reduce((s, h) => s + h.seconds, 0);
+    expect(out.details.trainSeconds).toBeCloseTo(epochSeconds, 9);
+    expect((out.details.trainSamplesPerSecond * epochSeconds) / out.details.trainSamples).toBeCloseTo(1, 9);
   });
 
   it('is bit-identical on a rerun with the same seed, and differs with another seed', () => {

@@ -80,7 +80,12 @@ describe('FieldSplitter', () => {
     expect(s.split('lines",3', 5, out, record)).toBe(3);
     expect(out.slice(0, 3)).toEqual(['1', 'two\nlines', '3']);
     expect(record).toEqual({ text: '1,"two\nlines",3', lineNo: 4 });
+    // Closed again, so the end of the file is fine; it is an error while a field is still open.
+    expect(s.open).toBe(false);
     expect(() => s.finish()).not.toThrow();
+    const unclosed = new FieldSplitter('f.csv', ',', true);
+    unclosed.split('1,"two', 4, [], { text: '', lineNo: 0 });
+    expect(() => unclosed.finish()).toThrow('f.csv:4: quoted field is never closed');
   });
 
   it('leaves quotes alone when quoting is off', () => {
