@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isBlank, readLines } from './lines';
+import { estimateLines, isBlank, readLines } from './lines';
 import { clip, parseInteger, parseNumber, resolveDelimiter, separatedBy, show, trimField } from './text';
 import { tempDir } from './fixtures.testutil';
 
@@ -152,6 +152,16 @@ describe('text helpers', () => {
   it('trims spaces, tabs and control characters around a field, not Unicode spaces that may belong to an id', () => {
     expect(['  a b\t', '\ta', 'a ', 'ab', '', '   ', '\u00a0x\u00a0', ' \u00a0x '].map(trimField)).toEqual(['a b', 'a', 'a', 'ab', '', '', '\u00a0x\u00a0', '\u00a0x']);
     expect(['', ' \t', '\u00a0', ' x'].map(isBlank)).toEqual([true, true, false, false]);
+  });
+
+  it('estimates the line count of a file from its first 64 KiB', () => {
+    const file = join(tempDir(), 'f.csv');
+    writeFileSync(file, 'a,b,c\r'.repeat(100_000));
+    // A little over the 100,000 lines: columns sized by it rarely grow.
+    expect(estimateLines(file)).toBeGreaterThan(100_000);
+    expect(estimateLines(file)).toBeLessThan(111_000);
+    writeFileSync(file, 'a,b\r\n'.repeat(10));
+    expect(estimateLines(file)).toBe(0);
   });
 
   it('parses numbers strictly', () => {

@@ -4,7 +4,7 @@
  * spreadsheet exports) each end a line, mixed freely in one file. No file is ever
  * held in memory as one string.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError, messageOf } from '@deeprec/base';
 import { ChunkDecoder, EncodingProblem, lineOfByte, type Encoding } from './decode';
 import { SHOW_CHARS, show } from './text';
@@ -86,6 +86,29 @@ export async function readLines(file: string, encoding: Encoding, onLine: LineHa
     else onLine(carry, lineNo, '');
   }
   return lineNo;
+}
+
+/**
+ * About how many lines `file` has, from its size and the line ends in its first 64 KiB
+ * (a little over, so that columns sized by it rarely need to grow); 0 when the sample
+ * has too few lines to tell. Costs one small read.
+ */
+export function estimateLines(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const sample = Buffer.alloc(Math.min(size, 1 << 16));
+    const got = readSync(fd, sample, 0, sample.length, 0);
+    let ends = 0;
+    for (let i = 0; i < got; i += 1) {
+      const b = sample[i] as number;
+      if (b === 10 || (b === 13 && sample[i + 1] !== 10)) ends += 1;
+    }
+    if (ends < 16) return 0;
+    return Math.ceil((size / got) * ends * 1.1);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether a line holds nothing but spaces, tabs and other ASCII control characters (such lines are skipped). */
