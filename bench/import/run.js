@@ -2,18 +2,18 @@
 /**
  * Import benchmark (not a test): `node bench/import/run.js [rows]` (default 10,000,000).
  *
- * Generates a CSV of ratings (header user,item,rating,timestamp; 100k users, 20k
- * items, Zipf-ish popularity, half-star ratings) in the temp folder unless it is
- * already there, imports it with the csv importer (data.duplicates: last, since
+ * Generates a CSV of ratings (./data.js: header user,item,rating,timestamp; 100k
+ * users, 20k items, Zipf-ish popularity, half-star ratings) in the temp folder unless
+ * it is already there, imports it with the csv importer (data.duplicates: last, since
  * random pairs repeat), writes the table as train.arrow with core's writeRatings,
  * and prints rows, seconds, rows/second and peak RSS.
  *
  * Uses the compiled packages: run `npx tsc -b packages/datagen` first.
  */
 'use strict';
-const { createWriteStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { benchDir, benchFile } = require('./data');
 
 const root = join(__dirname, '..', '..');
 const { loadConfig } = require(join(root, 'packages/config/dist'));
@@ -25,53 +25,11 @@ if (!Number.isInteger(rows) || rows < 1) {
   console.error(`usage: node bench/import/run.js [rows]; expected a positive whole number of rows, found '${process.argv[2]}'`);
   process.exit(2);
 }
-const USERS = 100_000;
-const ITEMS = 20_000;
-const dir = join(process.env.DEEPREC_BENCH_DIR ?? tmpdir(), 'deeprec-bench-import');
-const csv = join(dir, `ratings-${rows}.csv`);
-
-/** xorshift32: fast, seeded, good enough for benchmark data. */
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
-
-async function generate() {
-  mkdirSync(dir, { recursive: true });
-  const started = performance.now();
-  const random = rng(42);
-  const partial = `${csv}.partial`;
-  const out = createWriteStream(partial);
-  const write = (text) => (out.write(text) ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve)));
-  await write('user,item,rating,timestamp\n');
-  let chunk = [];
-  for (let i = 0; i < rows; i += 1) {
-    // Squaring a uniform skews towards low ids: a few heavy users and popular items, a long tail.
-    const u = Math.floor(random() * random() * USERS) + 1;
-    const it = Math.floor(random() * random() * ITEMS) + 1;
-    const r = (Math.floor(random() * 10) + 1) / 2;
-    const t = 1_500_000_000 + Math.floor(random() * 100_000_000);
-    chunk.push(`${u},${it},${r},${t}`);
-    if (chunk.length === 50_000) {
-      await write(`${chunk.join('\n')}\n`);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) await write(`${chunk.join('\n')}\n`);
-  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
-  renameSync(partial, csv);
-  console.log(`generated ${csv} (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
 
 async function main() {
-  if (existsSync(csv)) console.log(`using ${csv} (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB)`);
-  else await generate();
-  const yaml = join(dir, 'bench.yaml');
+  const csv = await benchFile(rows, 'lf');
+  console.log(`importing ${csv} (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB)`);
+  const yaml = join(benchDir, 'bench.yaml');
   writeFileSync(yaml, JSON.stringify({ name: 'bench-import', data: { source: 'csv', path: csv, duplicates: 'last' }, models: { ncf: { type: 'ncf' } } }));
   const config = loadConfig(yaml);
 
@@ -79,7 +37,7 @@ async function main() {
   const raw = await importRatings(config);
   const imported = performance.now();
   const importPeakMiB = process.resourceUsage().maxRSS / 1024;
-  const arrow = join(dir, 'train.arrow');
+  const arrow = join(benchDir, 'train.arrow');
   writeRatings(arrow, raw.ratings);
   const written = performance.now();
 

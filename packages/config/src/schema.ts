@@ -62,7 +62,26 @@ export const CsvSchema = z.strictObject({
     })
     .prefault({})
     .describe('Which columns hold user, item, rating and (optionally) timestamp.'),
-  encoding: z.enum(['utf8', 'latin1']).default('utf8').describe('Text encoding. Default utf8.'),
+  encoding: z
+    .enum(['utf8', 'latin1'])
+    .default('utf8')
+    .describe(
+      'Text encoding: utf8 (a byte-order mark is dropped; bytes that are not UTF-8 stop the import, naming the line) or latin1 (ISO-8859-1, one character per byte; also reads Windows-1252 exports, whose bytes 0x80-0x9F such as the euro sign come out as control characters, ids still distinct). Default utf8.',
+    ),
+  invalidRows: z
+    .enum(['error', 'skip'])
+    .default('error')
+    .describe(
+      'A malformed row (wrong number of fields, empty user or item id, rating or timestamp that is not a number, rating outside data.scale): error stops at the first, naming its line; skip leaves it out and lists it under details.invalidRows of the data manifest. Default error.',
+    ),
+  maxInvalidShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.01)
+    .describe(
+      'invalidRows: skip only: the largest share (0-1) of a file\'s rows that may be malformed; more stops the import, naming the count, since so many usually mean a wrong delimiter, column or encoding rather than a few bad rows. Default 0.01 (1%).',
+    ),
 });
 
 export const DUPLICATE_POLICIES = ['error', 'last', 'mean'] as const;

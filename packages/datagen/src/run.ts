@@ -5,7 +5,7 @@ import { ConfigError, type Logger } from '@deeprec/base';
 import { type ExperimentConfig } from '@deeprec/config';
 import { foldInfoOf } from './foldInfo';
 import { remapRows, sampleEvalNegatives, toInteractions, type EvalNegatives } from './implicit';
-import { importRatings } from './sources';
+import { importRatings, type InvalidRowsReport } from './sources';
 import { cutSplit, makeSplitRows, type SplitRows } from './split';
 import { generateSynthetic } from './synthetic';
 import type { RawRatings, SplitRatings } from './types';
@@ -24,6 +24,8 @@ export interface DatagenOutput {
   info: DataInfo;
   /** split.negatives > 0: the sampled-evaluation negatives of each fold (negatives.arrow), else empty. */
   negatives: EvalNegatives[];
+  /** data.csv.invalidRows: skip: the malformed rows left out (manifest details.invalidRows). */
+  invalidRows?: InvalidRowsReport;
 }
 
 /** The config sections datagen reads: what its cache key and manifest hash cover. */
@@ -90,6 +92,7 @@ export function runDatagen(config: ExperimentConfig, raw: RawRatings): DatagenOu
     items: entityTable('item', raw.itemIds, raw.itemFeatures),
     info,
     negatives,
+    ...(raw.invalidRows ? { invalidRows: raw.invalidRows } : {}),
   };
 }
 
@@ -128,15 +131,17 @@ export async function writeDatagen(config: ExperimentConfig, artifactsRoot: stri
       configSection: datagenSection(config),
       seed: config.seed,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { info: out.info },
+      details: { info: out.info, ...(out.invalidRows ? { invalidRows: out.invalidRows } : {}) },
     });
     writeJson(at(final.manifest), manifest);
   });
   const { info } = out;
   const folds = info.folds.length > 1 ? `, ${info.folds.length} folds (first shown)` : '';
+  const firstSkipped = out.invalidRows?.first[0];
+  const skipped = firstSkipped ? `; ${out.invalidRows?.count} malformed rows left out (first at ${firstSkipped.file}:${firstSkipped.line})` : '';
   const cold = info.coldStart.ratings > 0 ? `; ${info.coldStart.ratings} test ratings cold-start (${info.coldStart.users} users, ${info.coldStart.items} items unseen in training)` : '';
   log.info(
-    `datagen ${config.name}: ${info.numUsers} users, ${info.numItems} items, ${info.feedback === 'implicit' ? 'implicit feedback (interactions)' : `ratings ${info.scale.min}-${info.scale.max}`}; train ${info.counts.train}, valid ${info.counts.valid}, test ${info.counts.test}${folds}${cold}${info.negatives > 0 ? `; ${info.negatives} sampled negatives per test positive` : ''}`,
+    `datagen ${config.name}: ${info.numUsers} users, ${info.numItems} items, ${info.feedback === 'implicit' ? 'implicit feedback (interactions)' : `ratings ${info.scale.min}-${info.scale.max}`}; train ${info.counts.train}, valid ${info.counts.valid}, test ${info.counts.test}${folds}${cold}${info.negatives > 0 ? `; ${info.negatives} sampled negatives per test positive` : ''}${skipped}`,
   );
   return out;
 }

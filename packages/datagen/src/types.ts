@@ -1,4 +1,5 @@
 import type { Columns, Ratings } from '@deeprec/artifacts';
+import type { InvalidRowsReport } from './sources/invalidRows';
 
 /** What an importer or the generator hands on: ratings with dense indices and the raw ids behind them. */
 export interface RawRatings {
@@ -15,6 +16,8 @@ export interface RawRatings {
   itemFeatures?: Columns;
   /** Facts about the import for the manifest and the report. */
   stats?: ImportStats;
+  /** data.csv.invalidRows: skip: the malformed rows left out (details.invalidRows of the data manifest). */
+  invalidRows?: InvalidRowsReport;
 }
 
 export interface ImportStats {

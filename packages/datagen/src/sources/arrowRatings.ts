@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DataType, tableFromIPC, type Table, type Vector } from 'apache-arrow';
 import { DataError, messageOf } from '@deeprec/base';
 import type { RatingsBuilder } from './builder';
-import { requireFile } from './text';
+import { clip, requireFile } from './text';
 
 const ARROW_WHAT = 'an Arrow ratings file with columns user, item, rating (and optional timestamp)';
 
@@ -31,9 +31,9 @@ export function readArrowRatings(file: string, builder: RatingsBuilder, what = A
     const vector = table.getChild(name);
     if (!vector) {
       if (!required) return undefined;
-      throw new DataError(`${file}: expected a column named '${name}' in the Arrow file, found: ${names.join(', ')}`);
+      throw new DataError(`${file}: expected a column named '${name}' in the Arrow file, found: ${clip(names.join(', '))}`);
     }
-    if (!accepts(vector.type)) throw new DataError(`${file}: column '${name}': expected ${kinds}, found ${String(vector.type)}`);
+    if (!accepts(vector.type)) throw new DataError(`${file}: column '${name}': expected ${kinds}, found ${clip(String(vector.type))}`);
     if (vector.nullCount > 0) {
       let row = 0;
       while (vector.isValid(row)) row += 1;

@@ -154,8 +154,13 @@ export class RatingsBuilder {
     this.n = i + 1;
   }
 
-  private grow(): void {
-    const size = this.user.length * 2;
+  /** Makes room for `rows` more rows at once (an estimate from the file size), so the columns need not grow by doubling. */
+  reserve(rows: number): void {
+    const size = this.n + rows;
+    if (size > this.user.length) this.grow(size);
+  }
+
+  private grow(size = this.user.length * 2): void {
     const bigger = <T extends Int32Array | Float32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(size);
       b.set(a);

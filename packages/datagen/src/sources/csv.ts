@@ -20,6 +20,7 @@ export function csvLayout(config: ExperimentConfig): RatingsLayout {
     header: csv.header,
     columns: { user, item, rating, timestamp },
     columnsKey: 'data.csv.columns',
+    encodingKey: 'data.csv.encoding',
   };
 }
 

@@ -119,6 +119,13 @@ describe('broken inputs', () => {
     expect((await importError(config)).message).toBe(`${file}:1: expected a column named 'rating' in the header, found: a, b, c`);
   });
 
+  it('a long header without a mapped column: the names are cut to 80 characters', async () => {
+    const names = Array.from({ length: 40 }, (_, k) => `column_${k}`);
+    const { file, config } = csv(`${names.join(',')}\n${names.map(() => '1').join(',')}\n`, { columns: { user: 'column_0', item: 'column_1', rating: 'stars' } });
+    const listed = names.join(', ');
+    expect((await importError(config)).message).toBe(`${file}:1: expected a column named 'stars' in the header, found: ${listed.slice(0, 80)}... (${listed.length} characters)`);
+  });
+
   it('a column index out of range', async () => {
     const { file, config } = csv('1;2;3\n', { header: false, delimiter: ';', columns: { user: 0, item: 1, rating: 5 } });
     expect((await importError(config)).message).toBe(
@@ -133,7 +140,7 @@ describe('broken inputs', () => {
 
   it('a quoted field that is never closed', async () => {
     const { file, config } = csv('user,item,rating\n1,"open,3\n2,2,2\n');
-    expect((await importError(config)).message).toBe(`${file}:2: quoted field is never closed; expected a closing '"' before the end of the file: "1,\\"open,3\\n2,2,2"`);
+    expect((await importError(config)).message).toBe(`${file}:2: quoted field is never closed; expected a closing '"' before the end of the file: "1,\\"open,3\\n2,2,2\\n"`);
   });
 
   it('a broken record that spans lines is reported under its first line', async () => {

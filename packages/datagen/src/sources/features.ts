@@ -2,7 +2,8 @@
 import { type Columns } from '@deeprec/artifacts';
 import { DataError } from '@deeprec/base';
 import type { IdIndex } from './builder';
-import { FieldSplitter, isBlank, readLines, type Encoding } from './lines';
+import { FieldSplitter } from './fields';
+import { isBlank, readLines, type Encoding } from './lines';
 import { parseInteger, separatedBy, show, trimField } from './text';
 
 export type FeatureType = 'int32' | 'utf8';
@@ -61,9 +62,9 @@ export async function readFeatureFile(
   const at: FeatureLine = { file, lineNo: 0, text: '' };
   let headerSeen = !layout.header;
   const expected = layout.fields;
-  await readLines(file, layout.encoding, (line, lineNo) => {
+  await readLines(file, layout.encoding, (line, lineNo, ending) => {
     if (!splitter.open && isBlank(line)) return;
-    const n = splitter.split(line, lineNo, fields, record);
+    const n = splitter.split(line, lineNo, ending, fields, record);
     if (n === -1) return;
     if (!headerSeen) {
       headerSeen = true;

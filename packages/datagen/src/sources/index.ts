@@ -14,13 +14,16 @@ import { readArrowRatings } from './arrowRatings';
 import { RatingsBuilder } from './builder';
 import { csvFile, csvFolder, csvLayout } from './csv';
 import { readDelimitedRatings, type RatingsLayout } from './delimited';
+import { InvalidRowLog, STOP_AT_FIRST } from './invalidRows';
 import { MOVIELENS_100K, MOVIELENS_1M, MOVIELENS_LATEST, type FolderSource, type SideFeatures } from './movielens';
 import { requireFolder } from './text';
 
 export { RatingsBuilder, IdIndex } from './builder';
 export { readDelimitedRatings, type RatingsLayout, type RatingColumns } from './delimited';
 export { readArrowRatings } from './arrowRatings';
-export { readLines, FieldSplitter } from './lines';
+export { readLines } from './lines';
+export { FieldSplitter } from './fields';
+export { type InvalidRow, type InvalidRowsReport } from './invalidRows';
 export { MOVIELENS_100K, MOVIELENS_1M, MOVIELENS_LATEST, ML1M_OCCUPATIONS } from './movielens';
 export { csvFile, csvLayout } from './csv';
 
@@ -74,14 +77,18 @@ function plan(config: ExperimentConfig): ImportPlan {
 export async function importRatings(config: ExperimentConfig): Promise<RawRatings> {
   const p = plan(config);
   const builder = new RatingsBuilder(config.data.scale);
+  const csv = config.data.csv;
+  const skipping = config.data.source === 'csv' && csv.invalidRows === 'skip';
+  const invalid = new InvalidRowLog(skipping ? { policy: 'skip', maxShare: csv.maxInvalidShare } : STOP_AT_FIRST);
   for (const { file, what } of p.files) {
     if (file.endsWith('.arrow')) readArrowRatings(file, builder, what);
-    else await readDelimitedRatings(file, { ...p.layout, what }, builder);
+    else await readDelimitedRatings(file, { ...p.layout, what }, builder, invalid);
   }
   let features: SideFeatures = {};
   if (config.data.features && p.features) features = await p.features(p.folder, builder.users, builder.items);
   const raw = builder.finish(config.data.duplicates);
   if (features.userFeatures) raw.userFeatures = features.userFeatures;
   if (features.itemFeatures) raw.itemFeatures = features.itemFeatures;
+  if (skipping) raw.invalidRows = invalid.report;
   return raw;
 }

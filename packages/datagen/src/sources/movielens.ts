@@ -9,7 +9,8 @@ import { DataError } from '@deeprec/base';
 import type { IdIndex } from './builder';
 import type { RatingsLayout } from './delimited';
 import { FeatureColumns, intField, readFeatureFile, yearOfDate, yearOfTitle, zipPrefix } from './features';
-import { FieldSplitter, isBlank, readLines } from './lines';
+import { FieldSplitter } from './fields';
+import { isBlank, readLines } from './lines';
 import { isFile, parseInteger, requireFile, show, trimField } from './text';
 
 export interface SideFeatures {
@@ -38,9 +39,9 @@ async function readGenres(file: string): Promise<string[]> {
   const splitter = new FieldSplitter(file, '|', false);
   const fields: string[] = [];
   const record = { text: '', lineNo: 0 };
-  await readLines(file, 'latin1', (line, lineNo) => {
+  await readLines(file, 'latin1', (line, lineNo, ending) => {
     if (isBlank(line)) return;
-    const n = splitter.split(line, lineNo, fields, record);
+    const n = splitter.split(line, lineNo, ending, fields, record);
     const index = n === 2 ? parseInteger(trimField(fields[1] as string)) : NaN;
     if (Number.isNaN(index) || index < 0 || index > 1000) {
       throw new DataError(`${file}:${lineNo}: expected a genre as 'name|index' with a whole index, found ${show(line)}`);

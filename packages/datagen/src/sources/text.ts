@@ -8,7 +8,12 @@ import { DataError } from '@deeprec/base';
 /** How much of an offending line or field a message shows. */
 export const SHOW_CHARS = 80;
 
-/** Offending text for a message: JSON-quoted (so tabs show as \t), cut to ~80 characters. */
+/** Text for a message, cut to ~80 characters with "..." when longer: every message that quotes input goes through this or show(). */
+export function clip(text: string): string {
+  return text.length <= SHOW_CHARS ? text : `${text.slice(0, SHOW_CHARS)}... (${text.length} characters)`;
+}
+
+/** Offending text for a message: JSON-quoted (so tabs and line breaks show as \t, \r, \n), cut to ~80 characters. */
 export function show(text: string): string {
   if (text.length <= SHOW_CHARS) return JSON.stringify(text);
   return `${JSON.stringify(text.slice(0, SHOW_CHARS))}... (${text.length} characters)`;
@@ -54,10 +59,19 @@ export function parseInteger(text: string): number {
   return text.charCodeAt(0) === 45 ? -value : value;
 }
 
-/** Removes surrounding blanks only when there are any (the common case costs two char reads). */
+/**
+ * Removes surrounding spaces, tabs and other ASCII control characters (not Unicode
+ * spaces such as U+00A0, which may belong to an id). The common case, nothing to
+ * remove, costs two character reads.
+ */
 export function trimField(text: string): string {
   const n = text.length;
-  return n > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(n - 1) <= 32) ? text.trim() : text;
+  if (n === 0 || (text.charCodeAt(0) > 32 && text.charCodeAt(n - 1) > 32)) return text;
+  let start = 0;
+  while (start < n && text.charCodeAt(start) <= 32) start += 1;
+  let end = n;
+  while (end > start && text.charCodeAt(end - 1) <= 32) end -= 1;
+  return text.slice(start, end);
 }
 
 /** Throws a DataError naming `file` and what `expected` there unless it is a readable regular file. */
