@@ -1,15 +1,32 @@
 #!/usr/bin/env node
 // npm run bench: deeprec's training and scoring speed against the project's PyTorch
-// reference of the same networks (bench/pytorch/reference.py), side by side in one run.
-// Prints figures, not pass/fail. Options: --runs N (best of N, default 3), --epochs N,
-// --skip-torch, --data <ml-100k folder>, --scale (also the 10M-rating streaming case).
+// reference of the same networks (bench/pytorch/reference.py), in like-for-like pairings:
+//   lazy Adam   deeprec train.optimizer.lazy: true  vs  PyTorch sparse embeddings + SparseAdam
+//               (+ Adam for the dense layers)
+//   dense Adam  deeprec train.optimizer.lazy: false vs  PyTorch torch.optim.Adam over everything
+// PyTorch at 1 thread (deeprec's wasm backend uses one) and at 2. Each figure is the median
+// of N runs with the min and max; the order of the runs is reversed every round, so neither
+// side always goes first. Method and figures: bench/README.md. Prints figures, not pass/fail.
+// Options: --runs N (default 3), --epochs N (default 2), --skip-torch, --data <ml-100k folder>,
+// --scale (afterwards, also bench/scale.js: the 10M-rating streaming case).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { tmpdir, cpus } = require('node:os');
+const { tmpdir, cpus, loadavg } = require('node:os');
 const { join, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..');
+
+// ---------------------------------------------------------------------------------------
+// deeprec's compiled library, loaded in this process for the scoring measurement. The one
+// place bench/run.js requires a package's dist: change the path here when @deeprec/core's
+// compute functions move to another package. (Training runs through the CLI, below.)
+function loadDeeprecCompute() {
+  const core = require(join(root, 'packages', 'compute', 'dist', 'index.js'));
+  return { initBackend: core.initBackend, fileLoadHandler: core.fileLoadHandler, scorePairs: core.scorePairs };
+}
+// ---------------------------------------------------------------------------------------
+
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -17,10 +34,17 @@ const option = (name, fallback) => {
 };
 const runs = Number(option('runs', '3'));
 const epochs = Number(option('epochs', '2'));
+const skipTorch = args.includes('--skip-torch');
 const data = resolve(option('data', join(root, '..', 'shared', 'data', 'ml-100k')));
 const config = join(root, 'configs', 'examples', 'bench-ml100k.yaml');
 const models = ['ncf', 'widedeep', 'neumf'];
+const threadCounts = [1, 2];
+const backendName = process.env.DEEPREC_BACKEND ?? 'wasm';
 const bin = join(root, 'packages', 'cli', 'bin', 'deeprec.js');
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(epochs) || epochs < 1) {
+  process.stderr.write('bench: --runs and --epochs take a whole number of at least 1\n');
+  process.exit(2);
+}
 if (!existsSync(join(root, 'packages', 'cli', 'dist', 'main.js'))) {
   process.stderr.write('bench: compile first (npm run compile)\n');
   process.exit(1);
@@ -30,18 +54,26 @@ if (!existsSync(join(data, 'u1.base'))) {
   process.exit(2);
 }
 
+/** Longest a single child process may take: a runaway one (a busy machine) stops the bench instead of stalling it. */
+const CHILD_TIMEOUT_MS = 5 * 60 * 1000;
+const busy = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; other work on the machine?`;
+
 function deeprec(...argv) {
-  const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', env: { ...process.env, DEEPREC_BACKEND: process.env.DEEPREC_BACKEND ?? 'wasm' } });
+  const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, env: { ...process.env, DEEPREC_BACKEND: backendName } });
+  if (r.error) throw new Error(`deeprec ${argv.join(' ')}: ${r.error.message} (${busy()})`);
   if (r.status !== 0) throw new Error(`deeprec ${argv.join(' ')} failed:\n${r.stderr}`);
   return r;
 }
 
+let compute = null;
 /** Scores every user x item pair of the data with a saved model, in batches, like evaluate and recommend do. */
 async function scoreSpeed(modelDir, numUsers, numItems) {
-  const core = require(join(root, 'packages', 'compute', 'dist', 'index.js'));
   const tf = require('@tensorflow/tfjs');
-  await core.initBackend(process.env.DEEPREC_BACKEND ?? 'wasm');
-  const network = await tf.loadLayersModel(core.fileLoadHandler(modelDir));
+  if (!compute) {
+    compute = loadDeeprecCompute();
+    await compute.initBackend(backendName);
+  }
+  const network = await tf.loadLayersModel(compute.fileLoadHandler(modelDir));
   const users = new Int32Array(numUsers * numItems);
   const items = new Int32Array(numUsers * numItems);
   for (let u = 0; u < numUsers; u += 1) {
@@ -50,78 +82,193 @@ async function scoreSpeed(modelDir, numUsers, numItems) {
       items[u * numItems + i] = i;
     }
   }
-  core.scorePairs(network, users.subarray(0, 65536), items.subarray(0, 65536), 65536); // warm-up
+  compute.scorePairs(network, users.subarray(0, 65536), items.subarray(0, 65536), 65536); // warm-up
   const started = performance.now();
-  core.scorePairs(network, users, items, 65536);
+  compute.scorePairs(network, users, items, 65536);
   const seconds = (performance.now() - started) / 1000;
   network.dispose();
   return users.length / seconds;
 }
 
-async function deeprecRun(artifacts) {
-  const sets = ['--set', `data.path=${data}`, '--set', `train.epochs=${epochs}`, '--artifacts', artifacts];
-  deeprec('datagen', config, ...sets);
+/** The training loss of the last epoch, from the model's history.arrow. */
+function lastLoss(modelDir) {
+  const { tableFromIPC } = require('apache-arrow');
+  const loss = tableFromIPC(readFileSync(join(modelDir, 'history.arrow'))).getChild('loss');
+  return loss ? Number(loss.get(loss.length - 1)) : Number.NaN;
+}
+
+/** Trains the three models with lazy or dense Adam, one process each (as Nx runs them); scores them when asked. */
+async function deeprecJob(artifacts, info, lazy, score) {
+  const sets = ['--set', `data.path=${data}`, '--set', `train.epochs=${epochs}`, '--set', `train.optimizer.lazy=${lazy}`, '--artifacts', artifacts];
   const out = {};
   for (const model of models) {
     deeprec('train', config, '--model', model, ...sets);
-    const manifest = JSON.parse(readFileSync(join(artifacts, 'bench-ml100k', 'models', model, 'manifest.json'), 'utf8'));
-    const info = JSON.parse(readFileSync(join(artifacts, 'bench-ml100k', 'data', 'manifest.json'), 'utf8')).details.info;
-    const score = await scoreSpeed(join(artifacts, 'bench-ml100k', 'models', model), info.numUsers, info.numItems);
-    out[model] = { train: manifest.details.trainSamplesPerSecond, score, backend: manifest.backend };
+    const dir = join(artifacts, 'bench-ml100k', 'models', model);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    if (manifest.details.modelConfig.train.optimizer.lazy !== lazy) throw new Error(`bench: ${model} trained with optimizer.lazy ${manifest.details.modelConfig.train.optimizer.lazy}, asked ${lazy}`);
+    out[model] = {
+      train: manifest.details.trainSamplesPerSecond,
+      score: score ? await scoreSpeed(dir, info.numUsers, info.numItems) : null,
+      loss: lastLoss(dir),
+      params: manifest.details.params,
+      modelConfig: manifest.details.modelConfig,
+      backend: manifest.backend,
+    };
   }
   return out;
 }
 
-function torchRun() {
-  const r = spawnSync('/usr/bin/python3', [join(__dirname, 'pytorch', 'reference.py'), join(data, 'u1.base'), '--epochs', String(epochs), '--threads', '2'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+/**
+ * The three models with PyTorch, sparse (SparseAdam) or dense Adam at `threads` threads: one
+ * process per model, as deeprec's, so each side's first steps pay its own warm-up alike.
+ */
+function torchJob(info, hyper, mode, threads, score) {
   const out = {};
-  for (const line of r.stdout.trim().split('\n')) {
-    const row = JSON.parse(line);
-    out[row.model] = { train: row.trainSamplesPerSecond, score: row.scorePairsPerSecond, torch: row.torch };
+  for (const model of models) {
+    const argv = [join(__dirname, 'pytorch', 'reference.py'), join(data, 'u1.base'), '--models', model, '--optimizer', mode, '--threads', String(threads)];
+    argv.push('--epochs', String(epochs), '--users', String(info.numUsers), '--items', String(info.numItems), '--batch', String(hyper.batchSize));
+    argv.push('--lr', String(hyper.learningRate), '--beta1', String(hyper.beta1), '--beta2', String(hyper.beta2), '--eps', String(hyper.epsilon));
+    if (!score) argv.push('--no-score');
+    const r = spawnSync('/usr/bin/python3', argv, { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+    if (r.error && r.error.code !== 'ENOENT') throw new Error(`PyTorch reference ${model} ${mode} at ${threads} threads: ${r.error.message} (${busy()})`);
+    if (r.status !== 0) throw new Error(`PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+    const row = JSON.parse(r.stdout.trim());
+    out[model] = { train: row.trainSamplesPerSecond, score: row.scorePairsPerSecond, loss: row.loss, params: row.params, arch: row.arch, torch: row.torch, optimizers: row.optimizers };
   }
   return out;
 }
 
-const best = (list, model, key) => Math.max(...list.map((r) => r[model][key]));
+/** A model config's dropout as one rate per hidden layer (a number applies after every layer but the last). */
+const dropoutRates = (c) => (Array.isArray(c.dropout) ? c.dropout : c.layers.map((_, i) => (i < c.layers.length - 1 ? c.dropout : 0)));
+
+/** Throws unless the PyTorch networks are deeprec's: every key the reference states, the parameter counts, no L2. */
+function checkSame(deeprecRow, torchRow, model) {
+  const c = deeprecRow.modelConfig;
+  const resolved = { ...c, dropout: dropoutRates(c), l2: Math.max(c.l2, c.denseL2 ?? c.l2) };
+  for (const [key, value] of Object.entries(torchRow.arch)) {
+    if (JSON.stringify(resolved[key]) !== JSON.stringify(value)) {
+      throw new Error(`bench: ${model}.${key} is ${JSON.stringify(resolved[key])} in deeprec's config but ${JSON.stringify(value)} in the PyTorch reference`);
+    }
+  }
+  if (deeprecRow.params !== torchRow.params) throw new Error(`bench: ${model} has ${deeprecRow.params} parameters in deeprec, ${torchRow.params} in PyTorch`);
+  const t = c.train;
+  if (t.optimizer.name !== 'adam' || t.engine !== 'fused' || !['auto', 'mse'].includes(t.loss) || t.lrSchedule.type !== 'none') {
+    throw new Error(`bench: ${model} must train with adam, the fused engine, MSE and no schedule to compare (found ${t.optimizer.name}, ${t.engine}, ${t.loss}, ${t.lrSchedule.type})`);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+const f = (n) => Math.round(n).toLocaleString('en-US');
+/** "median (min-max)" of one figure over the runs. */
+const cell = (xs) => (xs.length === 1 ? f(xs[0]) : `${f(median(xs))} (${f(Math.min(...xs))}-${f(Math.max(...xs))})`);
 
 async function main() {
-const ours = [];
-const theirs = [];
-for (let run = 1; run <= runs; run += 1) {
   const artifacts = mkdtempSync(join(tmpdir(), 'deeprec-bench-'));
-  // Alternate who goes first, so neither always runs on a warmer (or busier) machine.
-  if (run % 2 === 1) {
-    ours.push(await deeprecRun(artifacts));
-    if (!args.includes('--skip-torch')) theirs.push(torchRun());
-  } else {
-    if (!args.includes('--skip-torch')) theirs.push(torchRun());
-    ours.push(await deeprecRun(artifacts));
-  }
-  rmSync(artifacts, { recursive: true, force: true });
-  process.stderr.write(`bench: run ${run}/${runs} done\n`);
-}
+  try {
+    deeprec('datagen', config, '--set', `data.path=${data}`, '--artifacts', artifacts);
+    const info = JSON.parse(readFileSync(join(artifacts, 'bench-ml100k', 'data', 'manifest.json'), 'utf8')).details.info;
+    // Adam's values and the batch size as deeprec resolved them, from its first training (round 1
+    // starts with deeprec lazy), handed to every PyTorch run: the two cannot drift apart.
+    let hyper = null;
+    const results = {}; // job key -> model -> list of one row per run
+    const record = (key, out) => {
+      results[key] ??= {};
+      for (const [model, row] of Object.entries(out)) (results[key][model] ??= []).push(row);
+    };
+    const jobs = [
+      { key: 'deeprec lazy', run: () => deeprecJob(artifacts, info, true, true) },
+      ...threadCounts.map((t) => ({ key: `torch sparse ${t}`, torch: true, run: () => torchJob(info, hyper, 'sparse', t, true) })),
+      { key: 'deeprec dense', run: () => deeprecJob(artifacts, info, false, false) },
+      ...threadCounts.map((t) => ({ key: `torch dense ${t}`, torch: true, run: () => torchJob(info, hyper, 'dense', t, false) })),
+    ].filter((j) => !(skipTorch && j.torch));
+    const started = performance.now();
+    const loadAtStart = loadavg()[0];
+    for (let round = 1; round <= runs; round += 1) {
+      // Odd rounds deeprec first in each pairing, even rounds PyTorch first (the whole order reversed).
+      const order = round % 2 === 1 ? jobs : [...jobs].reverse();
+      for (const job of order) {
+        const out = await job.run();
+        record(job.key, out);
+        if (!hyper && !job.torch) hyper = { ...out.ncf.modelConfig.train.optimizer, batchSize: out.ncf.modelConfig.train.batchSize };
+        process.stderr.write(`bench: round ${round}/${runs}: ${job.key} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      }
+    }
 
-const f = (n) => Math.round(n).toLocaleString('en-US');
-const lines = [
-  `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.versions.node}; deeprec backend ${ours[0].ncf.backend}; best of ${runs} runs, ${epochs} epochs, batch 256, Adam 0.001, ML-100k u1.base`,
-  '',
-  '| model | deeprec train samples/s | PyTorch train samples/s | ratio | deeprec score pairs/s | PyTorch score pairs/s | ratio |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-];
-for (const model of models) {
-  const t = best(ours, model, 'train');
-  const s = best(ours, model, 'score');
-  if (theirs.length === 0) {
-    lines.push(`| ${model} | ${f(t)} | - | - | ${f(s)} | - | - |`);
-    continue;
+    const ours = (mode) => results[`deeprec ${mode}`];
+    const theirs = (mode, t) => results[`torch ${mode} ${t}`];
+    const first = ours('lazy').ncf[0];
+    if (!skipTorch) for (const model of models) for (const key of Object.keys(results).filter((k) => k.startsWith('torch'))) checkSame(ours('lazy')[model][0], results[key][model][0], model);
+    const torchVersion = skipTorch ? null : theirs('sparse', 1).ncf[0].torch;
+    const c = (model) => ours('lazy')[model][0].modelConfig;
+    const dropout = (m) => JSON.stringify(dropoutRates(c(m)));
+    const lines = [
+      `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.versions.node}; deeprec backend ${first.backend} (one thread)${skipTorch ? '' : `; PyTorch ${torchVersion} CPU at ${threadCounts.join(' and ')} threads (torch.set_num_threads)`}`,
+      `data: ML-100k u1.base, ${f(info.counts.train)} ratings, tables of ${f(info.numUsers)} users x ${f(info.numItems)} items; ${epochs} epoch${epochs > 1 ? 's' : ''} per run; ${runs > 1 ? `median of ${runs} runs (min-max)` : 'one run'}, the run order reversed every round`,
+      `same on both sides${skipTorch ? '' : ' (checked against the config deeprec resolved, and equal parameter counts)'}: ` +
+        `ncf layers ${JSON.stringify(c('ncf').layers)} dropout ${dropout('ncf')}, widedeep (user + item biases, no side features) ${JSON.stringify(c('widedeep').layers)} dropout ${dropout('widedeep')}, ` +
+        `neumf (GMF + MLP, dense output) ${JSON.stringify(c('neumf').layers)} dropout ${dropout('neumf')}; embeddings 32, ReLU, glorot-uniform init; ` +
+        `MSE loss; batch ${first.modelConfig.train.batchSize}; Adam lr ${hyper.learningRate}, beta1 ${hyper.beta1}, beta2 ${hyper.beta2}, epsilon ${hyper.epsilon}; ` +
+        `no weight decay or L2 (l2 ${c('ncf').l2}); no validation, no lr schedule`,
+      'training samples/s: the training loop alone (shuffle, batches, forward, backward, optimizer step, loss read back) over all epochs of a fresh model, each model in its own process, no warm-up pass on either side; scoring: all user x item pairs, batches of 65,536, after one warm-up batch',
+    ];
+    /** Markdown rows: deeprec's figure and PyTorch's at each thread count, median (min-max), and the ratio of the medians. */
+    const speedTable = (figure, ourMode, theirMode) => {
+      const head = ['model', 'deeprec', ...(skipTorch ? [] : threadCounts.flatMap((t) => [`PyTorch ${t} thread${t > 1 ? 's' : ''}`, 'deeprec / PyTorch']))];
+      const rows = models.map((model) => {
+        const d = ours(ourMode)[model].map((r) => r[figure]);
+        const cols = skipTorch
+          ? []
+          : threadCounts.flatMap((t) => {
+              const p = theirs(theirMode, t)[model].map((r) => r[figure]);
+              return [cell(p), `${(median(d) / median(p)).toFixed(2)}x`];
+            });
+        return [model, cell(d), ...cols];
+      });
+      return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+    };
+    lines.push('', 'Training samples/s, lazy Adam: deeprec optimizer.lazy: true vs PyTorch nn.Embedding(sparse=True) + SparseAdam (embedding tables) + Adam (the rest)', '');
+    lines.push(...speedTable('train', 'lazy', 'sparse'));
+    lines.push('', 'Training samples/s, dense Adam: deeprec optimizer.lazy: false vs PyTorch torch.optim.Adam over all parameters', '');
+    lines.push(...speedTable('train', 'dense', 'dense'));
+    lines.push('', `Scoring pairs/s, all ${f(info.numUsers)} x ${f(info.numItems)} pairs (the lazy-Adam models; deeprec scorePairs, PyTorch eval + no_grad)`, '');
+    lines.push(...speedTable('score', 'lazy', 'sparse'));
+
+    // A sanity check that both sides train the same problem: the mean training loss of the last epoch.
+    const loss = (rows) => median(rows.map((r) => r.loss)).toFixed(4);
+    const torchLoss = (mode, model) => loss(threadCounts.flatMap((t) => theirs(mode, t)[model]));
+    lines.push('', `Training loss (MSE) of epoch ${epochs}, median of the runs (a check that both sides learn alike; initial weights, shuffles and dropout masks differ)`, '');
+    lines.push(`| model | deeprec lazy |${skipTorch ? '' : ' PyTorch SparseAdam |'} deeprec dense |${skipTorch ? '' : ' PyTorch Adam |'}`);
+    lines.push(`| --- | --- | --- |${skipTorch ? '' : ' --- | --- |'}`);
+    for (const model of models) {
+      const cols = [loss(ours('lazy')[model]), ...(skipTorch ? [] : [torchLoss('sparse', model)]), loss(ours('dense')[model]), ...(skipTorch ? [] : [torchLoss('dense', model)])];
+      lines.push(`| ${model} | ${cols.join(' | ')} |`);
+    }
+    if (!skipTorch) {
+      const steps = epochs * Math.ceil(info.counts.train / hyper.batchSize);
+      const factor = (t) => (1 / Math.sqrt(1 - hyper.beta2 ** t)).toFixed(1);
+      lines.push(
+        '',
+        'Lazy Adam vs SparseAdam: the same algorithm (moments and weights of only the rows in the batch, repeated ids summed first, ' +
+          'bias correction from one step count per table, which is the global step as every table is in every batch), except where epsilon goes: ' +
+          'deeprec (as tf.train.adam and torch.optim.Adam) divides by sqrt(v_hat) + eps, SparseAdam by (sqrt(v) + eps) before the bias correction, ' +
+          `an effective eps / sqrt(1 - beta2^t) (${factor(1)}x eps at step 1, ${factor(steps)}x at step ${steps}, the last here). ` +
+          'Dense Adam vs torch.optim.Adam: the same update, float rounding aside.',
+      );
+    }
+    lines.push('', `${((performance.now() - started) / 1000 / 60).toFixed(1)} minutes; load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (${cpus().length} cores: other work on the machine lowers the figures, PyTorch's 2-thread ones most)`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    rmSync(artifacts, { recursive: true, force: true });
   }
-  const pt = best(theirs, model, 'train');
-  const ps = best(theirs, model, 'score');
-  lines.push(`| ${model} | ${f(t)} | ${f(pt)} | ${(t / pt).toFixed(2)}x | ${f(s)} | ${f(ps)} | ${(s / ps).toFixed(2)}x |`);
-}
-if (theirs.length > 0) lines.push('', `PyTorch ${theirs[0].ncf.torch}, CPU, torch.set_num_threads(2)`);
-process.stdout.write(`${lines.join('\n')}\n`);
+  if (args.includes('--scale')) {
+    process.stdout.write('\n');
+    const r = spawnSync(process.execPath, [join(__dirname, 'scale.js')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`bench/scale.js exited with ${r.status}`);
+  }
 }
 
 main().catch((error) => {
