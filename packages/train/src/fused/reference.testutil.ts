@@ -48,7 +48,7 @@ export function modelConfig(section: string): ResolvedModelConfig {
 export function mseLoss(model: RecModel, b: Batch, nextSeed: () => number, embed?: EmbedOverride): tf.Scalar {
   const users = tf.tensor2d(b.users, [b.users.length, 1], 'int32');
   const items = tf.tensor2d(b.items, [b.items.length, 1], 'int32');
-  return tf.losses.meanSquaredError(tf.tensor1d(b.ratings), model.trainingPass(users, items, nextSeed, embed).output) as tf.Scalar;
+  return tf.losses.meanSquaredError(tf.tensor1d(b.ratings), model.trainingPass(users, items, embed ? { nextSeed, embed } : { nextSeed }).output) as tf.Scalar;
 }
 
 export function fusedSteps(model: RecModel, batches: Batch[], lazy: boolean, nextSeed: () => number, afterStep?: (k: number) => void): void {
