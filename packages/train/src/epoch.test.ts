@@ -99,7 +99,13 @@ describe('runTrain streaming the train split', () => {
 
   it('refits on train + valid with valid as one more block', () => {
     const refit = { ...ncf, train: { ...ncf.train, epochs: 3, refit: true } };
-    const out = runTrain(refit, trainInputs(data, 700), 1, silentLogger(), 'ncf');
+    const log = silentLogger();
+    const out = runTrain(refit, trainInputs(data, 700), 1, log, 'ncf');
     expect(out.details.trainSamples).toBe(3 * data.train.user.length + out.fit.bestEpoch * (data.train.user.length + data.valid.user.length));
+    // Epoch lines: validation metrics while there is validation data, none (not NaN) during the refit.
+    const epochLines = log.lines.filter((l) => / lr [0-9.e-]+ \(/.test(l));
+    expect(epochLines.filter((l) => l.includes('val_rmse'))).toHaveLength(3);
+    expect(epochLines.length).toBe(3 + out.fit.bestEpoch);
+    expect(log.lines.join('\n')).not.toContain('NaN');
   });
 });

@@ -279,8 +279,9 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
         // A real copy: the fused engine updates embedding tables in place, and clone() shares memory.
         best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
       }
-      const metrics = implicit ? `val_loss ${row.val_loss.toFixed(4)}` : `val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
-      progress.stop(`loss ${loss.toFixed(4)} ${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
+      // Without validation data (a refit on train + valid) there is nothing to print but the loss.
+      const metrics = !hasValid ? '' : implicit ? ` val_loss ${row.val_loss.toFixed(4)}` : ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
+      progress.stop(`loss ${loss.toFixed(4)}${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
       if (!Number.isFinite(loss)) {
         log.info(`${label}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
         stoppedEarly = true;
