@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, tru
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type EvalMetrics } from '@deeprec/artifacts';
+import { readMetrics, type EvalMetrics } from '@deeprec/artifacts';
 import { initBackend, registerFileRouters } from '@deeprec/compute';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
@@ -37,7 +37,7 @@ function listFiles(dir: string): string[] {
 }
 
 function metrics(cwd: string, model: string): EvalMetrics {
-  return JSON.parse(readFileSync(join(cwd, 'artifacts/tiny/eval', model, 'metrics.json'), 'utf8')) as EvalMetrics;
+  return readMetrics(join(cwd, 'artifacts/tiny/eval', model, 'metrics.json'));
 }
 
 describe('deeprec CLI', () => {
