@@ -36,6 +36,10 @@ const RULES = [
   { from: 'type:stage', allow: [...LIBRARIES, 'type:testing', 'type:models'] },
   // Only the train stage builds networks; the other stages read model artifacts.
   { from: 'type:stage', except: ['train'], deny: ['type:models'] },
+  // Only train and evaluate run networks (compute: tfjs backends, scoring); datagen and
+  // report read and write artifacts. (tfjs itself is an npm node this graph check does
+  // not see; packages/report/src/presentOnly.test.ts checks the report's imports of it.)
+  { from: 'type:stage', except: ['train', 'evaluate'], deny: ['type:compute'] },
   { from: 'type:cli', allow: ['*'] },
   { from: 'type:workspace', allow: ['*'] },
   // Inferred by tools/nx-plugin from configs/experiments: tasks only, no code.

@@ -77,6 +77,8 @@ describe('checkBoundaries', () => {
     ['models', 'train', 'models (type:models) must not import train (type:stage)'],
     ['evaluate', 'models', 'evaluate (type:stage) must not import models (type:models)'],
     ['report', 'models', 'report (type:stage) must not import models (type:models)'],
+    ['report', 'compute', 'report (type:stage) must not import compute (type:compute)'],
+    ['datagen', 'compute', 'datagen (type:stage) must not import compute (type:compute)'],
     ['datagen', 'evaluate', 'datagen (type:stage) must not import evaluate (type:stage)'],
     ['train', 'cli', 'train (type:stage) must not import cli (type:cli)'],
     ['exp-data', 'base', 'exp-data (type:experiment) must not import base (type:base)'],

@@ -87,6 +87,23 @@ export const RANKING_SCHEMA: TableSchema = {
   extraColumns: true,
 };
 
+/**
+ * eval/<model>/samples.arrow: each sample user's top-K as evaluate scored it with the
+ * saved network (the report's sample recommendations). `draw` is the user's place in
+ * the seeded draw (0 first), so a reader showing n users takes those with draw < n;
+ * `rank` is 1-based.
+ */
+export const SAMPLES_SCHEMA: TableSchema = {
+  name: 'samples',
+  columns: [
+    { name: 'user', type: 'int32' },
+    { name: 'draw', type: 'int32' },
+    { name: 'rank', type: 'int32' },
+    { name: 'item', type: 'int32' },
+    { name: 'score', type: 'float32' },
+  ],
+};
+
 /** deeprec recommend --all --out: every user's top-K, by raw ids. */
 export const RECOMMENDATIONS_SCHEMA: TableSchema = {
   name: 'recommendations',
@@ -159,10 +176,17 @@ export class ArtifactCatalogue {
     };
   }
 
-  /** evaluate output: predictions.arrow + metrics.json */
+  /** evaluate output: predictions.arrow + metrics.json; with ranking metrics, ranking.arrow and samples.arrow */
   evaluation(model: string) {
     const dir = join(this.experimentDir, 'eval', checkName('model', model));
-    return { dir, predictions: join(dir, 'predictions.arrow'), ranking: join(dir, 'ranking.arrow'), metrics: join(dir, 'metrics.json') };
+    return {
+      dir,
+      predictions: join(dir, 'predictions.arrow'),
+      ranking: join(dir, 'ranking.arrow'),
+      samples: join(dir, 'samples.arrow'),
+      metrics: join(dir, 'metrics.json'),
+      manifest: join(dir, 'manifest.json'),
+    };
   }
 
   /** report output for this experiment */

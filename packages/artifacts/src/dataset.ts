@@ -1,15 +1,14 @@
 /** The data artifacts of an experiment, as every stage after datagen reads them. */
 import { ArtifactCatalogue, ITEMS_SCHEMA, USERS_SCHEMA, type RatingSplit } from './catalogue';
 import { readTable, type Columns } from './arrow';
-import { ArtifactError } from '@deeprec/base';
-import { readJson } from './fs';
-import type { Manifest } from './manifest';
+import type { DataInfo } from './dataInfo';
+import { readManifest, type ManifestOf } from './manifest';
 import { openRatingSource, type RatingSource } from './ratingBlocks';
-import { readRatings, type DataInfo, type Ratings } from './ratings';
+import { readRatings, type Ratings } from './ratings';
 
 export interface Dataset {
   info: DataInfo;
-  manifest: Manifest;
+  manifest: ManifestOf<'datagen'>;
   /** A split's ratings, whole; `fold` (0-based) for k-fold data. Read once, then kept. */
   ratings(split: RatingSplit, fold?: number): Ratings;
   /** A split's ratings one record batch at a time (nothing kept); close it when done. */
@@ -21,11 +20,8 @@ export interface Dataset {
 /** Opens the data artifacts of an experiment; tables are read when first asked for. */
 export function openDataset(catalogue: ArtifactCatalogue): Dataset {
   const paths = catalogue.data();
-  const manifest = readJson<Manifest>(paths.manifest, 'data manifest');
-  const info = manifest.details.info as DataInfo | undefined;
-  if (!info || typeof info.numUsers !== 'number' || !Array.isArray(info.folds)) {
-    throw new ArtifactError(`${paths.manifest}: data manifest has no 'details.info' section with folds (written by an older deeprec?)`);
-  }
+  const manifest = readManifest(paths.manifest, 'datagen');
+  const { info } = manifest.details;
   const cache = new Map<string, unknown>();
   const once = <T>(key: string, read: () => T): T => {
     if (!cache.has(key)) cache.set(key, read());
@@ -40,4 +36,9 @@ export function openDataset(catalogue: ArtifactCatalogue): Dataset {
     users: () => once('users', () => readTable(paths.users, USERS_SCHEMA)),
     items: () => once('items', () => readTable(paths.items, ITEMS_SCHEMA)),
   };
+}
+
+/** The data facts of data/manifest.json, validated. */
+export function readDataInfo(file: string): DataInfo {
+  return readManifest(file, 'datagen').details.info;
 }

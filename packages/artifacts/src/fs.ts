@@ -83,11 +83,11 @@ export function openFileAtomic(file: string): AtomicFile {
   };
 }
 
-export function writeJson(file: string, value: unknown): void {
-  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-export function readJson<T>(file: string, what: string): T {
+/**
+ * The parsed contents of a JSON file, not yet validated: JSON artifacts are read through
+ * their schema (jsonArtifact.ts), which is the only caller.
+ */
+export function readJsonFile(file: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -98,7 +98,7 @@ export function readJson<T>(file: string, what: string): T {
     });
   }
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new ArtifactError(`${file}: ${what} is not valid JSON (${messageOf(error)})`, { cause: error });
   }

@@ -1,7 +1,8 @@
-/** Rating tables as typed columns, and the facts about them datagen records (DataInfo). */
-import { RATINGS_SCHEMA, type RatingSplit } from './catalogue';
+/** Rating tables as typed columns; the facts datagen records about them are in dataInfo.ts. */
+import { RATINGS_SCHEMA } from './catalogue';
 import { readTable, type Columns } from './arrow';
 import { ArtifactError } from '@deeprec/base';
+import type { ColdStart } from './dataInfo';
 
 export interface Ratings {
   user: Int32Array;
@@ -10,36 +11,25 @@ export interface Ratings {
   timestamp?: BigInt64Array;
 }
 
-/** Test ratings whose user or item has no training rating (cold start). */
-export interface ColdStart {
-  users: number;
-  items: number;
-  /** Test ratings of a cold user or a cold item. */
-  ratings: number;
-}
-
-/** One train/valid/test split; k-fold has one per fold, every other method one in all. */
-export interface FoldInfo {
-  /** Mean training rating: the baseline every model must beat, and the output bias init. */
-  trainMean: number;
-  counts: Record<RatingSplit, number>;
-  coldStart: ColdStart;
-}
-
-/** Facts about the data that models and evaluation need; kept in data/manifest.json. */
-export interface DataInfo extends FoldInfo {
-  numUsers: number;
-  numItems: number;
-  scale: { min: number; max: number };
-  source: string;
-  /** implicit: ratings became interactions (rating 1); models rank rather than predict ratings. */
-  feedback: 'explicit' | 'implicit';
-  /** Sampled negatives per test positive in negatives.arrow (0: none written). */
-  negatives: number;
-  /** Every split; the top-level trainMean, counts and coldStart repeat the first. */
-  folds: FoldInfo[];
-  /** Rows read and duplicates merged by the importer. */
-  stats?: { rows: number; duplicates: number };
+/**
+ * 1 for every user and every item with a training rating (among rows `rows` of `train`
+ * when given), 0 for the others: what makes a test rating warm or cold start.
+ */
+export function seenInTraining(
+  train: { user: ArrayLike<number>; item: ArrayLike<number> },
+  numUsers: number,
+  numItems: number,
+  rows?: Int32Array,
+): { user: Uint8Array; item: Uint8Array } {
+  const user = new Uint8Array(numUsers);
+  const item = new Uint8Array(numItems);
+  const count = rows ? rows.length : train.user.length;
+  for (let i = 0; i < count; i += 1) {
+    const row = rows ? (rows[i] as number) : i;
+    user[train.user[row] as number] = 1;
+    item[train.item[row] as number] = 1;
+  }
+  return { user, item };
 }
 
 /**
@@ -48,14 +38,7 @@ export interface DataInfo extends FoldInfo {
  * split by its row indices, never copying a 10M-rating split just to count it).
  */
 export function coldStart(train: Ratings, test: Ratings, numUsers: number, numItems: number, rows?: { train: Int32Array; test: Int32Array }): ColdStart {
-  const seenUser = new Uint8Array(numUsers);
-  const seenItem = new Uint8Array(numItems);
-  const trainCount = rows ? rows.train.length : train.user.length;
-  for (let i = 0; i < trainCount; i += 1) {
-    const row = rows ? (rows.train[i] as number) : i;
-    seenUser[train.user[row] as number] = 1;
-    seenItem[train.item[row] as number] = 1;
-  }
+  const { user: seenUser, item: seenItem } = seenInTraining(train, numUsers, numItems, rows?.train);
   const coldUsers = new Set<number>();
   const coldItems = new Set<number>();
   let ratings = 0;

@@ -1,70 +1,102 @@
-/** The JSON results stages hand to each other: metrics.json and the train manifest details. */
+/**
+ * The JSON results stages hand to each other: metrics.json (evaluate -> report) and the
+ * train manifest's details (train -> evaluate, report). One zod schema each; the types
+ * are derived from them, and readMetrics/writeMetrics are the only way to the file.
+ */
+import { z } from 'zod';
+import { count, measure, readJsonArtifact, writeJsonArtifact } from './jsonArtifact';
+
+/** RMSE and MAE over `count` test ratings (NaN when there are none, or on implicit data). */
+export const ErrorSummarySchema = z.object({ rmse: measure, mae: measure, count });
+export type ErrorSummary = z.output<typeof ErrorSummarySchema>;
+
+/**
+ * Rating errors of a predictor over the test ratings of every fold, computed by
+ * @deeprec/metrics' ratingErrors: a model's (the top level of metrics.json) and the
+ * training mean's (metrics.json `meanBaseline`) have the same shape and definition.
+ */
+export const RatingErrorsSchema = z.object({
+  /** Single split: over the test ratings. k-fold: the mean of the fold values in `folds`. */
+  rmse: measure,
+  mae: measure,
+  /** Test ratings scored (of every fold). */
+  count,
+  /** Test ratings split by whether user and item were seen in training (pooled over folds). */
+  coldStart: z.object({ warm: ErrorSummarySchema, cold: ErrorSummarySchema }),
+  /** k-fold only: each fold's figures. */
+  folds: z.array(ErrorSummarySchema).optional(),
+  /** k-fold only: sample standard deviation (n - 1) of the fold RMSEs and MAEs. */
+  rmseStd: measure.optional(),
+  maeStd: measure.optional(),
+});
+export type RatingErrors = z.output<typeof RatingErrorsSchema>;
+
+export const RankingSummarySchema = z.object({
+  protocol: z.enum(['full', 'sampled']),
+  /** Users with at least one relevant test item (the others are skipped). */
+  users: count,
+  /** Sampled protocol: negatives per test positive. */
+  negatives: count.optional(),
+  /** Mean over users of each per-user metric, e.g. { 'hr@10': 0.68, 'ndcg@10': 0.41, auc: 0.9 }. */
+  means: z.record(z.string(), measure),
+  /** Catalogue-level metrics of the full protocol: coverage@K, novelty@K. */
+  catalogue: z.record(z.string(), measure).optional(),
+});
+export type RankingSummary = z.output<typeof RankingSummarySchema>;
 
 /** metrics.json (DESIGN section 3); evaluate writes it, report reads it. */
-export interface EvalMetrics {
-  experiment: string;
-  model: string;
-  type: string;
-  rmse: number;
-  mae: number;
-  /** Test ratings scored. */
-  count: number;
+export const EvalMetricsSchema = RatingErrorsSchema.extend({
+  experiment: z.string(),
+  model: z.string(),
+  type: z.string(),
   /** Trainable parameters. */
-  params: number;
+  params: count,
   /** Time in the training loop alone: no start-up, no validation. */
-  trainSeconds: number;
+  trainSeconds: z.number(),
   /** Training examples processed / trainSeconds. */
-  trainSamplesPerSecond: number;
+  trainSamplesPerSecond: z.number(),
   /** Epochs actually run (early stopping may end sooner). */
-  epochs: number;
+  epochs: count,
   /** Epoch whose weights were kept (restoreBest). */
-  bestEpoch: number;
-  backend: string;
-  /** RMSE and MAE of predicting the training mean for every test rating. */
-  meanBaseline: { rmse: number; mae: number };
-  /** Test ratings split by whether user and item were seen in training. */
-  coldStart: { warm: ErrorSummary; cold: ErrorSummary };
+  bestEpoch: count,
+  backend: z.string(),
+  /**
+   * Predicting each fold's training mean for every test rating, scored exactly like the
+   * model above (k-fold: rmse and mae are the mean of the fold values, like the model's).
+   */
+  meanBaseline: RatingErrorsSchema,
   /** Ranking metrics, when evaluate.metrics asks for any (per-user values in ranking.arrow). */
-  ranking?: RankingSummary;
-  /** k-fold only: each fold's figures; rmse and mae above are their means. */
-  folds?: ErrorSummary[];
-  /** k-fold only: standard deviation of the fold RMSEs and MAEs. */
-  rmseStd?: number;
-  maeStd?: number;
-}
-
-export interface RankingSummary {
-  protocol: 'full' | 'sampled';
-  /** Users with at least one relevant test item (the others are skipped). */
-  users: number;
-  /** Sampled protocol: negatives per test positive. */
-  negatives?: number;
-  /** Mean over users of each per-user metric, e.g. { 'hr@10': 0.68, 'ndcg@10': 0.41, auc: 0.9 }. */
-  means: Record<string, number>;
-  /** Catalogue-level metrics of the full protocol: coverage@K, novelty@K. */
-  catalogue?: Record<string, number>;
-}
-
-export interface ErrorSummary {
-  rmse: number;
-  mae: number;
-  count: number;
-}
+  ranking: RankingSummarySchema.optional(),
+});
+export type EvalMetrics = z.output<typeof EvalMetricsSchema>;
 
 /** What train records in models/<model>/manifest.json `details`. */
-export interface TrainDetails {
-  type: string;
-  params: number;
+export const TrainDetailsSchema = z.object({
+  type: z.string(),
+  params: count,
   /** Dense/embedding layers of the network, for the architecture chart. */
-  layers: number;
-  trainSeconds: number;
-  trainSamples: number;
-  trainSamplesPerSecond: number;
-  epochs: number;
-  bestEpoch: number;
-  stoppedEarly: boolean;
+  layers: count,
+  trainSeconds: z.number(),
+  trainSamples: count,
+  trainSamplesPerSecond: z.number(),
+  epochs: count,
+  bestEpoch: count,
+  stoppedEarly: z.boolean(),
   /** The resolved model section, including its train settings. */
-  modelConfig: unknown;
+  modelConfig: z.unknown(),
+  /** The loss trained with (train.loss resolved against the data's feedback). */
+  loss: z.string().optional(),
+  /** The training engine used (train.engine resolved against the backend) and the tfjs overrides in force. */
+  engine: z.object({ name: z.enum(['fused', 'tfjs']), requested: z.enum(['auto', 'fused', 'tfjs']), tfjsOverrides: z.array(z.string()) }).optional(),
   /** k-fold only: each fold's run; the figures above are sums (time, samples) or the first fold's (epochs). */
-  folds?: Array<{ epochs: number; bestEpoch: number; trainSeconds: number; stoppedEarly: boolean }>;
+  folds: z.array(z.object({ epochs: count, bestEpoch: count, trainSeconds: z.number(), stoppedEarly: z.boolean() })).optional(),
+});
+export type TrainDetails = z.output<typeof TrainDetailsSchema>;
+
+export function readMetrics(file: string): EvalMetrics {
+  return readJsonArtifact(EvalMetricsSchema, file, 'metrics.json');
+}
+
+export function writeMetrics(file: string, metrics: EvalMetrics): void {
+  writeJsonArtifact(EvalMetricsSchema, file, 'metrics.json', metrics);
 }

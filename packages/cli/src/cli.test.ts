@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, tru
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { HISTORY_SCHEMA, PREDICTIONS_SCHEMA, readJson, readTable, type DataInfo, type EvalMetrics, type Manifest, type TrainDetails } from '@deeprec/artifacts';
+import { HISTORY_SCHEMA, PREDICTIONS_SCHEMA, readDataInfo, readManifest, readMetrics, readTable, type EvalMetrics } from '@deeprec/artifacts';
 import { initBackend, registerFileRouters } from '@deeprec/compute';
 import { PIPELINE_STAGES, outputsOf } from '@deeprec/config';
 
@@ -38,7 +38,7 @@ function listFiles(dir: string): string[] {
 }
 
 function metrics(cwd: string, model: string): EvalMetrics {
-  return JSON.parse(readFileSync(join(cwd, 'artifacts/tiny/eval', model, 'metrics.json'), 'utf8')) as EvalMetrics;
+  return readMetrics(join(cwd, 'artifacts/tiny/eval', model, 'metrics.json'));
 }
 
 describe('deeprec CLI', () => {
@@ -63,11 +63,11 @@ describe('deeprec CLI', () => {
       }
     }
     const before = ['ncf', 'widedeep', 'neumf'].map((m) => metrics(cwd, m));
-    const trainRows = (readJson<Manifest>(join(cwd, 'artifacts/tiny/data/manifest.json'), 'data manifest').details.info as DataInfo).counts.train;
+    const trainRows = readDataInfo(join(cwd, 'artifacts/tiny/data/manifest.json')).counts.train;
     for (const m of before) {
       expect(m).toMatchObject({ experiment: 'tiny', backend: 'wasm', epochs: 4, count: expect.any(Number) });
       // Training time is the epochs' times summed (history.arrow); samples/s is the manifest's samples over it.
-      const details = readJson<Manifest>(join(cwd, 'artifacts/tiny/models', m.model, 'manifest.json'), 'train manifest').details as unknown as TrainDetails;
+      const details = readManifest(join(cwd, 'artifacts/tiny/models', m.model, 'manifest.json'), 'train').details;
       const epochSeconds = Array.from(readTable(join(cwd, 'artifacts/tiny/models', m.model, 'history.arrow'), HISTORY_SCHEMA).seconds as Float64Array).reduce((a, b) => a + b, 0);
       expect(details.trainSamples).toBe(4 * trainRows);
       expect(m.trainSeconds).toBeCloseTo(epochSeconds, 9);

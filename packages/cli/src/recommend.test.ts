@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ITEMS_SCHEMA, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA, RECOMMENDATIONS_SCHEMA, USERS_SCHEMA, readTable, writeTable, type EvalMetrics } from '@deeprec/artifacts';
+import { ITEMS_SCHEMA, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, RATINGS_SCHEMA, RECOMMENDATIONS_SCHEMA, USERS_SCHEMA, readManifest, readMetrics, readSampleLists, readTable, writeManifest, writeTable } from '@deeprec/artifacts';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
 const K = 5;
@@ -210,7 +210,7 @@ describe('deeprec evaluate with ranking metrics', () => {
     const table = readTable(join(dir, 'ranking.arrow'), RANKING_SCHEMA);
     expect(Object.keys(table)).toEqual(['user', 'hr@5', 'ndcg@5', 'recall@10', 'auc']);
     for (const key of ['hr@5', 'ndcg@5', 'recall@10', 'auc']) expect(table[key]).toBeInstanceOf(Float64Array);
-    const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as EvalMetrics;
+    const metrics = readMetrics(join(dir, 'metrics.json'));
     // Ranking metrics come on top of the rating errors, which are still those of predictions.arrow.
     const predictions = readTable(join(dir, 'predictions.arrow'), PREDICTIONS_SCHEMA);
     const errors = Array.from(predictions.prediction as Float32Array, (p, r) => p - ((predictions.rating as Float32Array)[r] as number));
@@ -231,14 +231,26 @@ describe('deeprec evaluate with ranking metrics', () => {
       2,
       'deeprec: evaluate.protocol: sampled needs the negatives datagen writes (data/negatives.arrow); expected split.negatives > 0, or protocol full or auto',
     ]);
-    expect(readdirSync(dir).sort()).toEqual(['metrics.json', 'predictions.arrow', 'ranking.arrow']);
+    expect(readdirSync(dir).sort()).toEqual(['metrics.json', 'predictions.arrow', 'ranking.arrow', 'samples.arrow']);
+    // The sample users' top-10 for the report: 20 users in draw order, each with ranks 1, 2, ... (at most 10;
+    // fewer when the tiny catalogue leaves a user fewer unseen items).
+    const samples = readSampleLists(join(dir, 'samples.arrow'));
+    const firsts = Array.from(samples.rank.keys()).filter((r) => samples.rank[r] === 1);
+    expect(firsts.map((r) => samples.draw[r])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    firsts.forEach((start, j) => {
+      const end = firsts[j + 1] ?? samples.rank.length;
+      expect(Array.from(samples.rank.subarray(start, end))).toEqual(Array.from({ length: end - start }, (_, i) => i + 1));
+      expect(end - start).toBeLessThanOrEqual(10);
+      expect(new Set(samples.user.subarray(start, end)).size).toBe(1);
+    });
+    expect(samples.rank.length).toBeGreaterThan(150);
 
     // stored negatives (as datagen writes them with split.negatives: 4): auto picks the sampled protocol
     const data = join(cwd, 'artifacts/tiny-rec/data');
     const manifestFile = join(data, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { details: { info: { negatives: number; numItems: number } } };
+    const manifest = readManifest(manifestFile, 'datagen');
     manifest.details.info.negatives = 4;
-    writeFileSync(manifestFile, JSON.stringify(manifest));
+    writeManifest(manifestFile, manifest);
     const rated = new Set<string>();
     for (const split of ['train', 'valid', 'test']) {
       const t = readTable(join(data, `${split}.arrow`), RATINGS_SCHEMA);
@@ -264,7 +276,7 @@ describe('deeprec evaluate with ranking metrics', () => {
     const sampled = deeprec(cwd, 'evaluate', 'tiny.yaml', '--model', 'mf', '--set', 'evaluate.metrics=[rmse, mae, hr@5, ndcg@5, auc]');
     expect([sampled.code, sampled.stderr.includes("deeprec:") ? sampled.stderr : ""]).toEqual([0, ""]);
     expect(sampled.stderr).toMatch(/ranking \(sampled, 4 negatives per positive, \d+ users/);
-    const m = (JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as EvalMetrics).ranking!;
+    const m = readMetrics(join(dir, 'metrics.json')).ranking!;
     expect(m).toMatchObject({ protocol: 'sampled', negatives: 4 });
     expect(Object.keys(m.means)).toEqual(['hr@5', 'ndcg@5', 'auc']);
     expect(m.catalogue).toBeUndefined();

@@ -351,7 +351,7 @@ export const ExperimentSchema = z.strictObject({
   report: z
     .strictObject({
       title: z.string().optional().describe('Report title. Default: the experiment name.'),
-      sampleUsers: z.number().int().min(0).default(3).describe('Users whose recommendations the report shows next to what they rated. Default 3.'),
+      sampleUsers: z.number().int().min(0).max(20).default(3).describe('Users whose recommendations the report shows next to what they rated (0 to 20: evaluate stores the first 20 users of a seeded draw in eval/<model>/samples.arrow). Default 3.'),
     })
     .prefault({})
     .describe('Report options.'),

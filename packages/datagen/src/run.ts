@@ -1,6 +1,6 @@
 /** The datagen stage: a pure run(config, inputs) -> outputs, and the thin I/O around it. */
 import { join, relative } from 'node:path';
-import { ArtifactCatalogue, ITEMS_SCHEMA, NEGATIVES_SCHEMA, RATING_SPLITS, RATINGS_BATCH_ROWS, USERS_SCHEMA, makeManifest, writeArtifactDir, writeJson, writeRatings, writeTable, type Columns, type DataInfo, type FoldInfo, type Ratings } from '@deeprec/artifacts';
+import { ArtifactCatalogue, ITEMS_SCHEMA, NEGATIVES_SCHEMA, RATING_SPLITS, RATINGS_BATCH_ROWS, USERS_SCHEMA, makeManifest, writeArtifactDir, writeManifest, writeRatings, writeTable, type Columns, type DataInfo, type FoldInfo, type Ratings } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
 import { type ExperimentConfig } from '@deeprec/config';
 import { foldInfoOf } from './foldInfo';
@@ -133,7 +133,7 @@ export async function writeDatagen(config: ExperimentConfig, artifactsRoot: stri
       wallSeconds: (performance.now() - started) / 1000,
       details: { info: out.info, ...(out.invalidRows ? { invalidRows: out.invalidRows } : {}) },
     });
-    writeJson(at(final.manifest), manifest);
+    writeManifest(at(final.manifest), manifest);
   });
   const { info } = out;
   const folds = info.folds.length > 1 ? `, ${info.folds.length} folds (first shown)` : '';

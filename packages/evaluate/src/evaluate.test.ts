@@ -42,8 +42,10 @@ describe('runEvaluate', () => {
     expect(out.metrics).toMatchObject({ experiment: 'e', model: 'm', type: 'ncf', count: 3, params: 3, trainSeconds: 2, trainSamplesPerSecond: 50, epochs: 3, bestEpoch: 2, backend: 'wasm' });
     expect(out.metrics.rmse).toBeCloseTo(Math.sqrt(2 / 3), 6);
     expect(out.metrics.mae).toBeCloseTo(2 / 3, 6);
-    expect(out.metrics.meanBaseline.rmse).toBeCloseTo(Math.sqrt(5 / 3), 6);
-    expect(out.metrics.meanBaseline.mae).toBeCloseTo(1, 6);
+    expect(out.metrics.meanBaseline.rmse).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    expect(out.metrics.meanBaseline.mae).toBeCloseTo(1, 12);
+    // baseline warm errors 2, 0; cold 1
+    expect(out.metrics.meanBaseline.coldStart).toEqual({ warm: { rmse: Math.SQRT2, mae: 1, count: 2 }, cold: { rmse: 1, mae: 1, count: 1 } });
     // warm: users 0 and 1, errors 0 and 1; cold: user 2, error 1
     expect(out.metrics.coldStart.warm).toEqual({ rmse: Math.sqrt(1 / 2), mae: 0.5, count: 2 });
     expect(out.metrics.coldStart.cold).toEqual({ rmse: 1, mae: 1, count: 1 });
@@ -75,5 +77,11 @@ describe('runEvaluate', () => {
     expect(out.metrics.rmse).toBeCloseTo(Math.SQRT2 / 2, 6);
     expect(out.metrics.rmseStd).toBeCloseTo(1, 6); // sample sd of [sqrt2, 0] = sqrt2 / sqrt2
     expect(Array.from(out.fold)).toEqual([1, 1, 2]);
+    // The train-mean baseline predicts 3 and 4: the same errors as the model here, and the same
+    // k-fold definition: the mean of the fold RMSEs (sqrt2 / 2), not the pooled RMSE (sqrt(4/3)).
+    expect(out.metrics.meanBaseline.folds).toEqual(out.metrics.folds);
+    expect(out.metrics.meanBaseline.rmse).toBe(out.metrics.rmse);
+    expect(out.metrics.meanBaseline.rmseStd).toBe(out.metrics.rmseStd);
+    expect(out.metrics.meanBaseline.coldStart).toEqual(out.metrics.coldStart);
   });
 });

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { RANKING_SCHEMA, decodeTable, encodeTable, type Ratings, type TrainDetails } from '@deeprec/artifacts';
 import { Rng } from '@deeprec/base';
 import { initBackend } from '@deeprec/compute';
@@ -6,17 +5,7 @@ import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRank
 import { runEvaluate } from './run';
 import { scoreUsersAllItems } from '@deeprec/compute';
 import { blockScorer } from './scoring';
-
-/** score(u, i) = U[u] . V[i], with fixed embedding tables. */
-function dotNetwork(U: number[][], V: number[][]): tf.LayersModel {
-  const dim = (U[0] as number[]).length;
-  const user = tf.input({ shape: [1], dtype: 'int32' });
-  const item = tf.input({ shape: [1], dtype: 'int32' });
-  const embed = (rows: number[][], input: tf.SymbolicTensor) =>
-    tf.layers.flatten().apply(tf.layers.embedding({ inputDim: rows.length, outputDim: dim, weights: [tf.tensor2d(rows)] }).apply(input)) as tf.SymbolicTensor;
-  const out = tf.layers.dot({ axes: 1 }).apply([embed(U, user), embed(V, item)]) as tf.SymbolicTensor;
-  return tf.model({ inputs: [user, item], outputs: out });
-}
+import { dotNetwork } from './network.testutil';
 
 const ratings = (rows: Array<[number, number, number?]>): Ratings => ({
   user: Int32Array.from(rows, (r) => r[0]),

@@ -151,8 +151,8 @@ export function seenItems(numUsers: number, train: Ratings, valid?: Ratings): In
   return groupByUser(users, items, numUsers);
 }
 
-/** Each user's relevant test items (sorted) and the users with at least one outside their seen items. */
-function relevantTest(test: Ratings, seen: Int32Array[], options: RankingOptions): { testItems: Int32Array[]; users: Int32Array } {
+/** Each user's relevant test items (sorted) and the users, ascending, with at least one outside their seen items. */
+export function relevantTest(test: Ratings, seen: Int32Array[], options: Pick<RankingOptions, 'numUsers' | 'numItems' | 'relevance'>): { testItems: Int32Array[]; users: Int32Array } {
   const { numUsers, numItems, relevance } = options;
   const keep: number[] = [];
   for (let r = 0; r < test.user.length; r += 1) if (relevance === undefined || (test.rating[r] as number) >= relevance) keep.push(r);

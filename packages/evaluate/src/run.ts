@@ -7,19 +7,27 @@
  * Ranking metrics (any of evaluate.metrics but rmse and mae): see ranking.ts; per-user
  * values go to ranking.arrow, means to metrics.json `ranking`.
  *
+ * Rating errors (rmse, mae, coldStart, folds, their spread, and the same for the
+ * train-mean baseline in meanBaseline) are @deeprec/metrics' ratingErrors/meanBaseline:
+ * k-fold figures are means over folds, for models and the baseline alike.
+ *
  * Implicit data (info.feedback 'implicit'): test rows are interactions, not ratings, so
  * predictions.arrow keeps the raw scores of the test positives (unclipped) and every
  * rating error (rmse, mae, meanBaseline, coldStart and fold rmse/mae) is NaN, which
  * metrics.json holds as null.
+ *
+ * With ranking metrics, samples.arrow holds a few sample users' top-10 (samples.ts) for
+ * the report, which scores nothing itself.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ArtifactCatalogue, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, openDataset, readJson, readTable, writeArtifactDir, writeJson, writeTable, type ErrorSummary, type EvalMetrics, type Manifest, type Ratings, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, openDataset, readManifest, readTable, writeArtifactDir, writeMetrics, writeSampleLists, writeTable, type EvalMetrics, type RatingErrors, type Ratings, type SampleLists, type TrainDetails } from '@deeprec/artifacts';
 import { ArtifactError, messageOf, type Logger } from '@deeprec/base';
 import { clip, fileLoadHandler, scorePairs } from '@deeprec/compute';
 import { type ExperimentConfig } from '@deeprec/config';
-import { mae, rmse } from '@deeprec/metrics';
+import { meanBaseline, ratingErrors, warmRatings, withoutRatingErrors } from '@deeprec/metrics';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingOptions, type RankingOutput } from './ranking';
+import { sampleLists } from './samples';
 
 export interface FoldInputs {
   network: tf.LayersModel;
@@ -43,6 +51,8 @@ export interface EvaluateInputs {
   feedback?: 'explicit' | 'implicit';
   /** Ranking metrics to compute (evaluate.metrics has some). */
   ranking?: Omit<RankingOptions, 'numUsers' | 'numItems'>;
+  /** Sample users' top-K lists (samples.ts), drawn with this seed on fold 1; relevance as in `ranking`. */
+  samples?: { seed: number };
 }
 
 export interface EvaluateOutput {
@@ -54,32 +64,8 @@ export interface EvaluateOutput {
   metrics: EvalMetrics;
   /** ranking.arrow columns and the summary in metrics.ranking; seconds spent ranking. */
   ranking?: RankingOutput & { seconds: number };
-}
-
-function summary(actual: ArrayLike<number>, predicted: ArrayLike<number>, implicit = false): ErrorSummary {
-  if (implicit) return { rmse: Number.NaN, mae: Number.NaN, count: actual.length };
-  return { rmse: rmse(actual, predicted), mae: mae(actual, predicted), count: actual.length };
-}
-
-function subset(values: Float32Array, rows: number[]): Float32Array {
-  return Float32Array.from(rows, (r) => values[r] as number);
-}
-
-/** Splits a fold's test rows into warm (user and item seen in training) and cold. */
-function warmAndCold(fold: FoldInputs, numUsers: number, numItems: number): { warm: number[]; cold: number[] } {
-  const seenUser = new Uint8Array(numUsers);
-  const seenItem = new Uint8Array(numItems);
-  fold.train.user.forEach((u) => (seenUser[u] = 1));
-  fold.train.item.forEach((i) => (seenItem[i] = 1));
-  const warm: number[] = [];
-  const cold: number[] = [];
-  fold.test.user.forEach((u, r) => (seenUser[u] && seenItem[fold.test.item[r] as number] ? warm : cold).push(r));
-  return { warm, cold };
-}
-
-function std(values: number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  /** samples.arrow rows, when inputs.samples asks for them. */
+  samples?: SampleLists;
 }
 
 /** Pure: predictions and metrics for the test ratings of every fold. */
@@ -89,8 +75,7 @@ export function runEvaluate(experiment: string, model: string, inputs: EvaluateI
   const perFold = inputs.folds.map((f) => {
     const scores = scorePairs(f.network, f.test.user, f.test.item);
     const predictions = implicit ? scores : clip(scores, scale.min, scale.max);
-    const { warm, cold } = warmAndCold(f, inputs.numUsers, inputs.numItems);
-    return { f, predictions, warm, cold, summary: summary(f.test.rating, predictions, implicit), mean: new Float32Array(f.test.rating.length).fill(f.trainMean) };
+    return { f, predictions, warm: warmRatings(f.train, f.test, inputs.numUsers, inputs.numItems) };
   });
   const join32 = (parts: Float32Array[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -109,40 +94,36 @@ export function runEvaluate(experiment: string, model: string, inputs: EvaluateI
   };
   const predictions = join32(perFold.map((p) => p.predictions));
   const fold = Int32Array.from(perFold.flatMap((p, k) => Array.from({ length: p.predictions.length }, () => k + 1)));
-  const warmActual = join32(perFold.map((p) => subset(p.f.test.rating, p.warm)));
-  const warmPredicted = join32(perFold.map((p) => subset(p.predictions, p.warm)));
-  const coldActual = join32(perFold.map((p) => subset(p.f.test.rating, p.cold)));
-  const coldPredicted = join32(perFold.map((p) => subset(p.predictions, p.cold)));
-  const summaries = perFold.map((p) => p.summary);
-  const mean = (key: 'rmse' | 'mae') => summaries.reduce((a, s) => a + s[key], 0) / summaries.length;
+  // Implicit test rows are interactions (rating 1), not ratings: no rating error, counts kept.
+  const ratingFigures = (errors: RatingErrors) => (implicit ? withoutRatingErrors(errors) : errors);
+  const errors = ratingFigures(ratingErrors(perFold.map((p) => ({ actual: p.f.test.rating, predicted: p.predictions, warm: p.warm }))));
+  const baseline = ratingFigures(meanBaseline(perFold.map((p) => ({ actual: p.f.test.rating, trainMean: p.f.trainMean, warm: p.warm }))));
   const metrics: EvalMetrics = {
     experiment,
     model,
     type: inputs.train.type,
-    rmse: mean('rmse'),
-    mae: mean('mae'),
-    count: test.rating.length,
+    ...errors,
     params: inputs.train.params,
     trainSeconds: inputs.train.trainSeconds,
     trainSamplesPerSecond: inputs.train.trainSamplesPerSecond,
     epochs: inputs.train.epochs,
     bestEpoch: inputs.train.bestEpoch,
     backend: inputs.backend,
-    meanBaseline: implicit
-      ? { rmse: Number.NaN, mae: Number.NaN }
-      : { rmse: rmse(test.rating, join32(perFold.map((p) => p.mean))), mae: mae(test.rating, join32(perFold.map((p) => p.mean))) },
-    coldStart: { warm: summary(warmActual, warmPredicted, implicit), cold: summary(coldActual, coldPredicted, implicit) },
+    meanBaseline: baseline,
   };
-  if (perFold.length > 1) {
-    metrics.folds = summaries;
-    metrics.rmseStd = std(summaries.map((s) => s.rmse));
-    metrics.maeStd = std(summaries.map((s) => s.mae));
+  const out: EvaluateOutput = { test, predictions, fold, metrics };
+  if (inputs.ranking) {
+    const started = performance.now();
+    const ranking = runRanking(inputs.folds, { ...inputs.ranking, numUsers: inputs.numUsers, numItems: inputs.numItems });
+    metrics.ranking = ranking.summary;
+    out.ranking = { ...ranking, seconds: (performance.now() - started) / 1000 };
   }
-  if (!inputs.ranking) return { test, predictions, fold, metrics };
-  const started = performance.now();
-  const ranking = runRanking(inputs.folds, { ...inputs.ranking, numUsers: inputs.numUsers, numItems: inputs.numItems });
-  metrics.ranking = ranking.summary;
-  return { test, predictions, fold, metrics, ranking: { ...ranking, seconds: (performance.now() - started) / 1000 } };
+  const first = inputs.folds[0];
+  if (inputs.samples && first) {
+    const relevance = inputs.ranking?.relevance;
+    out.samples = sampleLists(first, { numUsers: inputs.numUsers, numItems: inputs.numItems, seed: inputs.samples.seed, ...(relevance !== undefined ? { relevance } : {}) });
+  }
+  return out;
 }
 
 export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
@@ -157,11 +138,11 @@ export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
 export async function writeEvaluate(config: ExperimentConfig, modelName: string, artifactsRoot: string, log: Logger): Promise<EvaluateOutput> {
   const catalogue = new ArtifactCatalogue(artifactsRoot, config.name);
   const modelPaths = catalogue.model(modelName);
-  const trainManifest = readJson<Manifest>(modelPaths.manifest, 'train manifest');
+  const trainManifest = readManifest(modelPaths.manifest, 'train');
   const data = openDataset(catalogue);
   const { info } = data;
-  const feedback = info.feedback ?? 'explicit';
-  const numNegatives = info.negatives ?? 0;
+  const feedback = info.feedback;
+  const numNegatives = info.negatives;
   const request = rankingRequest(config.evaluate.metrics);
   let ranking: EvaluateInputs['ranking'];
   if (request) {
@@ -188,10 +169,10 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
     numUsers: info.numUsers,
     numItems: info.numItems,
     scale: info.scale,
-    train: trainManifest.details as unknown as TrainDetails,
+    train: trainManifest.details,
     backend: trainManifest.backend ?? 'unknown',
     feedback,
-    ...(ranking ? { ranking } : {}),
+    ...(ranking ? { ranking, samples: { seed: config.seed } } : {}),
   });
   folds.forEach((f) => f.network.dispose());
   const final = catalogue.evaluation(modelName);
@@ -203,8 +184,9 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
       prediction: out.predictions,
       ...(folds.length > 1 ? { fold: out.fold } : {}),
     });
-    writeJson(join(dir, 'metrics.json'), out.metrics);
+    writeMetrics(join(dir, 'metrics.json'), out.metrics);
     if (out.ranking) writeTable(join(dir, 'ranking.arrow'), RANKING_SCHEMA, out.ranking.table);
+    if (out.samples) writeSampleLists(join(dir, 'samples.arrow'), out.samples);
   });
   const m = out.metrics;
   if (feedback === 'explicit') {

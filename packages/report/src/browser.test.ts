@@ -7,7 +7,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { initBackend } from '@deeprec/compute';
 import { CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, experimentCharts } from './charts';
 import { tempRoot, writeFixture, type Fixture } from './fixture.testutil';
 import { writeRankingFixture } from './rankingFixture.testutil';
@@ -40,9 +39,8 @@ beforeAll(async () => {
     writeFixture(root, { name: 'second', title: 'Second experiment', testRatings: 250, epochs: 5, noValidation: true, deepOnly: true, noColdStart: true }),
     writeFixture(root, { name: 'kfold', folds: 3, testRatings: 200, epochs: 6 }),
   ];
-  await initBackend();
-  implicit = await writeRankingFixture(root, { feedback: 'implicit' });
-  explicit = await writeRankingFixture(root, { feedback: 'explicit' });
+  implicit = writeRankingFixture(root, { feedback: 'implicit' });
+  explicit = writeRankingFixture(root, { feedback: 'explicit' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 

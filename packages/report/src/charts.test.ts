@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { readJson, readRatings, type EvalMetrics } from '@deeprec/artifacts';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readMetrics, readRatings, writeMetrics } from '@deeprec/artifacts';
 import { ArtifactError } from '@deeprec/base';
 import {
   CHART_KINDS,
@@ -45,7 +45,7 @@ describe('loadExperimentReportInput', () => {
     expect(input.generatedAt).toBe('2026-12-01T10:00:00.000Z');
     expect(input.models.map((m) => m.name)).toEqual(MODELS);
     const ncf = input.models.find((m) => m.name === 'ncf')!;
-    const metrics = readJson<EvalMetrics>(fixture.catalogue.evaluation('ncf').metrics, 'metrics');
+    const metrics = readMetrics(fixture.catalogue.evaluation('ncf').metrics);
     expect(ncf.metrics).toEqual(metrics);
     expect(ncf.history).toHaveLength(8);
     expect(ncf.history[0]).toMatchObject({ epoch: 1, val_mae: null, fold: null });
@@ -56,7 +56,9 @@ describe('loadExperimentReportInput', () => {
     expect(ncf.provenance[0]).toMatchObject({ stage: 'train', model: 'ncf', backend: 'wasm', seed: 7 });
     expect(input.data.train.total).toBe(1600);
     expect(input.data.test.step).toBe(1);
-    // The train-mean predictor, scored by hand on the test ratings.
+    // The train-mean baseline is metrics.json's, as evaluate wrote it, the same for every model.
+    for (const m of input.models) expect(input.baseline).toEqual(readMetrics(fixture.catalogue.evaluation(m.name).metrics).meanBaseline);
+    // ... and it is the train-mean predictor, scored by hand on the test ratings.
     const test = readRatings(fixture.catalogue.data().ratings('test'));
     const trainMean = input.data.info.trainMean;
     expect(input.baseline.rmse).toBeCloseTo(Math.sqrt(Array.from(test.rating).reduce((a, r) => a + (r - trainMean) ** 2, 0) / test.rating.length), 9);
@@ -70,9 +72,28 @@ describe('loadExperimentReportInput', () => {
       const f = writeFixture(root);
       rmSync(f.catalogue.evaluation('widedeep').metrics);
       expect(() => loadExperimentReportInput(f.catalogue, f.config)).toThrow(ArtifactError);
-      expect(() => loadExperimentReportInput(f.catalogue, f.config)).toThrow(/eval\/widedeep\/metrics\.json: metrics is missing/);
+      expect(() => loadExperimentReportInput(f.catalogue, f.config)).toThrow(/eval\/widedeep\/metrics\.json: metrics\.json is missing/);
       rmSync(f.catalogue.model('ncf').history);
       expect(() => loadExperimentReportInput(f.catalogue, f.config)).toThrow(/models\/ncf\/history\.arrow: history artifact is missing/);
+      // A bad key: the file and the key path.
+      const train = f.catalogue.model('baseline').manifest;
+      writeFileSync(train, readFileSync(train, 'utf8').replace(/"params": \d+/, '"params": "many"'));
+      expect(() => loadExperimentReportInput(f.catalogue, f.config)).toThrow(/models\/baseline\/manifest\.json: train manifest: details\.params: expected number, found 'many'/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the train-mean baseline', () => {
+  it('is one per experiment: models whose metrics.json differ (evaluated on other data) are an error naming both files', () => {
+    const root = tempRoot();
+    try {
+      const f = writeFixture(root);
+      const file = f.catalogue.evaluation('ncf').metrics;
+      const stale = readMetrics(file);
+      writeMetrics(file, { ...stale, meanBaseline: { ...stale.meanBaseline, rmse: stale.meanBaseline.rmse + 0.01 } });
+      expect(() => loadExperimentReportInput(f.catalogue, f.config)).toThrow(/eval\/ncf\/metrics\.json: meanBaseline differs from .*eval\/baseline\/metrics\.json's; the models were evaluated on different data/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

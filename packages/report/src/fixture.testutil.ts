@@ -9,9 +9,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, coldStart, meanRating, subsetRatings, writeJson, writeRatings, writeTable, type DataInfo, type ErrorSummary, type EvalMetrics, type FoldInfo, type Manifest, type Ratings, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, coldStart, meanRating, subsetRatings, writeManifest, writeMetrics, writeRatings, writeTable, type DataInfo, type EvalMetrics, type FoldInfo, type Manifest, type Ratings, type TrainDetails } from '@deeprec/artifacts';
 import { Rng } from '@deeprec/base';
 import { loadConfig, type ExperimentConfig } from '@deeprec/config';
+import { meanBaseline, ratingErrors, warmRatings, withoutRatingErrors } from '@deeprec/metrics';
 import { loadExperimentReportInput } from './load';
 import type { ExperimentReportInput } from './types';
 
@@ -84,37 +85,19 @@ function ratings(rng: Rng, n: number, cold: number, implicit: boolean): Ratings 
   return r;
 }
 
-function manifest(stage: Manifest['stage'], experiment: string, details: Record<string, unknown>, model?: string): Manifest {
-  const m: Manifest = {
-    stage,
+/** The fields of a manifest the fixture gives every stage alike. */
+function common(stage: Manifest['stage'], experiment: string, model?: string) {
+  return {
     experiment,
     configHash: `${stage}${model ?? ''}`.padEnd(16, '0').replace(/[^0-9a-f]/g, 'a'),
     inputs: {},
     seed: 7,
-    backend: stage === 'datagen' ? undefined : 'wasm',
+    ...(stage === 'datagen' ? {} : { backend: 'wasm' }),
+    ...(model === undefined ? {} : { model }),
     versions: { deeprec: '0.1.0', node: '20.19.0', tfjs: '4.22.0', 'apache-arrow': '21.2.0' },
     createdAt: '2026-11-29T17:00:00.000Z',
     wallSeconds: 1.5,
-    details,
   };
-  if (model !== undefined) m.model = model;
-  return m;
-}
-
-function summary(actual: ArrayLike<number>, predicted: ArrayLike<number>, rows: readonly number[]): ErrorSummary {
-  let se = 0;
-  let ae = 0;
-  for (const r of rows) {
-    const d = (predicted[r] as number) - (actual[r] as number);
-    se += d * d;
-    ae += Math.abs(d);
-  }
-  return rows.length === 0 ? { rmse: Number.NaN, mae: Number.NaN, count: 0 } : { rmse: Math.sqrt(se / rows.length), mae: ae / rows.length, count: rows.length };
-}
-
-function std(values: number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
 }
 
 interface Split {
@@ -227,7 +210,7 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
     folds: splits.map((s) => s.info),
   };
   if (k === 1) info.stats = { rows: 2040, duplicates: 3 };
-  writeJson(data.manifest, manifest('datagen', name, { info }));
+  writeManifest(data.manifest, { stage: 'datagen', ...common('datagen', name), details: { info } });
 
   models.forEach((model, index) => {
     const quality = MODELS[model];
@@ -250,16 +233,12 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
       modelConfig: config.models[model],
     };
     if (k > 1) details.folds = splits.map((_, f) => ({ epochs, bestEpoch: epochs - 1 - f, trainSeconds: trainSeconds / k, stoppedEarly: false }));
-    writeJson(m.manifest, manifest('train', name, { ...details }, model));
+    writeManifest(m.manifest, { stage: 'train', ...common('train', name, model), details });
 
     const perFold = splits.map((s, f) => {
       const prediction = Float32Array.from(s.test.rating, (r) => s.info.trainMean + quality * (r - s.info.trainMean) + (0.35 + 0.02 * f) * rng.normal());
       if (f === 0 && !implicit) prediction[0] = 6.3; // beyond the scale: must land in the end bin, not vanish
-      const rows = Array.from(s.test.rating, (_, i) => i);
-      const seen = new Set(s.train.item);
-      const cold = rows.filter((i) => !seen.has(s.test.item[i]!));
-      const warm = rows.filter((i) => seen.has(s.test.item[i]!));
-      return { prediction, all: summary(s.test.rating, prediction, rows), warm, cold, s };
+      return { prediction, warm: warmRatings(s.train, s.test, USERS, ITEMS), s };
     });
     const e = catalogue.evaluation(model);
     writeTable(
@@ -275,43 +254,24 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
         })),
       ),
     );
-    const pooled = (which: 'warm' | 'cold'): ErrorSummary => {
-      const parts = perFold.map((p) => ({ a: Array.from(p[which], (i) => p.s.test.rating[i]!), p: Array.from(p[which], (i) => p.prediction[i]!) }));
-      const a = parts.flatMap((x) => x.a);
-      return summary(a, parts.flatMap((x) => x.p), a.map((_, i) => i));
-    };
-    const mean = (key: 'rmse' | 'mae') => perFold.reduce((s, p) => s + p.all[key], 0) / k;
+    // The figures as evaluate computes them (@deeprec/metrics), on the fixture's predictions.
+    const errors = ratingErrors(perFold.map((p) => ({ actual: p.s.test.rating, predicted: p.prediction, warm: p.warm })));
+    const baseline = meanBaseline(perFold.map((p) => ({ actual: p.s.test.rating, trainMean: p.s.info.trainMean, warm: p.warm })));
     const metrics: EvalMetrics = {
       experiment: name,
       model,
       type: model,
-      rmse: mean('rmse'),
-      mae: mean('mae'),
-      count: perFold.reduce((n, p) => n + p.prediction.length, 0),
+      // As evaluate writes implicit data: no rating error (JSON null).
+      ...(implicit ? withoutRatingErrors(errors) : errors),
       params,
       trainSeconds,
       trainSamplesPerSecond: details.trainSamplesPerSecond,
       epochs,
       bestEpoch: epochs - 2,
       backend: 'wasm',
-      meanBaseline: { rmse: 1, mae: 0.8 },
-      coldStart: { warm: pooled('warm'), cold: pooled('cold') },
+      meanBaseline: implicit ? withoutRatingErrors(baseline) : baseline,
     };
-    if (k > 1) {
-      metrics.folds = perFold.map((p) => p.all);
-      metrics.rmseStd = std(perFold.map((p) => p.all.rmse));
-      metrics.maeStd = std(perFold.map((p) => p.all.mae));
-    }
-    if (implicit) {
-      // As evaluate writes implicit data: no rating error (JSON null).
-      const none = null as unknown as number;
-      Object.assign(metrics, { rmse: none, mae: none, meanBaseline: { rmse: none, mae: none } });
-      for (const segment of [metrics.coldStart.warm, metrics.coldStart.cold]) Object.assign(segment, { rmse: none, mae: none });
-      if (metrics.folds) for (const f of metrics.folds) Object.assign(f, { rmse: none, mae: none });
-      delete metrics.rmseStd;
-      delete metrics.maeStd;
-    }
-    writeJson(e.metrics, metrics);
+    writeMetrics(e.metrics, metrics);
   });
   return { root, config, catalogue };
 }

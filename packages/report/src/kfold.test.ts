@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, type Manifest } from '@deeprec/artifacts';
+import { readManifest, readMetrics } from '@deeprec/artifacts';
 import {
   CHART_KINDS,
   RANKING_CHART_KINDS,
@@ -38,11 +38,12 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('loading k-fold artifacts', () => {
-  it('reads fold 1 for the data charts and every fold for the train-mean predictor', () => {
+  it('reads fold 1 for the data charts and the train-mean baseline of every fold from metrics.json', () => {
     const { info } = input.data;
     expect(info.folds).toHaveLength(FOLDS);
     expect(input.data.train.total).toBe(info.folds[0]!.counts.train);
     expect(input.data.test.total).toBe(200);
+    expect(input.baseline).toEqual(readMetrics(fixture.catalogue.evaluation('ncf').metrics).meanBaseline);
     expect(input.baseline.folds).toHaveLength(FOLDS);
     const foldRmse = input.baseline.folds!.map((f) => f.rmse);
     const meanRmse = foldRmse.reduce((a, b) => a + b, 0) / FOLDS;
@@ -131,10 +132,24 @@ describe('k-fold page', () => {
     expect(page.match(/<td>fold \d<\/td>/g)).toEqual(['<td>fold 1</td>', '<td>fold 2</td>', '<td>fold 3</td>']);
   });
 
-  it('is written with the fold files as its inputs', async () => {
+  it('shows the k-fold baseline exactly as metrics.json has it: one number, the mean of the fold values', () => {
+    const baseline = readMetrics(fixture.catalogue.evaluation('widedeep').metrics).meanBaseline;
+    expect(baseline.rmse).toBeCloseTo(baseline.folds!.reduce((a, f) => a + f.rmse, 0) / FOLDS, 12);
+    const page = renderExperimentReport(input);
+    // The metrics table's train-mean row: name, type, RMSE, RMSE sd, MAE, MAE sd.
+    const row = /<tr class="baseline">(.*?)<\/tr>/.exec(page)?.[1];
+    expect(row).toContain(
+      ['train mean', '–', baseline.rmse.toFixed(4), baseline.rmseStd!.toFixed(4), baseline.mae.toFixed(4), baseline.maeStd!.toFixed(4)].map((c, i) => `<td${i > 1 ? ' class="num"' : ''}>${c}</td>`).join(''),
+    );
+    expect(page).toContain(`<div class="label">Train-mean RMSE</div><div class="value">${baseline.rmse.toFixed(4)}</div>`);
+  });
+
+  it('is written with fold 1’s files as its inputs', async () => {
     const file = await writeExperimentReport(root, fixture.config);
-    const manifest = readJson<Manifest>(join(file, '..', 'manifest.json'), 'report manifest');
-    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['kfold/data/fold-1/train.arrow', 'kfold/data/fold-3/test.arrow']));
+    const manifest = readManifest(join(file, '..', 'manifest.json'), 'report');
+    // Fold 1's data for the charts; every other fold's figures are in metrics.json.
+    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['kfold/data/fold-1/train.arrow', 'kfold/data/fold-1/test.arrow', 'kfold/eval/ncf/metrics.json']));
+    expect(Object.keys(manifest.inputs).filter((f) => f.includes('fold-2') || f.includes('fold-3'))).toEqual([]);
     expect(Object.keys(manifest.inputs)).not.toContain('kfold/data/train.arrow');
     expect(manifest.details.charts).toEqual(CHART_KINDS.filter((k) => !RANKING_CHART_KINDS.includes(k)));
     expect(readFileSync(file, 'utf8')).toContain('data-chart="folds"');

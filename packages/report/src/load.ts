@@ -1,15 +1,18 @@
 /**
  * Reads one experiment's artifacts (DESIGN section 3) into the plain
- * ExperimentReportInput the renderers work on. All reads go through core, so a
- * missing or malformed artifact is an ArtifactError that names the file.
+ * ExperimentReportInput the renderers work on. All reads go through
+ * @deeprec/artifacts' validated readers, so a missing or malformed artifact is an
+ * ArtifactError that names the file (and, for JSON, the key). Every figure is read as
+ * its stage wrote it: the report computes summaries for charts (histograms), never a
+ * metric, and scores nothing.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readJson, readTable, type Columns, type EvalMetrics, type Manifest, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readManifest, readMetrics, readTable, type Columns, type Manifest, type RatingErrors } from '@deeprec/artifacts';
 import { ArtifactError } from '@deeprec/base';
 import { type ExperimentConfig } from '@deeprec/config';
 import { loadData } from './loadData';
 import { rankingReport, readRankingTable, type RankingTable } from './ranking';
+import { sampleRecommendations } from './recommendations';
 import { finiteOrNull, heatmap, histogram } from './stats';
 import type { ExperimentReportInput, HistoryRow, ModelReportInput, StageProvenance } from './types';
 
@@ -21,6 +24,8 @@ export interface LoadOptions {
    * The index page shows means only and turns them off. Default true.
    */
   statistics?: boolean;
+  /** Sample recommendations (samples.arrow and the data of the sample users); the index page turns them off. Default true. */
+  samples?: boolean;
 }
 
 function provenanceOf(manifest: Manifest): StageProvenance {
@@ -36,18 +41,6 @@ function provenanceOf(manifest: Manifest): StageProvenance {
   if (manifest.backend !== undefined) p.backend = manifest.backend;
   return p;
 }
-
-/** Fails early, naming the file, when a JSON artifact lacks numbers the report needs. */
-function requireNumbers(value: object, keys: readonly string[], file: string, what: string): void {
-  const record = value as Record<string, unknown>;
-  const missing = keys.filter((k) => typeof record[k] !== 'number');
-  if (missing.length > 0) throw new ArtifactError(`${file}: ${what} lacks number field(s) ${missing.join(', ')}`);
-}
-
-const METRIC_FIELDS = ['rmse', 'mae', 'count', 'params', 'trainSeconds', 'trainSamplesPerSecond', 'epochs'] as const;
-/** Implicit feedback has no rating error: evaluate writes rmse and mae as null. */
-const IMPLICIT_METRIC_FIELDS = METRIC_FIELDS.filter((k) => k !== 'rmse' && k !== 'mae');
-const TRAIN_FIELDS = ['params', 'layers', 'trainSeconds', 'trainSamplesPerSecond', 'epochs'] as const;
 
 function readHistory(file: string): HistoryRow[] {
   const columns = readTable(file, HISTORY_SCHEMA);
@@ -84,17 +77,11 @@ function loadModel(
   const modelPaths = catalogue.model(name);
   const evalPaths = catalogue.evaluation(name);
 
-  const metrics = readJson<EvalMetrics>(evalPaths.metrics, 'metrics');
-  requireNumbers(metrics, implicit ? IMPLICIT_METRIC_FIELDS : METRIC_FIELDS, evalPaths.metrics, 'metrics.json');
-  if (metrics.ranking !== undefined && (typeof metrics.ranking !== 'object' || metrics.ranking === null || typeof metrics.ranking.means !== 'object')) {
-    throw new ArtifactError(`${evalPaths.metrics}: metrics.json 'ranking' has no 'means' object`);
-  }
+  const metrics = readMetrics(evalPaths.metrics);
   // Per-user values for CIs and tests; metrics.json alone still gives the means.
   const ranking = metrics.ranking && existsSync(evalPaths.ranking) ? readRankingTable(evalPaths.ranking) : null;
-  const manifest = readJson<Manifest>(modelPaths.manifest, 'train manifest');
-  const train = manifest.details as unknown as TrainDetails;
-  if (!train || typeof train !== 'object') throw new ArtifactError(`${modelPaths.manifest}: train manifest has no 'details' section`);
-  requireNumbers(train, TRAIN_FIELDS, modelPaths.manifest, "train manifest 'details'");
+  const manifest = readManifest(modelPaths.manifest, 'train');
+  const train = manifest.details;
 
   const history = readHistory(modelPaths.history);
   // Implicit feedback: every test rating is 1, so the rating charts are not drawn and predictions are not needed.
@@ -107,8 +94,7 @@ function loadModel(
 
   // DESIGN lists no manifest for eval/, but evaluate may write one; show it when present.
   const provenance = [provenanceOf(manifest)];
-  const evalManifest = join(evalPaths.dir, 'manifest.json');
-  if (existsSync(evalManifest)) provenance.push(provenanceOf(readJson<Manifest>(evalManifest, 'evaluate manifest')));
+  if (existsSync(evalPaths.manifest)) provenance.push(provenanceOf(readManifest(evalPaths.manifest, 'evaluate')));
 
   const model: ModelReportInput = {
     name,
@@ -134,6 +120,25 @@ export function isImplicit(config: ExperimentConfig, info: { feedback?: string }
   return config.data?.feedback === 'implicit' || info.feedback === 'implicit';
 }
 
+/**
+ * The train-mean baseline of the experiment: metrics.json `meanBaseline`, the same for
+ * every model since it depends on the data alone. Models whose figures differ were
+ * evaluated on other data (a stale eval/ folder): an error naming both files.
+ */
+function experimentBaseline(catalogue: ArtifactCatalogue, models: readonly ModelReportInput[]): RatingErrors {
+  const [first, ...rest] = models;
+  if (!first) throw new ArtifactError(`${catalogue.experimentDir}: no model to read the train-mean baseline from`);
+  // JSON text compares NaN (implicit data) equal to NaN, and every nested figure at once.
+  const figures = JSON.stringify(first.metrics.meanBaseline);
+  const other = rest.find((m) => JSON.stringify(m.metrics.meanBaseline) !== figures);
+  if (other) {
+    throw new ArtifactError(
+      `${catalogue.evaluation(other.name).metrics}: meanBaseline differs from ${catalogue.evaluation(first.name).metrics}'s; the models were evaluated on different data (re-run evaluate)`,
+    );
+  }
+  return first.metrics.meanBaseline;
+}
+
 /** Reads everything the experiment page shows; models come in config order. */
 export function loadExperimentReportInput(
   catalogue: ArtifactCatalogue,
@@ -141,12 +146,11 @@ export function loadExperimentReportInput(
   options: LoadOptions = {},
 ): ExperimentReportInput {
   const dataset = openDataset(catalogue);
-  // The mean predictor is computed from the data rather than copied from
-  // metrics.json, so it is one number per experiment whatever each evaluate run recorded.
-  const { data, baseline, step } = loadData(dataset, provenanceOf(dataset.manifest));
+  const { data, step } = loadData(dataset, provenanceOf(dataset.manifest));
   const implicit = isImplicit(config, data.info);
   const loaded = Object.keys(config.models).map((name) => loadModel(catalogue, name, data.info.scale, step, implicit));
   const models = loaded.map((l) => l.model);
+  const baseline = experimentBaseline(catalogue, models);
   const input: ExperimentReportInput = {
     experiment: catalogue.experiment,
     title: config.report?.title ?? config.name,
@@ -163,5 +167,9 @@ export function loadExperimentReportInput(
     { statistics: options.statistics ?? true },
   );
   if (ranking) input.ranking = ranking;
+  if (options.samples ?? true) {
+    const recommendations = sampleRecommendations(dataset, catalogue, config, input);
+    if (recommendations) input.recommendations = recommendations;
+  }
   return input;
 }

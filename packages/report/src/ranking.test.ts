@@ -1,13 +1,13 @@
 /**
- * The top-K side of the report on two fixtures whose per-user values come from core's
- * protocols over loadable tfjs networks: implicit feedback (popularity, mf, neumf with a
- * clear winner; sampled protocol; rmse/mae null) and explicit ratings with full ranking.
- * The statistics are checked against core's functions on the arrays of ranking.arrow.
+ * The top-K side of the report on two fixtures whose per-user values come from
+ * @deeprec/metrics' protocols over fixed score tables: implicit feedback (popularity,
+ * mf, neumf with a clear winner; sampled protocol; rmse/mae null) and explicit ratings
+ * with full ranking. The statistics are checked against the library's functions on the
+ * arrays of ranking.arrow; sample recommendations are what samples.arrow holds.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { RANKING_SCHEMA, column, readJson, readRatings, readTable, type EvalMetrics } from '@deeprec/artifacts';
-import { initBackend } from '@deeprec/compute';
+import { RANKING_SCHEMA, column, readManifest, readMetrics, readRatings, readSampleLists, readTable } from '@deeprec/artifacts';
 import { bootstrapMeanCI, bootstrapPairedDiffCI, compareModels } from '@deeprec/metrics';
 import {
   RANKING_CHART_KINDS,
@@ -24,7 +24,7 @@ import { FIXTURE_MODELS, loadFixture, tempRoot, writeFixture, type Fixture } fro
 import { EXPLICIT_RANKING_METRICS, IMPLICIT_MODELS, IMPLICIT_RANKING_METRICS, writeRankingFixture } from './rankingFixture.testutil';
 import { loadExperimentReportInput } from './load';
 import { alignRankingTables, orderMetrics, parseMetric, primaryMetric, readRankingTable } from './ranking';
-import { SAMPLE_K, chooseSampleUsers, sampleRecommendations } from './recommendations';
+import { drawnUsers } from './recommendations';
 import { renderExperimentReport, renderIndexReport } from './run';
 import type { ExperimentReportInput, MetricSignificance, PairComparison } from './types';
 import { writeExperimentReport } from './write';
@@ -36,12 +36,11 @@ let kfold: Fixture;
 let imp: ExperimentReportInput;
 let exp: ExperimentReportInput;
 
-beforeAll(async () => {
-  await initBackend();
+beforeAll(() => {
   root = tempRoot();
-  implicit = await writeRankingFixture(root, { feedback: 'implicit' });
-  explicit = await writeRankingFixture(root, { feedback: 'explicit' });
-  kfold = await writeRankingFixture(root, { feedback: 'explicit', name: 'kfold-ranking', folds: 2 });
+  implicit = writeRankingFixture(root, { feedback: 'implicit' });
+  explicit = writeRankingFixture(root, { feedback: 'explicit' });
+  kfold = writeRankingFixture(root, { feedback: 'explicit', name: 'kfold-ranking', folds: 2 });
   imp = loadFixture(implicit);
   exp = loadFixture(explicit);
 });
@@ -68,6 +67,27 @@ function perUser(f: Fixture, metric: string, models: readonly string[]): { keys:
 /** A page without its inlined Vega bundles (whose code mentions NaN). */
 function withoutBundles(html: string): string {
   return html.replace(/<script data-bundle[\s\S]*?<\/script>/g, '');
+}
+
+/**
+ * The report input is plain data: it survives JSON unchanged, but for NaN, which only
+ * rating errors of implicit data may hold (metrics.json has them as null).
+ */
+function expectPlain(input: ExperimentReportInput): void {
+  const nanPaths: string[] = [];
+  const walk = (value: unknown, path: string): unknown => {
+    if (typeof value === 'number' && Number.isNaN(value)) {
+      nanPaths.push(path);
+      return null;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}[${i}]`));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${path}.${k}`)]));
+    return value;
+  };
+  const withNulls = walk(input, 'input');
+  expect(JSON.parse(JSON.stringify(input))).toEqual(withNulls);
+  expect(nanPaths.filter((p) => !/\.(rmse|mae|rmseStd|maeStd)$/.test(p))).toEqual([]);
+  if (!input.implicit) expect(nanPaths).toEqual([]);
 }
 
 /** null for what JSON cannot carry, as the report stores it. */
@@ -134,12 +154,12 @@ describe('loading ranking artifacts', () => {
         seed: 7,
       });
       for (const m of report.models) {
-        const metrics = readJson<EvalMetrics>(f.catalogue.evaluation(m.model).metrics, 'metrics');
+        const metrics = readMetrics(f.catalogue.evaluation(m.model).metrics);
         expect(Object.fromEntries(report.metrics.map((k) => [k, m.means[k]?.mean]))).toEqual(metrics.ranking?.means);
         expect(m.users).toBe(metrics.ranking?.users);
         expect(m.perUser).toBe(true);
       }
-      expect(JSON.parse(JSON.stringify(input))).toEqual(input);
+      expectPlain(input);
     }
     expect(imp.implicit).toBe(true);
     expect(exp.implicit).toBe(false);
@@ -150,10 +170,13 @@ describe('loading ranking artifacts', () => {
     expect(EXPLICIT_RANKING_METRICS.filter((m) => m.includes('@') || m === 'auc')).toEqual(expect.arrayContaining(exp.ranking!.metrics));
   });
 
-  it('accepts implicit metrics.json with rmse and mae null', () => {
-    const metrics = readJson<EvalMetrics>(implicit.catalogue.evaluation('mf').metrics, 'metrics');
-    expect(metrics.rmse).toBeNull();
-    expect(metrics.mae).toBeNull();
+  it('accepts implicit metrics.json with rmse and mae null, read as NaN', () => {
+    const file = implicit.catalogue.evaluation('mf').metrics;
+    expect(readFileSync(file, 'utf8')).toContain('"rmse": null');
+    const metrics = readMetrics(file);
+    expect(metrics.rmse).toBeNaN();
+    expect(metrics.mae).toBeNaN();
+    expect(imp.baseline.rmse).toBeNaN();
     expect(imp.models.map((m) => m.predictions.count)).toEqual([0, 0, 0]);
   });
 
@@ -207,9 +230,9 @@ describe('loading ranking artifacts', () => {
     expect(renderExperimentReport(input)).toContain('paired by user and fold');
   });
 
-  it('k-fold: sample recommendations come from fold 1’s networks and data', async () => {
+  it('k-fold: sample recommendations are fold 1’s (samples.arrow and fold 1’s data)', () => {
     const input = loadFixture(kfold);
-    const recs = (await sampleRecommendations(kfold.catalogue, kfold.config, input))!;
+    const recs = input.recommendations!;
     expect(recs.skipped).toEqual([]);
     expect(recs.users.length).toBeGreaterThan(0);
     const test = readRatings(kfold.catalogue.data().fold(0).ratings('test'));
@@ -219,8 +242,8 @@ describe('loading ranking artifacts', () => {
     }
   });
 
-  it('without a model’s ranking.arrow: its means without CIs, the others tested; the page says so', async () => {
-    const fixture = await writeRankingFixture(root, { feedback: 'implicit', name: 'no-arrow', withoutRankingArrow: 'mf' });
+  it('without a model’s ranking.arrow: its means without CIs, the others tested; the page says so', () => {
+    const fixture = writeRankingFixture(root, { feedback: 'implicit', name: 'no-arrow', withoutRankingArrow: 'mf' });
     const input = loadFixture(fixture);
     const mf = input.ranking!.models.find((m) => m.model === 'mf')!;
     expect(mf.perUser).toBe(false);
@@ -311,20 +334,20 @@ describe('ranking chart specs', () => {
 });
 
 describe('sample recommendations', () => {
-  it('picks users by the experiment seed among those with a held-out item', () => {
-    const seen = [new Set([1]), new Set([2]), new Set<number>(), new Set([4])];
-    const test = { user: Int32Array.from([0, 1, 3, 2]), item: Int32Array.from([1, 5, 6, 7]), rating: Float32Array.from([1, 1, 1, 2]) };
-    // user 0's only test item is a training item: never picked
-    expect(chooseSampleUsers(seen, test, 10, 7)).toEqual([1, 2, 3]);
-    expect(chooseSampleUsers(seen, test, 2, 7)).toEqual(chooseSampleUsers(seen, test, 2, 7));
-    expect(chooseSampleUsers(seen, test, 2, 7)).toHaveLength(2);
-    // relevance: only test ratings at or above it count
-    expect(chooseSampleUsers(seen, test, 10, 7, 2)).toEqual([2]);
+  it('shows the first report.sampleUsers users of evaluate’s draw, ascending', () => {
+    const lists = readSampleLists(implicit.catalogue.evaluation('mf').samples);
+    const count = implicit.config.report.sampleUsers;
+    const drawn = [...new Set(Array.from(lists.user).filter((_, r) => lists.draw[r]! < count))].sort((a, b) => a - b);
+    expect(drawn).toHaveLength(count);
+    expect(imp.recommendations!.users.map((u) => u.user)).toEqual(drawn);
+    expect(drawnUsers(lists, count)).toEqual(drawn);
+    // More than evaluate stored: every stored user, no error.
+    expect(drawnUsers(lists, 1000)).toHaveLength(new Set(lists.user).size);
   });
 
-  it('scores every item with each saved network: top-10 without training items, hits marked, titles shown', async () => {
-    const recs = (await sampleRecommendations(implicit.catalogue, implicit.config, imp))!;
-    expect(recs.users).toHaveLength(implicit.config.report.sampleUsers);
+  it('presents each model’s samples.arrow: its items in rank order with their scores, hits marked, titles shown', () => {
+    const recs = imp.recommendations!;
+    expect(recs.k).toBe(10);
     expect(recs.skipped).toEqual([]);
     const data = implicit.catalogue.data();
     const train = readRatings(data.ratings('train'));
@@ -337,38 +360,35 @@ describe('sample recommendations', () => {
       expect(u.test.map((t) => t.item).sort()).toEqual([...held].sort());
       expect(u.lists.map((l) => l.model)).toEqual(IMPLICIT_MODELS);
       for (const list of u.lists) {
-        expect(list.items).toHaveLength(SAMPLE_K);
-        expect(list.items.some((i) => seen.has(i.item))).toBe(false);
+        const file = readSampleLists(implicit.catalogue.evaluation(list.model).samples);
+        const rows = Array.from(file.user.keys()).filter((r) => file.user[r] === u.user);
+        expect(list.items.map((i) => i.item)).toEqual(rows.map((r) => file.item[r]));
+        expect(list.items.map((i) => i.score)).toEqual(rows.map((r) => file.score[r]));
         expect(list.items.map((i) => i.hit)).toEqual(list.items.map((i) => held.has(i.item)));
-        const scores = list.items.map((i) => i.score!);
-        expect(scores).toEqual([...scores].sort((a, b) => b - a));
       }
       expect(u.rated[0]!.label).toMatch(/\(\d{4}\)$/);
     }
     // The clear winner finds more held-out items than popularity.
     const hits = (model: string) => recs.users.reduce((n, u) => n + u.lists.find((l) => l.model === model)!.items.filter((i) => i.hit).length, 0);
-    expect(hits('neumf')).toBeGreaterThanOrEqual(hits('popularity'));
-    // Deterministic.
-    expect(await sampleRecommendations(implicit.catalogue, implicit.config, imp)).toEqual(recs);
+    expect(hits('neumf')).toBeGreaterThan(hits('popularity'));
   });
 
-  it('explicit data without titles: raw ids; a model without model.json is left out with the reason', async () => {
-    const f = await writeRankingFixture(root, { feedback: 'explicit', name: 'missing-net', sampleUsers: 2 });
-    rmSync(join(f.catalogue.model('ncf').dir, 'model.json'));
+  it('explicit data without titles: raw ids; a model without samples.arrow is left out with the reason', () => {
+    const f = writeRankingFixture(root, { feedback: 'explicit', name: 'missing-samples', sampleUsers: 2 });
+    rmSync(f.catalogue.evaluation('ncf').samples);
     const input = loadFixture(f);
-    const recs = (await sampleRecommendations(f.catalogue, f.config, input))!;
+    const recs = input.recommendations!;
     expect(recs.users).toHaveLength(2);
-    expect(recs.skipped).toEqual([{ model: 'ncf', reason: expect.stringContaining('models/ncf/model.json is missing') }]);
+    expect(recs.skipped).toEqual([{ model: 'ncf', reason: expect.stringContaining('eval/ncf/samples.arrow is missing') }]);
     expect(recs.users[0]!.lists.map((l) => l.model)).toEqual(FIXTURE_MODELS.filter((m) => m !== 'ncf'));
     expect(recs.users[0]!.lists[0]!.items[0]!.label).toMatch(/^item 10\d\d$/);
     expect(recs.users[0]!.rated.map((r) => r.rating)).toEqual([...recs.users[0]!.rated.map((r) => r.rating)].sort((a, b) => b - a));
-    const page = renderExperimentReport({ ...input, recommendations: recs });
-    expect(page).toContain('<strong>ncf</strong> (');
+    expect(renderExperimentReport(input)).toContain('<strong>ncf</strong> (');
   });
 
   it('none with report.sampleUsers: 0', async () => {
-    const f = await writeRankingFixture(root, { feedback: 'implicit', name: 'no-samples', sampleUsers: 0 });
-    expect(await sampleRecommendations(f.catalogue, f.config, loadFixture(f))).toBeUndefined();
+    const f = writeRankingFixture(root, { feedback: 'implicit', name: 'no-samples', sampleUsers: 0 });
+    expect(loadFixture(f).recommendations).toBeUndefined();
     const html = readFileSync(await writeExperimentReport(root, f.config), 'utf8');
     expect(html).not.toContain('<section id="recommendations">');
   });
@@ -425,8 +445,9 @@ describe('pages', () => {
       'architecture',
       'provenance',
     ]);
-    const manifest = readJson<{ inputs: Record<string, string>; details: { charts: string[] } }>(join(explicit.catalogue.report().dir, 'manifest.json'), 'manifest');
-    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['explicit/eval/mf/ranking.arrow', 'explicit/models/mf/model.json']));
+    const manifest = readManifest(join(explicit.catalogue.report().dir, 'manifest.json'), 'report');
+    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['explicit/eval/mf/ranking.arrow', 'explicit/eval/mf/samples.arrow', 'explicit/data/items.arrow']));
+    expect(Object.keys(manifest.inputs).filter((f) => f.startsWith('explicit/models/') && !f.endsWith('/manifest.json') && !f.endsWith('/history.arrow'))).toEqual([]);
     expect(manifest.details.charts).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
   });
 

@@ -1,21 +1,19 @@
 /**
- * Top-K evaluation on top of the fake experiment of fixture.testutil.ts (async: it
- * saves tfjs networks): per-user ranking.arrow computed by core's evaluators on tiny
- * loadable networks, and metrics.json ranking blocks; implicit or explicit.
+ * Top-K evaluation on top of the fake experiment of fixture.testutil.ts: per model a
+ * table of scores (what a network would give), per-user ranking.arrow computed from it
+ * by @deeprec/metrics' protocols, metrics.json ranking blocks, and samples.arrow (a few
+ * seeded users' top-10); implicit or explicit. No network: the report scores nothing.
  */
-import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { ITEMS_SCHEMA, RANKING_SCHEMA, USERS_SCHEMA, readJson, readRatings, writeJson, writeTable, type EvalMetrics, type RankingSummary, type Ratings } from '@deeprec/artifacts';
+import { ITEMS_SCHEMA, RANKING_SCHEMA, USERS_SCHEMA, readMetrics, readRatings, writeMetrics, writeSampleLists, writeTable, type RankingSummary, type Ratings, type SampleLists } from '@deeprec/artifacts';
 import { Rng } from '@deeprec/base';
-import { fileLoadHandler, fileSaveHandler, scoreAllItems, scorePairs } from '@deeprec/compute';
-import { evaluateFullRanking, evaluateSampled, groupByUser } from '@deeprec/metrics';
+import { evaluateFullRanking, evaluateSampled, groupByUser, topK } from '@deeprec/metrics';
 import { writeFixture, FIXTURE_MODELS, USERS, ITEMS, type Fixture, type ModelName } from './fixture.testutil';
 
 export interface RankingFixtureOptions {
   name?: string;
   /** implicit: popularity, mf and neumf (a clear winner), sampled protocol, rmse/mae null; explicit: the five rating models plus full ranking. */
   feedback: 'explicit' | 'implicit';
-  /** k-fold with this many folds: a network per fold (models/<m>/fold-<k>/), ranking.arrow with a fold column. */
+  /** k-fold with this many folds: scores per fold, ranking.arrow with a fold column, samples.arrow of fold 1. */
   folds?: number;
   /** Leave out this model's ranking.arrow (metrics.json keeps its ranking block). */
   withoutRankingArrow?: string;
@@ -39,25 +37,6 @@ export const IMPLICIT_RANKING_METRICS = ['ndcg@10', 'hr@5', 'hr@10', 'hr@20', 'n
 /** Sampled protocol of the implicit fixture: negatives per test positive. */
 export const FIXTURE_NEGATIVES = 20;
 
-/**
- * A tiny loadable tfjs network with the model contract's inputs (user, item: int32
- * [batch, 1]) and output ([batch, 1]): score(u, i) = table[u * ITEMS + i], as a user
- * embedding of width ITEMS dotted with a one-hot item embedding.
- */
-export function lookupNetwork(table: Float32Array, name: string): tf.LayersModel {
-  const user = tf.input({ shape: [1], dtype: 'int32', name: 'user' });
-  const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
-  const userRows = tf.layers.embedding({ inputDim: USERS, outputDim: ITEMS, name: 'user_scores' });
-  const itemRows = tf.layers.embedding({ inputDim: ITEMS, outputDim: ITEMS, name: 'item_onehot' });
-  const u = tf.layers.flatten({ name: 'user_flat' }).apply(userRows.apply(user)) as tf.SymbolicTensor;
-  const i = tf.layers.flatten({ name: 'item_flat' }).apply(itemRows.apply(item)) as tf.SymbolicTensor;
-  const score = tf.layers.dot({ axes: 1, name: 'score' }).apply([u, i]) as tf.SymbolicTensor;
-  const network = tf.model({ inputs: [user, item], outputs: score, name });
-  userRows.setWeights([tf.tensor2d(table, [USERS, ITEMS])]);
-  itemRows.setWeights([tf.eye(ITEMS)]);
-  return network;
-}
-
 /** Scores a model of the given signal strength gives: its signal on the user's test items, item popularity, and noise. */
 function scoreTable(rng: Rng, signal: number, train: Ratings, test: Ratings, popularityOnly: boolean): Float32Array {
   const counts = new Float32Array(ITEMS);
@@ -80,14 +59,40 @@ function concatInts(a: Int32Array, b: Int32Array): Int32Array {
   return out;
 }
 
+/** Users drawn into samples.arrow (evaluate stores 20; the report shows report.sampleUsers of them). */
+const SAMPLE_DRAW = 20;
+const SAMPLE_K = 10;
+
+/**
+ * samples.arrow as evaluate writes it, from one fold's score table: users with a test
+ * item outside their training and validation items, in a seeded draw, each with the
+ * top-10 of its scores over the items it has not seen.
+ */
+function sampleLists(table: Float32Array, seen: Int32Array[], testItems: Int32Array[]): SampleLists {
+  const eligible = Array.from({ length: USERS }, (_, u) => u).filter((u) => testItems[u]!.some((i) => !seen[u]!.includes(i)));
+  const order = new Rng(7, 'fixture-sample-users').permutation(eligible.length).subarray(0, SAMPLE_DRAW);
+  const rows = Array.from(order, (j, draw) => {
+    const user = eligible[j]!;
+    const scores = table.subarray(user * ITEMS, (user + 1) * ITEMS);
+    const items = topK(scores, SAMPLE_K, new Set(seen[user]));
+    return Array.from(items, (item, r) => ({ user, draw, rank: r + 1, item, score: scores[item]! }));
+  }).flat();
+  return {
+    user: Int32Array.from(rows, (r) => r.user),
+    draw: Int32Array.from(rows, (r) => r.draw),
+    rank: Int32Array.from(rows, (r) => r.rank),
+    item: Int32Array.from(rows, (r) => r.item),
+    score: Float32Array.from(rows, (r) => r.score),
+  };
+}
+
 /**
  * A fixture with top-K evaluation: data and models as writeFixture, plus for every model
- * loadable networks (models/<m>/model.json, per fold for k-fold), eval/<m>/ranking.arrow
- * with per-user values computed by core's protocols from those networks, and the
- * `ranking` block of metrics.json. Candidates leave out training and validation items,
- * as evaluate does. Needs a tfjs backend (initBackend) for saving and scoring.
+ * eval/<m>/ranking.arrow with per-user values computed by @deeprec/metrics' protocols
+ * from the model's score table, the `ranking` block of metrics.json, and samples.arrow
+ * (fold 1). Candidates leave out training and validation items, as evaluate does.
  */
-export async function writeRankingFixture(root: string, options: RankingFixtureOptions): Promise<Fixture> {
+export function writeRankingFixture(root: string, options: RankingFixtureOptions): Fixture {
   const implicit = options.feedback === 'implicit';
   const k = options.folds ?? 1;
   const metricsAsked = implicit ? IMPLICIT_RANKING_METRICS : EXPLICIT_RANKING_METRICS;
@@ -124,23 +129,21 @@ export async function writeRankingFixture(root: string, options: RankingFixtureO
     const rng = new Rng(7, 'fixture-scores', model);
     const rows: Array<{ fold: number; users: Int32Array; perUser: Record<string, Float64Array> }> = [];
     const catalogues: Array<Record<string, number>> = [];
+    const e = catalogue.evaluation(model);
     for (let f = 0; f < k; f += 1) {
       const fold = folds[f]!;
-      const network = lookupNetwork(scoreTable(rng, SIGNAL[model], fold.train, fold.test, model === 'popularity'), model);
-      const dir = k > 1 ? catalogue.model(model).fold(f) : catalogue.model(model).dir;
-      await network.save(fileSaveHandler(dir));
-      const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
+      const scores = scoreTable(rng, SIGNAL[model], fold.train, fold.test, model === 'popularity');
       const rankingData = { numItems: ITEMS, trainItems: fold.seen, testItems: fold.testItems, ks };
       if (implicit) {
-        const result = evaluateSampled({ ...rankingData, numNegatives: FIXTURE_NEGATIVES, seed: 7, scorePairs: (u, i) => scorePairs(loaded, u, i) });
+        const scorePairs = (users: Int32Array, items: Int32Array) => Float32Array.from(users, (u, j) => scores[u * ITEMS + items[j]!]!);
+        const result = evaluateSampled({ ...rankingData, numNegatives: FIXTURE_NEGATIVES, seed: 7, scorePairs });
         rows.push({ fold: f + 1, users: result.users, perUser: result.perUser });
       } else {
-        const result = evaluateFullRanking({ ...rankingData, scoreUser: (u) => scoreAllItems(loaded, u, ITEMS) });
+        const result = evaluateFullRanking({ ...rankingData, scoreUser: (u) => scores.subarray(u * ITEMS, (u + 1) * ITEMS) });
         rows.push({ fold: f + 1, users: result.users, perUser: result.perUser });
         catalogues.push(result.catalogue);
       }
-      network.dispose();
-      loaded.dispose();
+      if (f === 0) writeSampleLists(e.samples, sampleLists(scores, fold.seen, fold.testItems));
     }
     const table: Record<string, Int32Array | Float64Array> = {
       user: Int32Array.from(rows.flatMap((r) => Array.from(r.users))),
@@ -153,15 +156,13 @@ export async function writeRankingFixture(root: string, options: RankingFixtureO
       const defined = Array.from(values).filter((v) => !Number.isNaN(v));
       means[key] = defined.reduce((a, b) => a + b, 0) / defined.length;
     }
-    const e = catalogue.evaluation(model);
     if (options.withoutRankingArrow !== model) writeTable(e.ranking, RANKING_SCHEMA, table);
-    const metrics = readJson<EvalMetrics>(e.metrics, 'metrics');
     const summary: RankingSummary = { protocol: implicit ? 'sampled' : 'full', users: table.user!.length, means };
     if (implicit) summary.negatives = FIXTURE_NEGATIVES;
     if (catalogueAsked.length > 0 && catalogues.length > 0) {
       summary.catalogue = Object.fromEntries(catalogueAsked.map((key) => [key, catalogues.reduce((a, c) => a + c[key]!, 0) / catalogues.length]));
     }
-    writeJson(e.metrics, { ...metrics, ranking: summary });
+    writeMetrics(e.metrics, { ...readMetrics(e.metrics), ranking: summary });
   }
   return fixture;
 }

@@ -8,7 +8,6 @@ import { rmSync } from 'node:fs';
 import { baselinesData, baselinesSpec, coldStartData, coldStartSpec, experimentCharts, foldsSpec, longTailSpec, ratingHistogramData } from './charts';
 import { TRAIN_MEAN, modelGroup, versusBaseline } from './compare';
 import { loadFixture as loadInput, tempRoot, writeFixture } from './fixture.testutil';
-import { meanPredictor } from './loadData';
 import { gini, itemCounts, longTail } from './popularity';
 import { renderExperimentReport } from './run';
 import { share } from './sections/data';
@@ -24,8 +23,6 @@ beforeAll(() => {
   bare = loadInput(writeFixture(root, { name: 'bare', deepOnly: true, noColdStart: true }));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const r = (user: number[], item: number[], rating: number[]) => ({ user: Int32Array.from(user), item: Int32Array.from(item), rating: Float32Array.from(rating) });
 
 describe('item popularity', () => {
   it('counts, ranks and accumulates ratings per item', () => {
@@ -63,23 +60,7 @@ describe('item popularity', () => {
 });
 
 describe('training-mean predictor', () => {
-  it('scores each fold with its own mean, pools warm and cold ratings, and averages the folds', () => {
-    // Fold 1: user 2 is cold. Errors +1 (warm) and -1 (cold). Fold 2: one warm error of +2.
-    const one = { train: r([0, 1], [0, 0], [3, 3]), test: r([0, 2], [0, 0], [4, 2]), trainMean: 3 };
-    const two = { train: r([0, 1], [0, 0], [3, 3]), test: r([0], [0], [5]), trainMean: 3 };
-    const single = meanPredictor([one], 3, 1);
-    expect(single).toEqual({ rmse: 1, mae: 1, coldStart: { warm: { rmse: 1, mae: 1, count: 1 }, cold: { rmse: 1, mae: 1, count: 1 } } });
-    const folds = meanPredictor([one, two], 3, 1);
-    expect(folds.rmse).toBeCloseTo(1.5);
-    expect(folds.rmseStd).toBeCloseTo(Math.SQRT1_2);
-    expect(folds.folds).toEqual([
-      { rmse: 1, mae: 1, count: 2 },
-      { rmse: 2, mae: 2, count: 1 },
-    ]);
-    expect(folds.coldStart.warm).toEqual({ rmse: Math.sqrt(2.5), mae: 1.5, count: 2 });
-  });
-
-  it('is what the loader puts on the page for the fixture', () => {
+  it('is metrics.json meanBaseline, split into warm and cold start like the data manifest counts them', () => {
     expect(input.baseline.coldStart.warm.count + input.baseline.coldStart.cold.count).toBe(input.data.info.counts.test);
     expect(input.baseline.coldStart.cold.count).toBe(input.data.info.coldStart.ratings);
     expect(input.baseline.folds).toBeUndefined();

@@ -1,6 +1,6 @@
 import { escapeHtml, escapeScript, scriptJson, vegaBundles } from './assets';
 import { duration, fixed, int, percent } from './format';
-import { binCentres, constantBaseline, heatmap, histogram, ratingStep } from './stats';
+import { binCentres, heatmap, histogram, ratingStep } from './stats';
 
 describe('stats', () => {
   it('detects whole, half and continuous rating steps', () => {
@@ -25,11 +25,6 @@ describe('stats', () => {
     expect(ones.find((c) => c.predictedStart <= 1.1 && 1.1 < c.predictedEnd)?.count).toBe(2);
     // 9 is beyond the scale: clamped into the top bin, which ends at max + step/2.
     expect(cells.find((c) => c.actual === 3)).toMatchObject({ predictedEnd: 5.5, share: 1 });
-  });
-
-  it('computes the constant-prediction baseline', () => {
-    expect(constantBaseline(Float32Array.of(1, 3), 2)).toEqual({ rmse: 1, mae: 1 });
-    expect(constantBaseline(new Float32Array(0), 2).rmse).toBeNaN();
   });
 });
 

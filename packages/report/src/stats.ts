@@ -103,19 +103,6 @@ export function heatmap(
   return cells;
 }
 
-/** RMSE and MAE of predicting `constant` for every value: the train-mean baseline. */
-export function constantBaseline(values: Numbers, constant: number): { rmse: number; mae: number } {
-  let se = 0;
-  let ae = 0;
-  for (let i = 0; i < values.length; i += 1) {
-    const d = (values[i] as number) - constant;
-    se += d * d;
-    ae += Math.abs(d);
-  }
-  const n = values.length;
-  return n === 0 ? { rmse: Number.NaN, mae: Number.NaN } : { rmse: Math.sqrt(se / n), mae: ae / n };
-}
-
 /** A finite number, or null (JSON cannot carry NaN/Infinity; Vega-Lite skips nulls). */
 export function finiteOrNull(x: number | bigint | undefined): number | null {
   const v = typeof x === 'bigint' ? Number(x) : x;

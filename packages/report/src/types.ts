@@ -4,7 +4,7 @@
  * handles, no typed arrays) means the renderers are testable without a disk and
  * the page is a pure function of this object.
  */
-import type { DataInfo, ErrorSummary, EvalMetrics, TrainDetails } from '@deeprec/artifacts';
+import type { DataInfo, EvalMetrics, RatingErrors, TrainDetails } from '@deeprec/artifacts';
 import type { ExperimentConfig } from '@deeprec/config';
 
 /** One row of history.arrow (DESIGN section 3). NaN is kept as null (JSON has no NaN). */
@@ -182,16 +182,16 @@ export interface SampleUser {
   rated: Array<{ item: number; label: string; rating: number }>;
   /** Test items and their ratings; `relevant` ones are hits (all, unless evaluate.relevance sets a floor on explicit data). */
   test: Array<{ item: number; label: string; rating: number; relevant: boolean }>;
-  /** Top-10 per model, config order; models whose network could not be loaded are absent. */
+  /** Top-10 per model as evaluate scored it, config order; models without samples.arrow are absent. */
   lists: Array<{ model: string; items: RecommendedItem[] }>;
 }
 
 export interface SampleRecommendations {
   k: number;
-  /** k-fold: the fold whose data and networks are used (1-based); 1 otherwise. */
+  /** k-fold: the fold whose data and networks evaluate used (1-based); 1 otherwise. */
   fold: number;
   users: SampleUser[];
-  /** Models left out, with why ("models/x/model.json is missing"). */
+  /** Models left out, with why ("eval/x/samples.arrow is missing"). */
   skipped: Array<{ model: string; reason: string }>;
 }
 
@@ -219,24 +219,16 @@ export interface ExperimentReportInput {
   implicit: boolean;
   /** Top-K metrics, CIs and significance; absent when no metrics.json has `ranking`. */
   ranking?: RankingReport;
-  /** Sample users' top-10 lists; filled by write.ts (it needs the tfjs networks), absent otherwise. */
+  /** Sample users' top-10 lists (eval/<model>/samples.arrow); absent without ranking metrics or with report.sampleUsers 0. */
   recommendations?: SampleRecommendations;
 }
 
 /**
- * The training-mean predictor, scored like a model: per fold for k-fold (the
- * figures are then means over folds, as in metrics.json), and split into warm and
- * cold-start test ratings.
+ * The training-mean predictor, scored like a model: metrics.json `meanBaseline`, which
+ * evaluate computes with @deeprec/metrics' meanBaseline (k-fold: mean of the fold
+ * figures, like the models'). The report shows it as read.
  */
-export interface MeanPredictor {
-  rmse: number;
-  mae: number;
-  coldStart: { warm: ErrorSummary; cold: ErrorSummary };
-  /** k-fold only. */
-  folds?: ErrorSummary[];
-  rmseStd?: number;
-  maeStd?: number;
-}
+export type MeanPredictor = RatingErrors;
 
 /** One point of the popularity curve: the item at `rank` (1 = most rated). */
 export interface LongTailPoint {

@@ -3,37 +3,30 @@
  * render, and write the report folder atomically (DESIGN section 3), so an
  * interrupted run never leaves a half-written page that looks complete.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { existsSync } from 'node:fs';
-import { ArtifactCatalogue, indexReport, makeManifest, writeArtifactDir, writeJson } from '@deeprec/artifacts';
+import { ArtifactCatalogue, indexReport, makeManifest, writeArtifactDir, writeManifest } from '@deeprec/artifacts';
 import { ConfigError } from '@deeprec/base';
-import { initBackend } from '@deeprec/compute';
 import { type ExperimentConfig } from '@deeprec/config';
 import { experimentCharts } from './charts';
 import { loadExperimentReportInput } from './load';
-import { sampleRecommendations } from './recommendations';
 import { renderExperimentReport, renderIndexReport } from './run';
 import type { ExperimentReportInput } from './types';
 
 /** The artifact files an experiment page is built from, for the manifest's input hashes. */
-function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig, folds: number, networks: boolean): Record<string, string> {
+function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig, folds: number, samples: boolean): Record<string, string> {
   const data = catalogue.data();
-  const files = [data.manifest];
-  for (let k = 0; k < folds; k += 1) {
-    const paths = folds > 1 ? data.fold(k) : data;
-    files.push(paths.ratings('train'), paths.ratings('test'));
-  }
+  // Fold 1's data only: the charts show it; every other figure comes from metrics.json.
+  const first = folds > 1 ? data.fold(0) : data;
+  const files = [data.manifest, first.ratings('train'), first.ratings('test')];
+  // Sample recommendations list the users' training, validation and test items by raw id or title.
+  if (samples) for (const file of [first.ratings('valid'), data.users, data.items]) if (existsSync(file)) files.push(file);
   for (const model of Object.keys(config.models)) {
     const m = catalogue.model(model);
     const e = catalogue.evaluation(model);
     files.push(m.manifest, m.history, e.metrics);
-    // Optional inputs: predictions (explicit data), per-user ranking values, and the networks sample recommendations score.
-    for (const optional of [e.predictions, e.ranking]) if (existsSync(optional)) files.push(optional);
-    if (networks) {
-      const dir = folds > 1 ? m.fold(0) : m.dir;
-      for (const file of ['model.json', 'weights.bin']) if (existsSync(join(dir, file))) files.push(join(dir, file));
-    }
+    // Optional inputs: predictions (explicit data), per-user ranking values, the sample users' lists, an evaluate manifest.
+    for (const optional of [e.predictions, e.ranking, ...(samples ? [e.samples] : []), e.manifest]) if (existsSync(optional)) files.push(optional);
   }
   return Object.fromEntries(files.map((f) => [relative(catalogue.root, f), f]));
 }
@@ -47,17 +40,11 @@ export async function writeExperimentReport(root: string, config: ExperimentConf
   const started = Date.now();
   const catalogue = new ArtifactCatalogue(root, config.name);
   const input = loadExperimentReportInput(catalogue, config);
-  if (input.ranking && (config.report?.sampleUsers ?? 3) > 0) {
-    // Sample recommendations score every item with the saved networks.
-    await initBackend();
-    const recommendations = await sampleRecommendations(catalogue, config, input);
-    if (recommendations) input.recommendations = recommendations;
-  }
   const html = renderExperimentReport(input);
   const paths = catalogue.report();
   await writeArtifactDir(paths.dir, (dir) => {
     writeFileSync(join(dir, 'index.html'), html);
-    writeJson(
+    writeManifest(
       join(dir, 'manifest.json'),
       makeManifest({
         stage: 'report',
@@ -85,7 +72,7 @@ export async function writeIndexReport(root: string, configs: readonly Experimen
     seen.add(config.name);
   }
   // The index shows means only: no bootstrap or tests (seconds per experiment on real data).
-  const inputs: ExperimentReportInput[] = configs.map((config) => loadExperimentReportInput(new ArtifactCatalogue(root, config.name), config, { statistics: false }));
+  const inputs: ExperimentReportInput[] = configs.map((config) => loadExperimentReportInput(new ArtifactCatalogue(root, config.name), config, { statistics: false, samples: false }));
   const html = renderIndexReport(inputs);
   const paths = indexReport(root);
   await writeArtifactDir(paths.dir, (dir) => writeFileSync(join(dir, 'index.html'), html));

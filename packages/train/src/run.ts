@@ -1,6 +1,6 @@
 /** The train stage: a pure run over its inputs (the train split as a RatingSource), and the thin I/O that writes model artifacts. */
 import { join, relative } from 'node:path';
-import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, countItems, writeArtifactDir, writeJson, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, countItems, writeArtifactDir, writeManifest, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
 import { fileSaveHandler, type BackendInfo } from '@deeprec/compute';
 import { type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
@@ -186,9 +186,9 @@ export async function writeTrain(
       seed: config.seed,
       backend: backend.name,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { ...combineFolds(runs), loss, engine },
+      details: { ...combineFolds(runs), loss, ...(engine ? { engine } : {}) },
     });
-    writeJson(join(dir, 'manifest.json'), manifest);
+    writeManifest(join(dir, 'manifest.json'), manifest);
   });
   const d = combineFolds(runs);
   log.info(

@@ -248,7 +248,7 @@ ${table(headers, rows, 'recs')}
   return `<section id="recommendations">${heading}
 <p class="note">${recs.users.length} user${recs.users.length === 1 ? '' : 's'} picked with the experiment seed among those with a held-out item${
     input.data.info.folds.length > 1 ? ' (fold 1’s data and networks)' : ''
-  }. Each model’s top ${recs.k} comes from scoring every item with its saved network; items the user already has in training or validation are left out, and <span class="rec hit"><b>✓</b> green</span> marks a held-out (test) item: a hit.</p>
+  }. Each model’s top ${recs.k} is what evaluate found scoring every item with the model’s saved network (eval/&lt;model&gt;/samples.arrow); items the user already has in training or validation are left out, and <span class="rec hit"><b>✓</b> green</span> marks a held-out (test) item: a hit.</p>
 ${skipped}
 ${users.join('\n')}
 </section>`;
