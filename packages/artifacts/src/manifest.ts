@@ -28,7 +28,12 @@ const commonFields = {
 
 /** Each stage's manifest; `details` holds its stage-specific facts. */
 export const MANIFEST_SCHEMAS = {
-  datagen: z.object({ stage: z.literal('datagen'), ...commonFields, details: z.object({ info: DataInfoSchema }) }),
+  datagen: z.object({ stage: z.literal('datagen'), ...commonFields, details: z.object({
+      info: DataInfoSchema,
+      /** data.csv.invalidRows: skip only: how many malformed rows were left out, and the first few. */
+      invalidRows: z.object({ count: z.number().int().min(0), first: z.array(z.object({ file: z.string(), line: z.number().int().min(1), reason: z.string() })) }).optional(),
+    }),
+  }),
   train: z.object({ stage: z.literal('train'), ...commonFields, details: TrainDetailsSchema }),
   evaluate: z.object({ stage: z.literal('evaluate'), ...commonFields, details: z.record(z.string(), z.unknown()) }),
   report: z.object({
