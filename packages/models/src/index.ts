@@ -10,3 +10,15 @@ export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
 export { withEmbedOverride, setFusedTowers, type EmbedOverride } from './layers';
+export { type Csr, type Interactions, buildCsr, checkInteractions } from './classic/sparse';
+export {
+  IALS_DEFAULTS,
+  type FittedIals,
+  type IalsMeta,
+  type IalsOptions,
+  fitIals,
+  ialsFromColumns,
+  ialsInitialFactors,
+  ialsToColumns,
+  scoreIals,
+} from './classic/ials';

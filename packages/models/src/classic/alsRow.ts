@@ -1,0 +1,150 @@
+/**
+ * One row of an implicit alternating-least-squares sweep: given the fixed side's factors
+ * H (rows x dim, row-major) and its Gramian G = H^T H, find x minimising
+ *
+ *   sum_{i in S} (x . h_i - 1)^2 + alpha0 * sum_{all i} (x . h_i)^2 + lambda * ||x||^2,
+ *
+ * i.e. solve A x = b with A = alpha0 G + sum_{i in S} h_i h_i^T + lambda I and
+ * b = sum_{i in S} h_i, S being the row's observed columns. Precomputing G once per sweep
+ * is the "Gramian trick" (Hu et al. 2008, section 4): a row costs O(|S| dim^2) to form A,
+ * not O(numCols dim^2).
+ *
+ * Two solvers:
+ * - `cholesky`: form A's lower triangle and factor it, exact;
+ * - `cg`: a few conjugate-gradient steps warm-started from the row's current factors
+ *   (Takács, Pilászy, Tikk 2011), multiplying by A implicitly as
+ *   A v = alpha0 G v + sum_{i in S} (h_i . v) h_i + lambda v, so a step costs
+ *   O(dim^2 + |S| dim) and A is never formed. Inexact unless steps >= dim.
+ */
+import { ConfigError } from '@deeprec/base';
+import { choleskyFactor, choleskySolve } from './cholesky';
+
+/** Scratch buffers reused across the rows of a sweep. */
+export interface RowWorkspace {
+  readonly dim: number;
+  readonly a: Float64Array;
+  readonly x: Float64Array;
+  readonly r: Float64Array;
+  readonly p: Float64Array;
+  readonly ap: Float64Array;
+}
+
+export function rowWorkspace(dim: number): RowWorkspace {
+  return {
+    dim,
+    a: new Float64Array(dim * dim),
+    x: new Float64Array(dim),
+    r: new Float64Array(dim),
+    p: new Float64Array(dim),
+    ap: new Float64Array(dim),
+  };
+}
+
+/** The fixed side of a sweep: factors, their Gramian times alpha0, and the row's columns. */
+export interface RowProblem {
+  readonly fixed: Float32Array;
+  readonly scaledGramian: Float64Array;
+  readonly columns: Int32Array;
+  readonly start: number;
+  readonly end: number;
+  readonly lambda: number;
+}
+
+/** H^T H (dim x dim, row-major) in float64. */
+export function gramian(factors: Float32Array, rows: number, dim: number): Float64Array {
+  const g = new Float64Array(dim * dim);
+  for (let row = 0; row < rows; row += 1) {
+    const offset = row * dim;
+    for (let a = 0; a < dim; a += 1) {
+      const ha = factors[offset + a] as number;
+      const gRow = a * dim;
+      for (let b = 0; b <= a; b += 1) g[gRow + b] = (g[gRow + b] as number) + ha * (factors[offset + b] as number);
+    }
+  }
+  for (let a = 0; a < dim; a += 1) for (let b = a + 1; b < dim; b += 1) g[a * dim + b] = g[b * dim + a] as number;
+  return g;
+}
+
+/** Exact solve; writes the row's new factors into `target` at `targetOffset`. */
+export function solveRowCholesky(problem: RowProblem, work: RowWorkspace, target: Float32Array, targetOffset: number): void {
+  const { dim, a, x } = work;
+  const { fixed, scaledGramian, columns, start, end, lambda } = problem;
+  a.set(scaledGramian);
+  x.fill(0);
+  for (let k = start; k < end; k += 1) {
+    const offset = (columns[k] as number) * dim;
+    for (let i = 0; i < dim; i += 1) {
+      const hi = fixed[offset + i] as number;
+      x[i] = (x[i] as number) + hi;
+      const aRow = i * dim;
+      for (let j = 0; j <= i; j += 1) a[aRow + j] = (a[aRow + j] as number) + hi * (fixed[offset + j] as number);
+    }
+  }
+  for (let i = 0; i < dim; i += 1) a[i * dim + i] = (a[i * dim + i] as number) + lambda;
+  if (!choleskyFactor(a, dim)) {
+    throw new ConfigError(
+      `ials: expected positive definite normal equations, found a row (${end - start} observed) that is not (regularization term ${lambda}); raise regularization or unobservedWeight`,
+    );
+  }
+  choleskySolve(a, dim, x);
+  for (let i = 0; i < dim; i += 1) target[targetOffset + i] = x[i] as number;
+}
+
+/** `steps` conjugate-gradient steps from the row's current factors in `target`. */
+export function solveRowCg(
+  problem: RowProblem,
+  work: RowWorkspace,
+  target: Float32Array,
+  targetOffset: number,
+  steps: number,
+): void {
+  const { dim, x, r, p, ap } = work;
+  for (let i = 0; i < dim; i += 1) x[i] = target[targetOffset + i] as number;
+  // r = b - A x
+  multiplyA(problem, work, x, r);
+  for (let i = 0; i < dim; i += 1) r[i] = -(r[i] as number);
+  const { fixed, columns, start, end } = problem;
+  for (let k = start; k < end; k += 1) {
+    const offset = (columns[k] as number) * dim;
+    for (let i = 0; i < dim; i += 1) r[i] = (r[i] as number) + (fixed[offset + i] as number);
+  }
+  p.set(r);
+  let rsOld = dot(r, r, dim);
+  for (let step = 0; step < steps && rsOld > 1e-20; step += 1) {
+    multiplyA(problem, work, p, ap);
+    const alpha = rsOld / dot(p, ap, dim);
+    for (let i = 0; i < dim; i += 1) {
+      x[i] = (x[i] as number) + alpha * (p[i] as number);
+      r[i] = (r[i] as number) - alpha * (ap[i] as number);
+    }
+    const rsNew = dot(r, r, dim);
+    const beta = rsNew / rsOld;
+    for (let i = 0; i < dim; i += 1) p[i] = (r[i] as number) + beta * (p[i] as number);
+    rsOld = rsNew;
+  }
+  for (let i = 0; i < dim; i += 1) target[targetOffset + i] = x[i] as number;
+}
+
+/** out = alpha0 G v + sum_{i in S} (h_i . v) h_i + lambda v, without forming A. */
+function multiplyA(problem: RowProblem, work: RowWorkspace, v: Float64Array, out: Float64Array): void {
+  const { dim } = work;
+  const { fixed, scaledGramian: g, columns, start, end, lambda } = problem;
+  for (let i = 0; i < dim; i += 1) {
+    const gRow = i * dim;
+    let sum = lambda * (v[i] as number);
+    for (let j = 0; j < dim; j += 1) sum += (g[gRow + j] as number) * (v[j] as number);
+    out[i] = sum;
+  }
+  for (let k = start; k < end; k += 1) {
+    const offset = (columns[k] as number) * dim;
+    let projection = 0;
+    for (let i = 0; i < dim; i += 1) projection += (fixed[offset + i] as number) * (v[i] as number);
+    for (let i = 0; i < dim; i += 1) out[i] = (out[i] as number) + projection * (fixed[offset + i] as number);
+  }
+}
+
+function dot(a: Float64Array, b: Float64Array, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i += 1) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
