@@ -35,6 +35,15 @@ describe('fitIals against the NumPy reference (bench/classic/ials.py)', () => {
     expect(worstRelativeError(fit.itemFactors, init.itemFactors, 1e-4)).toBeGreaterThan(0.1);
   });
 
+  it('matches with an odd dimension (remainder paths of the blocked loops)', () => {
+    const odd = ialsInitialFactors(data.numUsers, data.numItems, 7, 1, 4);
+    for (const solver of ['cholesky', 'cg'] as const) {
+      const options: IalsOptions = { ...IALS_DEFAULTS, dim: 7, epochs: 1, unobservedWeight: 0.3, regularization: 0.05, solver };
+      const fit = fitIals(data, options, 0, odd);
+      expect(worstRelativeError(fit.itemFactors, reference(options, odd).itemFactors, 1e-4)).toBeLessThan(1e-4);
+    }
+  });
+
   it('matches after three epochs with the exact solver', () => {
     const options: IalsOptions = { ...IALS_DEFAULTS, dim: 8, epochs: 3, unobservedWeight: 0.3, regularization: 0.05 };
     const fit = fitIals(data, options, 0, init);
