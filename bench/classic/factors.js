@@ -2,10 +2,12 @@
 // Speed of the classic factor models (packages/models/src/classic: ials, puresvd, svdpp)
 // against their NumPy/SciPy references (bench/classic/<model>.py), side by side in one
 // run on MovieLens 100K u1.base: fit, then score every user against every item.
-// Prints medians of N runs with [min, max] and the TypeScript / reference ratio.
+// Prints medians of N runs with [min, max] and the TypeScript / reference ratio; for
+// PureSVD also how far the randomized singular values are from ARPACK's.
 // Compile first (npx tsc -b tsconfig.json). Options: --runs N (default 3),
 // --models ials,puresvd,svdpp, --data <ml-100k folder>, --threads N (BLAS threads for
-// the references; default: left to NumPy).
+// the references; default: left to NumPy), --dense-svd (also time ml-matrix's dense
+// SingularValueDecomposition of the 943 x 1682 binary matrix, once).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
@@ -75,6 +77,18 @@ const MODELS = {
     fit: (d, o) => models.fitIals(d, o, 1),
     score: models.scoreIals,
   },
+  puresvd: {
+    implicit: true,
+    options: { factors: 50, values: 'binary', oversampling: 20, powerIterations: 4 },
+    variants: [{}],
+    fit: (d, o) => models.fitPureSvd(d, o, 1),
+    score: models.scorePureSvd,
+    accuracy: (fit, ref) => {
+      let worst = 0;
+      ref.singular_values.forEach((s, k) => (worst = Math.max(worst, Math.abs(fit.singularValues[k] - s) / s)));
+      return `worst relative error of the ${ref.singular_values.length} singular values vs svds: ${worst.toExponential(2)}`;
+    },
+  },
 };
 
 function stats(values) {
@@ -103,9 +117,10 @@ for (const name of wanted) {
     const options = { ...model.options, ...variant };
     const fitTimes = [];
     const scoreTimes = [];
+    let fit;
     for (let run = 0; run < runs; run += 1) {
       const t0 = performance.now();
-      const fit = model.fit(d, options);
+      fit = model.fit(d, options);
       const t1 = performance.now();
       scoreAll(model.score, fit, history, d.numUsers, d.numItems);
       const t2 = performance.now();
@@ -117,5 +132,17 @@ for (const name of wanted) {
     const ratio = total(fitTimes, scoreTimes) / total(ref.fit_s, ref.score_s);
     const label = `${name} ${JSON.stringify(variant)}`;
     console.log(`${label} | ${fmt(stats(fitTimes))} | ${fmt(stats(scoreTimes))} | ${fmt(stats(ref.fit_s))} | ${fmt(stats(ref.score_s))} | ${ratio.toFixed(2)}`);
+    if (model.accuracy !== undefined) console.log(`  ${model.accuracy(fit, ref)}`);
   }
+}
+
+if (args.includes('--dense-svd')) {
+  const { Matrix, SingularValueDecomposition } = require('ml-matrix');
+  const d = loadRatings(true);
+  const dense = Matrix.zeros(d.numUsers, d.numItems);
+  for (let k = 0; k < d.user.length; k += 1) dense.set(d.user[k], d.item[k], 1);
+  const t0 = performance.now();
+  const svd = new SingularValueDecomposition(dense, { computeLeftSingularVectors: false });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`ml-matrix dense SVD of ${d.numUsers} x ${d.numItems}: ${seconds.toFixed(1)} s (largest singular value ${svd.diagonal[0].toFixed(4)})`);
 }

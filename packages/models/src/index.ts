@@ -22,3 +22,13 @@ export {
   ialsToColumns,
   scoreIals,
 } from './classic/ials';
+export {
+  PURESVD_DEFAULTS,
+  type FittedPureSvd,
+  type PureSvdMeta,
+  type PureSvdOptions,
+  fitPureSvd,
+  puresvdFromColumns,
+  puresvdToColumns,
+  scorePureSvd,
+} from './classic/puresvd';

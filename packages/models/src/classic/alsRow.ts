@@ -22,6 +22,7 @@
  */
 import { ConfigError } from '@deeprec/base';
 import { choleskyFactor, choleskySolve } from './cholesky';
+import { addLowerGram } from './dense';
 
 /** Scratch buffers reused across the rows of a sweep; `gathered` grows to the longest row. */
 export interface RowWorkspace {
@@ -101,7 +102,7 @@ export function solveRowCholesky(problem: RowProblem, work: RowWorkspace, target
     for (let k = 0; k < m; k += 1) sum += g[i * m + k] as number;
     x[i] = sum;
   }
-  addGatheredOuterProducts(g, m, dim, scaledGramian, a);
+  addLowerGram(g, m, dim, scaledGramian, a);
   for (let i = 0; i < dim; i += 1) a[i * dim + i] = (a[i * dim + i] as number) + lambda;
   if (!choleskyFactor(a, dim)) {
     throw new ConfigError(
@@ -110,52 +111,6 @@ export function solveRowCholesky(problem: RowProblem, work: RowWorkspace, target
   }
   choleskySolve(a, dim, x);
   for (let i = 0; i < dim; i += 1) target[targetOffset + i] = x[i] as number;
-}
-
-/**
- * Lower triangle of a = base + g g^T, g dim x m dimension-major. Entries are dot products
- * of g's rows, computed two rows by two rows so each loaded value is used twice; the
- * blocks on the diagonal also write one upper-triangle entry, which nothing reads.
- */
-function addGatheredOuterProducts(g: Float64Array, m: number, dim: number, base: Float64Array, a: Float64Array): void {
-  let i = 0;
-  for (; i + 2 <= dim; i += 2) {
-    const gi = i * m;
-    const gi2 = gi + m;
-    for (let j = 0; j <= i; j += 2) {
-      const gj = j * m;
-      const gj2 = gj + m;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let k = 0; k < m; k += 1) {
-        const p = g[gi + k] as number;
-        const q = g[gi2 + k] as number;
-        const r = g[gj + k] as number;
-        const t = g[gj2 + k] as number;
-        s00 += p * r;
-        s01 += p * t;
-        s10 += q * r;
-        s11 += q * t;
-      }
-      const at = i * dim + j;
-      a[at] = (base[at] as number) + s00;
-      a[at + 1] = (base[at + 1] as number) + s01;
-      a[at + dim] = (base[at + dim] as number) + s10;
-      a[at + dim + 1] = (base[at + dim + 1] as number) + s11;
-    }
-  }
-  if (i < dim) {
-    // odd dim: the last row alone
-    const gi = i * m;
-    for (let j = 0; j <= i; j += 1) {
-      const gj = j * m;
-      let s = 0;
-      for (let k = 0; k < m; k += 1) s += (g[gi + k] as number) * (g[gj + k] as number);
-      a[i * dim + j] = (base[i * dim + j] as number) + s;
-    }
-  }
 }
 
 /** `steps` conjugate-gradient steps from the row's current factors in `target`. */
