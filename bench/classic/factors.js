@@ -89,6 +89,13 @@ const MODELS = {
       return `worst relative error of the ${ref.singular_values.length} singular values vs svds: ${worst.toExponential(2)}`;
     },
   },
+  svdpp: {
+    implicit: false,
+    options: { factors: 20, epochs: 20, lrBias: 0.007, lrFactors: 0.007, regBias: 0.02, regFactors: 0.02, initStddev: 0.1 },
+    variants: [{}],
+    fit: (d, o) => models.fitSvdpp(d, o, 1),
+    score: models.scoreSvdpp,
+  },
 };
 
 function stats(values) {

@@ -32,3 +32,19 @@ export {
   puresvdToColumns,
   scorePureSvd,
 } from './classic/puresvd';
+export {
+  SVDPP_DEFAULTS,
+  type FittedSvdpp,
+  type SvdppInit,
+  type SvdppMeta,
+  type SvdppOptions,
+  fitSvdpp,
+  scorePairsSvdpp,
+  scoreSvdpp,
+  svdppEffectiveFactors,
+  svdppEpochOrder,
+  svdppFromColumns,
+  svdppInitialFactors,
+  svdppToColumns,
+} from './classic/svdpp';
+export { type LatentFactors } from './classic/latent';
