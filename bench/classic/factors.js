@@ -2,7 +2,8 @@
 // Speed of the classic factor models (packages/models/src/classic: ials, puresvd, svdpp)
 // against their NumPy/SciPy references (bench/classic/<model>.py), side by side in one
 // run on MovieLens 100K u1.base: fit, then score every user against every item.
-// Prints medians of N runs with [min, max] and the TypeScript / reference ratio; for
+// TypeScript and reference runs alternate. Prints medians of N runs with [min, max] and
+// the ratio of the median totals (fit + score), TypeScript / reference; for
 // PureSVD also how far the randomized singular values are from ARPACK's.
 // Compile first (npx tsc -b tsconfig.json). Options: --runs N (default 3),
 // --models ials,puresvd,svdpp, --data <ml-100k folder>, --threads N (BLAS threads for
@@ -104,11 +105,12 @@ function stats(values) {
 }
 const fmt = (s) => `${s.median.toFixed(3)} [${s.min.toFixed(3)}, ${s.max.toFixed(3)}]`;
 
+/** One timed run of the reference (a fresh process; loading is outside the timing). */
 function reference(name, options) {
   const env = { ...process.env };
   if (threads !== undefined) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads });
   const script = join(__dirname, `${name}.py`);
-  const r = spawnSync('/usr/bin/python3', [script, '--bench', ratingsPath, JSON.stringify(options), String(runs)], { encoding: 'utf8', env });
+  const r = spawnSync('/usr/bin/python3', [script, '--bench', ratingsPath, JSON.stringify(options), '1'], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`${name}.py failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -124,7 +126,9 @@ for (const name of wanted) {
     const options = { ...model.options, ...variant };
     const fitTimes = [];
     const scoreTimes = [];
+    const ref = { fit_s: [], score_s: [] };
     let fit;
+    // TypeScript and reference runs alternate, so a change in the machine's load hits both.
     for (let run = 0; run < runs; run += 1) {
       const t0 = performance.now();
       fit = model.fit(d, options);
@@ -133,8 +137,11 @@ for (const name of wanted) {
       const t2 = performance.now();
       fitTimes.push((t1 - t0) / 1000);
       scoreTimes.push((t2 - t1) / 1000);
+      const one = reference(name, options);
+      ref.fit_s.push(...one.fit_s);
+      ref.score_s.push(...one.score_s);
+      ref.singular_values = one.singular_values;
     }
-    const ref = reference(name, options);
     const total = (f, s) => stats(f.map((v, k) => v + s[k])).median;
     const ratio = total(fitTimes, scoreTimes) / total(ref.fit_s, ref.score_s);
     const label = `${name} ${JSON.stringify(variant)}`;

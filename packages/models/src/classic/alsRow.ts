@@ -146,21 +146,50 @@ export function solveRowCg(
   for (let i = 0; i < dim; i += 1) target[targetOffset + i] = x[i] as number;
 }
 
-/** out = alpha0 G v + sum_{i in S} (h_i . v) h_i + lambda v, from the vector-major gathered h_i. */
+/**
+ * out = alpha0 G v + sum_{i in S} (h_i . v) h_i + lambda v, from the vector-major gathered
+ * h_i; two rows of G and two h_i per pass, so each loaded v entry serves both.
+ */
 function multiplyA(problem: RowProblem, work: RowWorkspace, m: number, v: Float64Array, out: Float64Array): void {
   const { dim, gathered: h } = work;
   const { scaledGramian: g, lambda } = problem;
-  for (let i = 0; i < dim; i += 1) {
-    const gRow = i * dim;
-    let sum = lambda * (v[i] as number);
-    for (let j = 0; j < dim; j += 1) sum += (g[gRow + j] as number) * (v[j] as number);
-    out[i] = sum;
+  let i = 0;
+  for (; i + 2 <= dim; i += 2) {
+    const g0 = i * dim;
+    const g1 = g0 + dim;
+    let s0 = lambda * (v[i] as number);
+    let s1 = lambda * (v[i + 1] as number);
+    for (let j = 0; j < dim; j += 1) {
+      const vj = v[j] as number;
+      s0 += (g[g0 + j] as number) * vj;
+      s1 += (g[g1 + j] as number) * vj;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
   }
-  for (let k = 0; k < m; k += 1) {
-    const offset = k * dim;
-    let projection = 0;
-    for (let i = 0; i < dim; i += 1) projection += (h[offset + i] as number) * (v[i] as number);
-    for (let i = 0; i < dim; i += 1) out[i] = (out[i] as number) + projection * (h[offset + i] as number);
+  if (i < dim) {
+    let s0 = lambda * (v[i] as number);
+    for (let j = 0; j < dim; j += 1) s0 += (g[i * dim + j] as number) * (v[j] as number);
+    out[i] = s0;
+  }
+  let k = 0;
+  for (; k + 2 <= m; k += 2) {
+    const a = k * dim;
+    const b = a + dim;
+    let pa = 0;
+    let pb = 0;
+    for (let c = 0; c < dim; c += 1) {
+      const vc = v[c] as number;
+      pa += (h[a + c] as number) * vc;
+      pb += (h[b + c] as number) * vc;
+    }
+    for (let c = 0; c < dim; c += 1) out[c] = (out[c] as number) + pa * (h[a + c] as number) + pb * (h[b + c] as number);
+  }
+  if (k < m) {
+    const a = k * dim;
+    let pa = 0;
+    for (let c = 0; c < dim; c += 1) pa += (h[a + c] as number) * (v[c] as number);
+    for (let c = 0; c < dim; c += 1) out[c] = (out[c] as number) + pa * (h[a + c] as number);
   }
 }
 
