@@ -73,15 +73,15 @@ function scoreAll(score, fit, history, numUsers, numItems) {
 const MODELS = {
   ials: {
     implicit: true,
-    options: { dim: 64, epochs: 10, unobservedWeight: 0.1, regularization: 0.01, regularizationExponent: 1, initStddev: 0.1, solver: 'cholesky', cgSteps: 3 },
+    options: { dim: 64, epochs: 16, unobservedWeight: 0.3, regularization: 0.01, regularizationExponent: 1, initStddev: 0.1, solver: 'cholesky', cgSteps: 3 },
     variants: [{ solver: 'cholesky' }, { solver: 'cg', cgSteps: 3 }],
     fit: (d, o) => models.fitIals(d, o, 1),
     score: models.scoreIals,
   },
   puresvd: {
     implicit: true,
-    options: { factors: 50, values: 'binary', oversampling: 20, powerIterations: 4 },
-    variants: [{}],
+    options: { factors: 20, values: 'binary', oversampling: 20, powerIterations: 4 },
+    variants: [{ factors: 20 }, { factors: 50 }],
     fit: (d, o) => models.fitPureSvd(d, o, 1),
     score: models.scorePureSvd,
     accuracy: (fit, ref) => {

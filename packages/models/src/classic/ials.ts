@@ -56,10 +56,16 @@ export interface IalsOptions {
   readonly cgSteps: number;
 }
 
+/**
+ * Starting values: 16 epochs, init stddev 0.1 and frequency-scaled L2 (nu = 1) as in
+ * Rendle et al. 2022; dim, alpha0 and lambda from a validation check on ML-100k
+ * leave-one-out (bench/classic/tune.js: HR@10 0.67-0.69 over alpha0 0.03-1, lambda
+ * 0.003-0.03, dim 32-128; best near alpha0 0.3, lambda 0.01).
+ */
 export const IALS_DEFAULTS: IalsOptions = {
   dim: 64,
   epochs: 16,
-  unobservedWeight: 0.1,
+  unobservedWeight: 0.3,
   regularization: 0.01,
   regularizationExponent: 1,
   initStddev: 0.1,
