@@ -92,7 +92,7 @@ const MODELS = {
   },
   svdpp: {
     implicit: false,
-    options: { factors: 20, epochs: 20, lrBias: 0.007, lrFactors: 0.007, regBias: 0.02, regFactors: 0.02, initStddev: 0.1 },
+    options: { factors: 20, epochs: 20, lrBias: 0.007, lrFactors: 0.007, regBias: 0.02, regFactors: 0.02, initStddev: 0.1, lrDecay: 1 },
     variants: [{}],
     fit: (d, o) => models.fitSvdpp(d, o, 1),
     score: models.scoreSvdpp,

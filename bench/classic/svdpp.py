@@ -7,6 +7,8 @@ Surprise's SVDpp update rules): per rating (u, i, r), in the given order,
   q_i += lrFactors (e (p_u + |N(u)|^-1/2 sum y_j) - regFactors q_i)      (old p_u)
   y_j += lrFactors (e |N(u)|^-1/2 q_i - regFactors y_j), j in N(u)        (old q_i)
 
+with both learning rates multiplied by lrDecay before every epoch after the first.
+
   svdpp.py <in.json> <out.json>   test mode: {numUsers, numItems, user, item, rating,
       options, init {userFactors, itemFactors, implicitFactors}, orders (one permutation of
       the rating indices per epoch, written by the TypeScript side)} -> {userBias, itemBias,
@@ -31,7 +33,10 @@ def fit(num_users, num_items, user, item, rating, o, p, q, y, orders):
         rated[u].append(i)
     rated = [np.array(sorted(items), dtype=np.int64) for items in rated]
     lr_b, lr_f, reg_b, reg_f = o["lrBias"], o["lrFactors"], o["regBias"], o["regFactors"]
-    for order in orders:
+    for epoch, order in enumerate(orders):
+        if epoch > 0:
+            lr_b *= o["lrDecay"]
+            lr_f *= o["lrDecay"]
         for k in order:
             u, i, r = user[k], item[k], rating[k]
             n = rated[u]

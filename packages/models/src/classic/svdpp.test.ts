@@ -26,9 +26,13 @@ interface ReferenceState {
 }
 
 describe('fitSvdpp against the NumPy reference (bench/classic/svdpp.py), same init and sample order', () => {
-  it.each([1, 2])('matches parameters and predictions after %i epoch(s)', (epochs) => {
+  it.each([
+    [1, 1],
+    [2, 1],
+    [2, 0.5],
+  ])('matches parameters and predictions after %i epoch(s), learning-rate decay %d', (epochs, lrDecay) => {
     // A larger learning rate than the default so one epoch moves everything visibly.
-    const options: SvdppOptions = { ...SVDPP_DEFAULTS, factors: 5, epochs, lrBias: 0.02, lrFactors: 0.03 };
+    const options: SvdppOptions = { ...SVDPP_DEFAULTS, factors: 5, epochs, lrBias: 0.02, lrFactors: 0.03, lrDecay };
     const seed = 21;
     const init = svdppInitialFactors(data.numUsers, data.numItems, 5, options.initStddev, seed);
     const orders = Array.from({ length: epochs }, (_, e) => Array.from(svdppEpochOrder(data.rating.length, e, seed)));

@@ -20,8 +20,9 @@
  *   y_j += lrFactors (e |N(u)|^-1/2 q_i - regFactors y_j)     for every j in N(u)
  *
  * Surprise's defaults: 20 factors, 20 epochs, lr 0.007 and reg 0.02 for everything,
- * p, q, y ~ N(0, 0.1^2), biases 0 (Koren's paper used lr 0.007, reg 0.005 for biases and
- * 0.015 for factors on Netflix). Unlike Surprise, whose epochs visit ratings user by user,
+ * p, q, y ~ N(0, 0.1^2), biases 0, constant learning rates (Koren's paper used lr 0.007,
+ * reg 0.005 for biases and 0.015 for factors on Netflix, and multiplied the learning
+ * rates by 0.9 after each epoch: option lrDecay, applied before epochs 2, 3, ...). Unlike Surprise, whose epochs visit ratings user by user,
  * samples are shuffled each epoch. The y update touches |N(u)| vectors per sample, so an
  * epoch costs O(factors * sum_u |N(u)|^2): exact per-sample updates, as in the paper.
  * Training is in float64; the saved state is float32.
@@ -52,6 +53,8 @@ export interface SvdppOptions {
   readonly regFactors: number;
   /** p, q and y start as N(0, initStddev^2). */
   readonly initStddev: number;
+  /** Both learning rates are multiplied by this after each epoch (Koren 2008: 0.9; Surprise: none, 1). */
+  readonly lrDecay: number;
 }
 
 export const SVDPP_DEFAULTS: SvdppOptions = {
@@ -62,6 +65,7 @@ export const SVDPP_DEFAULTS: SvdppOptions = {
   regBias: 0.02,
   regFactors: 0.02,
   initStddev: 0.1,
+  lrDecay: 1,
 };
 
 export interface SvdppMeta {
@@ -94,6 +98,7 @@ function checkOptions(o: SvdppOptions): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.factors) || o.factors < 1) problems.push(`factors ${o.factors} (expected an integer >= 1)`);
   if (!Number.isInteger(o.epochs) || o.epochs < 0) problems.push(`epochs ${o.epochs} (expected an integer >= 0)`);
+  if (!(o.lrDecay > 0 && o.lrDecay <= 1)) problems.push(`lrDecay ${o.lrDecay} (expected a number in (0, 1])`);
   for (const key of ['lrBias', 'lrFactors', 'regBias', 'regFactors', 'initStddev'] as const) {
     if (!(o[key] >= 0) || !Number.isFinite(o[key])) problems.push(`${key} ${o[key]} (expected a finite number >= 0)`);
   }
@@ -144,7 +149,13 @@ export function fitSvdpp(data: Interactions, options: Partial<SvdppOptions> = {}
   const implicit = new Float64Array(f);
   const qOld = new Float64Array(f);
 
+  let lrBias = o.lrBias;
+  let lrFactors = o.lrFactors;
   for (let epoch = 0; epoch < o.epochs; epoch += 1) {
+    if (epoch > 0) {
+      lrBias *= o.lrDecay;
+      lrFactors *= o.lrDecay;
+    }
     const order = svdppEpochOrder(rating.length, epoch, seed);
     for (let s = 0; s < order.length; s += 1) {
       const k = order[s] as number;
@@ -159,16 +170,16 @@ export function fitSvdpp(data: Interactions, options: Partial<SvdppOptions> = {}
       let dot = 0;
       for (let c = 0; c < f; c += 1) dot += (q[qi + c] as number) * ((p[pu + c] as number) + (implicit[c] as number));
       const err = (rating[k] as number) - (mu + (bu[u] as number) + (bi[i] as number) + dot);
-      bu[u] = (bu[u] as number) + o.lrBias * (err - o.regBias * (bu[u] as number));
-      bi[i] = (bi[i] as number) + o.lrBias * (err - o.regBias * (bi[i] as number));
+      bu[u] = (bu[u] as number) + lrBias * (err - o.regBias * (bu[u] as number));
+      bi[i] = (bi[i] as number) + lrBias * (err - o.regBias * (bi[i] as number));
       for (let c = 0; c < f; c += 1) {
         const puc = p[pu + c] as number;
         const qic = q[qi + c] as number;
         qOld[c] = qic;
-        p[pu + c] = puc + o.lrFactors * (err * qic - o.regFactors * puc);
-        q[qi + c] = qic + o.lrFactors * (err * (puc + (implicit[c] as number)) - o.regFactors * qic);
+        p[pu + c] = puc + lrFactors * (err * qic - o.regFactors * puc);
+        q[qi + c] = qic + lrFactors * (err * (puc + (implicit[c] as number)) - o.regFactors * qic);
       }
-      updateImplicit(byUser.indices, nStart, nEnd, y, f, qOld, err * scale, o.lrFactors, o.regFactors);
+      updateImplicit(byUser.indices, nStart, nEnd, y, f, qOld, err * scale, lrFactors, o.regFactors);
     }
   }
   return finish(data, byUser, o, { p, q, y, bu, bi }, { mu, ratingMin, ratingMax });
