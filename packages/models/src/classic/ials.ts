@@ -9,7 +9,7 @@
  * Implicit Feedback Collaborative Filtering. RecSys 2011, pp. 297-300.
  * DOI 10.1145/2043932.2043987.
  *
- * Loss (Rendle et al. 2022, eq. 2-4: the "unobserved weight" formulation, not Hu's
+ * Loss (Rendle et al. 2022, section 2: the "unobserved weight" formulation, not Hu's
  * c_ui = 1 + alpha r_ui), with S the observed (user, item) pairs, W user and H item
  * factors:
  *

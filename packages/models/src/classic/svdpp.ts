@@ -2,7 +2,7 @@
  * SVD++: biased matrix factorisation with implicit feedback, trained by SGD.
  *
  * Y. Koren. Factorization Meets the Neighborhood: a Multifaceted Collaborative Filtering
- * Model. KDD 2008, pp. 426-434. DOI 10.1145/1401890.1401944. Section 4 (eq. 15-16).
+ * Model. KDD 2008, pp. 426-434. DOI 10.1145/1401890.1401944 (the SVD++ model, section 4).
  * Update rules and defaults as in Surprise's SVDpp (N. Hug, "Surprise: A Python library
  * for recommender systems", JOSS 2020, DOI 10.21105/joss.02174).
  *
