@@ -10,3 +10,41 @@ export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
 export { type EmbedOverride, type ForwardOptions } from './pass';
+export { type Csr, type Interactions, buildCsr, checkInteractions } from './classic/sparse';
+export {
+  IALS_DEFAULTS,
+  type FittedIals,
+  type IalsMeta,
+  type IalsOptions,
+  fitIals,
+  ialsFromColumns,
+  ialsInitialFactors,
+  ialsToColumns,
+  scoreIals,
+} from './classic/ials';
+export {
+  PURESVD_DEFAULTS,
+  type FittedPureSvd,
+  type PureSvdMeta,
+  type PureSvdOptions,
+  fitPureSvd,
+  puresvdFromColumns,
+  puresvdToColumns,
+  scorePureSvd,
+} from './classic/puresvd';
+export {
+  SVDPP_DEFAULTS,
+  type FittedSvdpp,
+  type SvdppInit,
+  type SvdppMeta,
+  type SvdppOptions,
+  fitSvdpp,
+  scorePairsSvdpp,
+  scoreSvdpp,
+  svdppEffectiveFactors,
+  svdppEpochOrder,
+  svdppFromColumns,
+  svdppInitialFactors,
+  svdppToColumns,
+} from './classic/svdpp';
+export { type LatentFactors } from './classic/latent';
