@@ -112,6 +112,8 @@ async function deeprecJob(artifacts, info, lazy, score) {
       loss: lastLoss(dir),
       params: manifest.details.params,
       modelConfig: manifest.details.modelConfig,
+      // The engine that actually trained (train.engine: auto resolves to fused on wasm and cpu).
+      engine: manifest.details.engine ? manifest.details.engine.name : manifest.details.modelConfig.train.engine,
       backend: manifest.backend,
     };
   }
@@ -152,8 +154,8 @@ function checkSame(deeprecRow, torchRow, model) {
   }
   if (deeprecRow.params !== torchRow.params) throw new Error(`bench: ${model} has ${deeprecRow.params} parameters in deeprec, ${torchRow.params} in PyTorch`);
   const t = c.train;
-  if (t.optimizer.name !== 'adam' || t.engine !== 'fused' || !['auto', 'mse'].includes(t.loss) || t.lrSchedule.type !== 'none') {
-    throw new Error(`bench: ${model} must train with adam, the fused engine, MSE and no schedule to compare (found ${t.optimizer.name}, ${t.engine}, ${t.loss}, ${t.lrSchedule.type})`);
+  if (t.optimizer.name !== 'adam' || deeprecRow.engine !== 'fused' || !['auto', 'mse'].includes(t.loss) || t.lrSchedule.type !== 'none') {
+    throw new Error(`bench: ${model} must train with adam, the fused engine, MSE and no schedule to compare (found ${t.optimizer.name}, ${deeprecRow.engine}, ${t.loss}, ${t.lrSchedule.type})`);
   }
 }
 
