@@ -10,3 +10,20 @@ export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
 export { withEmbedOverride, setFusedTowers, type EmbedOverride } from './layers';
+export { type Csr, type Interactions, buildCsr, checkInteractions } from './classic/sparse';
+export {
+  KNN_DEFAULTS,
+  KNN_SIMILARITIES,
+  type FittedKnn,
+  type KnnKind,
+  type KnnMeta,
+  type KnnOptions,
+  type KnnSimilarity,
+  fitItemKnn,
+  fitUserKnn,
+  knnFromColumns,
+  knnToColumns,
+} from './classic/knn';
+export { scoreItemKnn, scorePairsItemKnn, scorePairsUserKnn, scoreUserKnn } from './classic/knnScore';
+export { type RankedRows } from './classic/topk';
+export { type NormScope } from './classic/similarity';
