@@ -27,3 +27,13 @@ export {
 export { scoreItemKnn, scorePairsItemKnn, scorePairsUserKnn, scoreUserKnn } from './classic/knnScore';
 export { type RankedRows } from './classic/topk';
 export { type NormScope } from './classic/similarity';
+export {
+  RP3BETA_DEFAULTS,
+  type FittedRp3beta,
+  type Rp3betaMeta,
+  type Rp3betaOptions,
+  fitRp3beta,
+  rp3betaFromColumns,
+  rp3betaToColumns,
+  scoreRp3beta,
+} from './classic/rp3beta';

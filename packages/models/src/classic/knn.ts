@@ -47,12 +47,12 @@
  * .. offsets[r+1]), best first), `userBias` Float32 numUsers, `itemBias` Float32
  * numItems; rows = numItems (itemknn) or numUsers (userknn). meta: KnnMeta.
  */
-import { ArtifactError, ConfigError } from '@deeprec/base';
+import { ConfigError } from '@deeprec/base';
 import { BASELINE_DEFAULTS, fitBaselines, type BaselineOptions } from './baselines';
-import { float32Column, int32Column, type SavedColumns } from './columns';
+import { float32Column, type SavedColumns } from './columns';
 import { centredValues, pruneSimilarities, rowMeans, type NormScope } from './similarity';
 import { buildCsr, checkInteractions, type Interactions } from './sparse';
-import type { RankedRows } from './topk';
+import { rankedRowsFromColumns, type RankedRows } from './topk';
 
 export const KNN_SIMILARITIES = ['cosine', 'pearson', 'adjusted-cosine', 'pearson-baseline'] as const;
 export type KnnSimilarity = (typeof KNN_SIMILARITIES)[number];
@@ -185,20 +185,9 @@ export function knnToColumns(fit: FittedKnn): Record<string, Int32Array | Float3
 
 export function knnFromColumns(columns: SavedColumns, meta: KnnMeta): FittedKnn {
   const rows = meta.kind === 'item' ? meta.numItems : meta.numUsers;
-  const offsets = int32Column(columns, 'offsets', rows + 1);
-  if (offsets[0] !== 0) throw new ArtifactError(`expected column 'offsets' to start at 0, found ${offsets[0]}`);
-  for (let r = 0; r < rows; r += 1) {
-    if ((offsets[r] as number) > (offsets[r + 1] as number)) {
-      throw new ArtifactError(`expected column 'offsets' never to decrease, found ${offsets[r]} then ${offsets[r + 1]} at row ${r}`);
-    }
-  }
-  const nnz = offsets[rows] as number;
-  const neighbours = int32Column(columns, 'neighbours', nnz);
-  const bad = neighbours.findIndex((c) => c < 0 || c >= rows);
-  if (bad >= 0) throw new ArtifactError(`expected column 'neighbours' to hold ids in [0, ${rows}), found ${neighbours[bad]} at position ${bad}`);
   return {
     meta: { ...meta },
-    neighbours: { numRows: rows, numCols: rows, offsets, columns: neighbours, weights: float32Column(columns, 'weights', nnz) },
+    neighbours: rankedRowsFromColumns(columns, rows, rows),
     userBias: float32Column(columns, 'userBias', meta.numUsers),
     itemBias: float32Column(columns, 'itemBias', meta.numItems),
   };

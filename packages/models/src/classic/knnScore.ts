@@ -7,6 +7,7 @@
  * cover every fitted user. Scores are accumulated in float64 and stored as float32.
  */
 import { DataError } from '@deeprec/base';
+import { checkIds, outputBuffer } from './batch';
 import type { FittedKnn, KnnKind } from './knn';
 import type { Csr } from './sparse';
 import { transposeRanked, type RankedRows } from './topk';
@@ -19,19 +20,6 @@ function checkFit(fit: FittedKnn, kind: KnnKind, history: Csr): void {
       `${model}: expected a history of ${fit.meta.numUsers} users x ${fit.meta.numItems} items (the training data by user), found ${history.numRows} x ${history.numCols}`,
     );
   }
-}
-
-function checkIds(ids: ArrayLike<number>, count: number, what: string, model: string): void {
-  for (let k = 0; k < ids.length; k += 1) {
-    const id = ids[k] as number;
-    if (!Number.isInteger(id) || id < 0 || id >= count) throw new DataError(`${model}: expected ${what} ids in [0, ${count}), found ${id} at position ${k}`);
-  }
-}
-
-function outputBuffer(out: Float32Array | undefined, size: number, model: string): Float32Array {
-  const result = out ?? new Float32Array(size);
-  if (result.length < size) throw new DataError(`${model}: expected an output buffer of at least ${size} scores, found ${result.length}`);
-  return result;
 }
 
 /** The "which targets does each source item feed" view, built once per fitted model. */

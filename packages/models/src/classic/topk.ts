@@ -10,6 +10,8 @@
  * beyond the set: the k-NN rating form walks a row's list from the most similar
  * neighbour and stops after its first few usable ones.
  */
+import { ArtifactError } from '@deeprec/base';
+import { float32Column, int32Column, type SavedColumns } from './columns';
 
 /**
  * Row r's kept columns are `columns[offsets[r] .. offsets[r+1])` with `weights` alongside,
@@ -181,4 +183,23 @@ export function transposeRanked(rows: RankedRows): RankedRows {
     }
   }
   return { numRows: numCols, numCols: numRows, offsets: outOffsets, columns: outColumns, weights: outWeights };
+}
+
+/**
+ * Ranked rows from the saved columns `offsets` (Int32, numRows + 1), `neighbours` (Int32)
+ * and `weights` (Float32), checking that they describe numRows lists of ids below numCols.
+ */
+export function rankedRowsFromColumns(columns: SavedColumns, numRows: number, numCols: number): RankedRows {
+  const offsets = int32Column(columns, 'offsets', numRows + 1);
+  if (offsets[0] !== 0) throw new ArtifactError(`expected column 'offsets' to start at 0, found ${offsets[0]}`);
+  for (let r = 0; r < numRows; r += 1) {
+    if ((offsets[r] as number) > (offsets[r + 1] as number)) {
+      throw new ArtifactError(`expected column 'offsets' never to decrease, found ${offsets[r]} then ${offsets[r + 1]} at row ${r}`);
+    }
+  }
+  const nnz = offsets[numRows] as number;
+  const neighbours = int32Column(columns, 'neighbours', nnz);
+  const bad = neighbours.findIndex((c) => c < 0 || c >= numCols);
+  if (bad >= 0) throw new ArtifactError(`expected column 'neighbours' to hold ids in [0, ${numCols}), found ${neighbours[bad]} at position ${bad}`);
+  return { numRows, numCols, offsets, columns: neighbours, weights: float32Column(columns, 'weights', nnz) };
 }
