@@ -37,3 +37,14 @@ export {
   rp3betaToColumns,
   scoreRp3beta,
 } from './classic/rp3beta';
+export {
+  EASE_DEFAULTS,
+  type EaseMeta,
+  type EaseOptions,
+  type FittedEase,
+  easeFitBytes,
+  easeFromColumns,
+  easeToColumns,
+  fitEase,
+  scoreEase,
+} from './classic/ease';
