@@ -104,7 +104,11 @@ const MODELS = {
   ease: {
     script: 'ease',
     referenceArgs: [],
-    variants: [{ lambda: 500, values: 'binary', maxItems: 20000 }],
+    // auto takes the users (Woodbury) path on ML-100k; items is Steck's n x n inverse.
+    variants: [
+      { lambda: 500, values: 'binary', maxItems: 20000, solver: 'auto' },
+      { lambda: 500, values: 'binary', maxItems: 20000, solver: 'items' },
+    ],
     fit: (d, o) => models.fitEase(d, o),
     score: models.scoreEase,
   },

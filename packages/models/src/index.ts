@@ -41,6 +41,7 @@ export {
   EASE_DEFAULTS,
   type EaseMeta,
   type EaseOptions,
+  type EaseSolver,
   type FittedEase,
   easeFitBytes,
   easeFromColumns,

@@ -18,9 +18,14 @@ function largest(values: ArrayLike<number>): number {
 
 describe('ease against the NumPy reference (bench/classic/ease.py)', () => {
   const cases: Array<[string, Interactions, Partial<EaseOptions>]> = [
-    ['implicit, lambda 5', generateInteractions(60, 55, 0.15, 31), { lambda: 5 }],
-    ['implicit, lambda 200', generateInteractions(60, 55, 0.15, 32), { lambda: 200 }],
-    ['explicit ratings as values, lambda 30', generateInteractions(50, 53, 0.2, 33, true), { lambda: 30, values: 'rating' }],
+    // More users than items: the n x n inverse; fewer: the Woodbury form (easeSolve.ts).
+    ['implicit, items path, lambda 5', generateInteractions(60, 55, 0.15, 31), { lambda: 5 }],
+    ['implicit, users path, lambda 5', generateInteractions(35, 70, 0.15, 34), { lambda: 5 }],
+    ['implicit, users path, lambda 200', generateInteractions(40, 60, 0.15, 32), { lambda: 200 }],
+    ['ratings as values, users path, lambda 30', generateInteractions(50, 53, 0.2, 33, true), { lambda: 30, values: 'rating' }],
+    ['ratings as values, items path, lambda 0.5', generateInteractions(70, 45, 0.2, 35, true), { lambda: 0.5, values: 'rating' }],
+    ['implicit, fewer users but items path forced, lambda 20', generateInteractions(30, 50, 0.2, 36), { lambda: 20, solver: 'items' }],
+    ['ratings, more users but users path forced, lambda 20', generateInteractions(50, 30, 0.2, 37, true), { lambda: 20, values: 'rating', solver: 'users' }],
   ];
   it.each(cases)('%s', (_, data, options) => {
     const o = { ...EASE_DEFAULTS, ...options };
@@ -62,7 +67,10 @@ describe('ease limits, saved columns and errors', () => {
   const data = generateInteractions(12, 10, 0.3, 2);
 
   it('refuses a catalogue above maxItems and says how much memory it would need', () => {
-    expect(easeFitBytes(30000)).toBe(10_800_000_000);
+    // 12 n^2 on the items path; 4 n^2 + 8 m^2 + 8 m n with fewer users than items.
+    expect(easeFitBytes(40000, 30000)).toBe(10_800_000_000);
+    expect(easeFitBytes(943, 1682)).toBe(4 * 1682 ** 2 + 8 * 943 ** 2 + 8 * 943 * 1682);
+    expect(easeFitBytes(943, 1682, 'items')).toBe(12 * 1682 ** 2);
     expect(() => fitEase(data, { maxItems: 9 })).toThrow(ConfigError);
     expect(() => fitEase(data, { maxItems: 9 })).toThrow(/10 items exceed maxItems 9.*1200 bytes/);
   });
@@ -76,7 +84,7 @@ describe('ease limits, saved columns and errors', () => {
   });
 
   it('names invalid options and bad scoring input', () => {
-    expect(() => fitEase(data, { lambda: 0, values: 'counts' as never })).toThrow(/lambda 0.*values 'counts'/);
+    expect(() => fitEase(data, { lambda: 0, values: 'counts' as never, solver: 'lu' as never })).toThrow(/lambda 0.*values 'counts'.*solver 'lu'/);
     const fit = fitEase(data);
     expect(() => scoreEase(fit, buildCsr({ ...data, numItems: 11 }, 'user'), [0])).toThrow(DataError);
     expect(() => scoreEase(fit, buildCsr(data, 'user'), [-1])).toThrow(/user ids in \[0, 12\), found -1/);

@@ -15,10 +15,13 @@
  * ratings, with missing entries read as 0, so its scores rank items but are not rating
  * predictions (no scorePairs).
  *
- * G is formed from the user CSR (cost sum_u |I_u|^2, lower triangle only) and inverted in
- * place in float64 (spdInverse.ts: Cholesky, triangular inverse, U U^T); B is stored as
- * float32. EASE is dense by nature: fitting holds 12 * numItems^2 bytes (the float64 G/P
- * and the float32 B), so `maxItems` refuses catalogues above it before allocating.
+ * easeSolve.ts computes B in float64 either from the n x n inverse of G (Steck's listing;
+ * spdInverse.ts) or, with fewer users than items, from the m x m inverse of X X^T + lambda I
+ * by the Woodbury identity (same B, about 4x less work on ML-100k), as `solver` says; B is
+ * stored as float32.
+ * EASE is dense by nature: a fit holds 12 numItems^2 bytes on the first path (float64 P and
+ * float32 B), 4 n^2 + 8 m^2 + 8 m n on the second (easeFitBytes), so `maxItems` refuses
+ * larger catalogues before allocating anything.
  *
  * Saved format (easeToColumns): `weights` Float32 numItems x numItems row-major (B);
  * meta: EaseMeta.
@@ -26,7 +29,9 @@
 import { ConfigError, DataError, messageOf } from '@deeprec/base';
 import { checkIds, outputBuffer } from './batch';
 import { float32Column, type SavedColumns } from './columns';
-import { invertSpd } from './spdInverse';
+import { easeSolverBytes, easeSolverFor, solveByItems, solveByUsers, type EaseSolver } from './easeSolve';
+
+export type { EaseSolver } from './easeSolve';
 import { buildCsr, checkInteractions, type Csr, type Interactions } from './sparse';
 
 export interface EaseOptions {
@@ -34,15 +39,17 @@ export interface EaseOptions {
   readonly lambda: number;
   /** 'binary': x_ui = 1 for each training pair; 'rating': x_ui = the rating. */
   readonly values: 'binary' | 'rating';
-  /** Largest catalogue accepted (fitting needs 12 * numItems^2 bytes). */
+  /** Largest catalogue accepted (a fit holds easeFitBytes, about 12 numItems^2 bytes). */
   readonly maxItems: number;
+  /** 'items': invert the n x n Gram matrix; 'users': the Woodbury form; 'auto': the cheaper one. */
+  readonly solver: 'auto' | EaseSolver;
 }
 
-export const EASE_DEFAULTS: EaseOptions = { lambda: 500, values: 'binary', maxItems: 20000 };
+export const EASE_DEFAULTS: EaseOptions = { lambda: 500, values: 'binary', maxItems: 20000, solver: 'auto' };
 
-/** Bytes a fit holds for a catalogue of numItems: float64 G / P plus float32 B. */
-export function easeFitBytes(numItems: number): number {
-  return 12 * numItems * numItems;
+/** Bytes a fit holds at its peak (float64 working matrices plus the float32 B). */
+export function easeFitBytes(numUsers: number, numItems: number, solver: EaseOptions['solver'] = 'auto'): number {
+  return easeSolverBytes(solver === 'auto' ? easeSolverFor(numUsers, numItems) : solver, numUsers, numItems);
 }
 
 export interface EaseMeta {
@@ -58,16 +65,18 @@ export interface FittedEase {
   readonly weights: Float32Array;
 }
 
-function checkOptions(o: EaseOptions, numItems: number): void {
+function checkOptions(o: EaseOptions, numUsers: number, numItems: number): void {
   const problems: string[] = [];
   if (!(Number.isFinite(o.lambda) && o.lambda > 0)) problems.push(`lambda ${o.lambda} (expected a number > 0)`);
   if (o.values !== 'binary' && o.values !== 'rating') problems.push(`values '${String(o.values)}' (expected 'binary' or 'rating')`);
   if (!(Number.isInteger(o.maxItems) && o.maxItems >= 1)) problems.push(`maxItems ${o.maxItems} (expected an integer >= 1)`);
+  if (!['auto', 'items', 'users'].includes(o.solver)) problems.push(`solver '${String(o.solver)}' (expected 'auto', 'items' or 'users')`);
   if (problems.length > 0) throw new ConfigError(`ease: invalid options: ${problems.join('; ')}`);
   if (numItems > o.maxItems) {
+    const bytes = easeFitBytes(numUsers, numItems, o.solver);
     throw new ConfigError(
-      `ease: ${numItems} items exceed maxItems ${o.maxItems}; EASE's dense item-item fit would need ${easeFitBytes(numItems)} bytes ` +
-        `(${(easeFitBytes(numItems) / 2 ** 30).toFixed(1)} GiB: 12 x numItems^2). Raise maxItems if the memory is there, or filter the catalogue`,
+      `ease: ${numItems} items exceed maxItems ${o.maxItems}; EASE's dense item-item fit would need ${bytes} bytes ` +
+        `(${(bytes / 2 ** 30).toFixed(1)} GiB). Raise maxItems if the memory is there, or filter the catalogue`,
     );
   }
 }
@@ -75,49 +84,29 @@ function checkOptions(o: EaseOptions, numItems: number): void {
 export function fitEase(data: Interactions, options: Partial<EaseOptions> = {}): FittedEase {
   const o: EaseOptions = { ...EASE_DEFAULTS, ...options };
   checkInteractions(data, 'ease');
-  checkOptions(o, data.numItems);
-  const n = data.numItems;
-  const byUser = buildCsr(data, 'user');
-  let p: Float64Array;
+  checkOptions(o, data.numUsers, data.numItems);
+  const { numUsers, numItems } = data;
+  const x = o.values === 'binary' ? { ...data, rating: new Float32Array(data.rating.length).fill(1) } : data;
+  const byUser = buildCsr(x, 'user');
+  const byItem = buildCsr(x, 'item');
+  const solver = o.solver === 'auto' ? easeSolverFor(numUsers, numItems) : o.solver;
   let weights: Float32Array;
+  let solved: boolean;
   try {
-    p = new Float64Array(n * n);
-    weights = new Float32Array(n * n);
+    weights = new Float32Array(numItems * numItems);
+    solved = solver === 'items' ? solveByItems(byUser, byItem, o.lambda, weights) : solveByUsers(byUser, byItem, o.lambda, weights);
   } catch (error) {
-    throw new ConfigError(`ease: could not allocate ${easeFitBytes(n)} bytes for ${n} items (${messageOf(error)}); lower maxItems or filter the catalogue`, {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = easeSolverBytes(solver, numUsers, numItems);
+    throw new ConfigError(`ease: could not allocate the ${bytes} bytes a fit on ${numItems} items needs (${messageOf(error)}); lower maxItems or filter the catalogue`, {
       cause: error,
     });
   }
-  addLowerGram(byUser, o.values, p);
-  for (let i = 0; i < n; i += 1) p[i * n + i] = (p[i * n + i] as number) + o.lambda;
-  if (!invertSpd(p, n)) {
-    throw new DataError(`ease: X^T X + ${o.lambda} I is not numerically positive definite (non-finite or huge ratings?)`);
+  if (!solved) {
+    const gram = solver === 'items' ? 'X^T X' : 'X X^T';
+    throw new DataError(`ease: ${gram} + ${o.lambda} I is not numerically positive definite (non-finite or huge ratings?)`);
   }
-  for (let i = 0; i < n; i += 1) {
-    const row = i * n;
-    for (let j = 0; j < n; j += 1) weights[row + j] = -(p[row + j] as number) / (p[j * n + j] as number);
-    weights[row + i] = 0;
-  }
-  return { meta: { numUsers: data.numUsers, numItems: n, lambda: o.lambda, values: o.values }, weights };
-}
-
-/** g[i][j] += sum_u x_ui x_uj for j <= i: each user's sorted items give the lower triangle. */
-function addLowerGram(byUser: Csr, values: EaseOptions['values'], g: Float64Array): void {
-  const n = byUser.numCols;
-  const binary = values === 'binary';
-  for (let u = 0; u < byUser.numRows; u += 1) {
-    const start = byUser.indptr[u] as number;
-    const end = byUser.indptr[u + 1] as number;
-    for (let p = start; p < end; p += 1) {
-      const row = (byUser.indices[p] as number) * n;
-      const xi = binary ? 1 : (byUser.values[p] as number);
-      for (let q = start; q <= p; q += 1) {
-        const xj = binary ? 1 : (byUser.values[q] as number);
-        const at = row + (byUser.indices[q] as number);
-        g[at] = (g[at] as number) + xi * xj;
-      }
-    }
-  }
+  return { meta: { numUsers, numItems, lambda: o.lambda, values: o.values }, weights };
 }
 
 /** users.length x numItems scores, row-major: score(u, j) = sum_{i in I_u} x_ui B[i][j]. */
