@@ -115,7 +115,8 @@ function scorePairsKnn(kind: KnnKind, fit: FittedKnn, history: Csr, users: Array
     let used = 0;
     for (let q = offsets[ownRow] as number; q < (offsets[ownRow + 1] as number) && used < ratingNeighbours; q += 1) {
       const neighbour = columns[q] as number;
-      const [ratedBy, ratedItem] = kind === 'item' ? [u, neighbour] : [neighbour, i];
+      const ratedBy = kind === 'item' ? u : neighbour;
+      const ratedItem = kind === 'item' ? neighbour : i;
       const at = findInRow(history, ratedBy, ratedItem);
       if (at < 0) continue;
       const s = weights[q] as number;

@@ -14,8 +14,10 @@
  *      (free once L is spent), then mirrored.
  *
  * Every inner loop is a dot product of two contiguous row segments, two rows by two rows
- * so that each loaded value serves two products (V8 runs this about 1.5-2x faster than
- * one pair at a time); the panels keep the reused rows in cache.
+ * so that each loaded value serves two products: on the U U^T pass at n = 1682 that is
+ * about 2.4x faster in V8 than one pair at a time (about 2 G multiply-adds/s on this
+ * machine); 2 x 4 blocks and k-tiling measured no better. The panels keep the reused
+ * rows in cache.
  */
 
 /** Column panel width: the panel rows reused across a pass stay in cache. */
