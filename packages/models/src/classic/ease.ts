@@ -29,7 +29,7 @@
 import { ConfigError, DataError, messageOf } from '@deeprec/base';
 import { checkIds, outputBuffer } from './batch';
 import { float32Column, type SavedColumns } from './columns';
-import { easeSolverBytes, easeSolverFor, solveByItems, solveByUsers, type EaseSolver } from './easeSolve';
+import { addScaledRows, easeSolverBytes, easeSolverFor, solveByItems, solveByUsers, type EaseSolver } from './easeSolve';
 
 export type { EaseSolver } from './easeSolve';
 import { buildCsr, checkInteractions, type Csr, type Interactions } from './sparse';
@@ -115,26 +115,11 @@ export function scoreEase(fit: FittedEase, history: Csr, users: ArrayLike<number
   if (history.numCols !== n) throw new DataError(`ease: expected a history over ${n} items, found one over ${history.numCols}`);
   checkIds(users, history.numRows, 'user', 'ease');
   const result = outputBuffer(out, users.length * n, 'ease');
-  const b = fit.weights;
-  const binary = values === 'binary';
+  // Binary fits score with x = 1 whatever the history holds, as they were fitted.
+  const weighted = values === 'binary' ? { ...history, values: new Float32Array(history.values.length).fill(1) } : history;
   const sum = new Float64Array(n);
   for (let row = 0; row < users.length; row += 1) {
-    const u = users[row] as number;
-    const end = history.indptr[u + 1] as number;
-    let p = history.indptr[u] as number;
-    // Two of the user's items per sweep over the row: half the loads and stores of `sum`.
-    for (; p + 1 < end; p += 2) {
-      const x = binary ? 1 : (history.values[p] as number);
-      const y = binary ? 1 : (history.values[p + 1] as number);
-      const bi = (history.indices[p] as number) * n;
-      const bk = (history.indices[p + 1] as number) * n;
-      for (let j = 0; j < n; j += 1) sum[j] = (sum[j] as number) + x * (b[bi + j] as number) + y * (b[bk + j] as number);
-    }
-    if (p < end) {
-      const x = binary ? 1 : (history.values[p] as number);
-      const bi = (history.indices[p] as number) * n;
-      for (let j = 0; j < n; j += 1) sum[j] = (sum[j] as number) + x * (b[bi + j] as number);
-    }
+    addScaledRows(weighted, users[row] as number, fit.weights, n, sum, 0);
     result.set(sum, row * n);
     sum.fill(0);
   }
