@@ -14,8 +14,8 @@
  *   b_i = sum_{u in U_i} (r_ui - mu - b_u) / (regItem + |U_i|)
  *   b_u = sum_{i in I_u} (r_ui - mu - b_i) / (regUser + |I_u|)
  *
- * Surprise's defaults are 10 epochs, reg_i = 10, reg_u = 15; Koren (2010) uses 25 and 10
- * (items, users) with a single pass.
+ * Surprise's defaults are 10 epochs, reg_i = 10, reg_u = 15 (its BaselineOnly / KNNBaseline
+ * 'als' method); baselineEpochs 1 is the single items-then-users pass of Koren's section 2.1.
  */
 import type { Csr } from './sparse';
 

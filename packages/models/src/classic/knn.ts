@@ -22,7 +22,7 @@
  *       s(e, e') = sum_{f in C} a_fe a_fe' / (||a_e|| ||a_e'||), norms over ALL of e's entries
  *   norms 'common' (Herlocker, Sarwar's correlation, Surprise):
  *       s(e, e') = sum_{f in C} a_fe a_fe' / sqrt(sum_{f in C} a_fe^2 sum_{f in C} a_fe'^2)
- * then shrinkage s <- s n / (n + shrink) (Koren 2010, eq. 2; Surprise shrinks by n - 1,
+ * then shrinkage s <- s n / (n + shrink) (Koren 2010, section 2.2; Surprise shrinks by n - 1,
  * Dacrema et al. add shrink to the denominator instead). A zero denominator gives s = 0;
  * s(e, e) is not kept. With binary implicit data use cosine and norms 'all' (co-rated norms
  * of 0/1 vectors make every co-occurring pair 1; the centred similarities are all 0).
@@ -33,7 +33,7 @@
  *   itemknn  score(u, i) = sum_{j in I_u, j in N(i)} s(i, j) x_uj   (= Dacrema's X W)
  *   userknn  score(u, i) = sum_{v in N(u)} s(u, v) x_vi            (N(u): u's own neighbours;
  *            Dacrema's UserKNNCF code takes W's row u instead, i.e. the users v with u in N(v))
- * Rating form (scorePairs, Koren 2010 eq. 3 with |s| as in Herlocker et al.):
+ * Rating form (scorePairs; Koren 2010, section 2.2, with |s| as in Herlocker et al.):
  *   r^_ui = b_ui + sum_{j in N^k(i;u)} s_ij (r_uj - b_uj) / sum_{j in N^k(i;u)} |s_ij|
  * N^k(i;u): the first `ratingNeighbours` entries of i's kept list that u rated (user-based:
  * of u's list that rated i); b_ui alone when there are none. N^k is drawn from the pruned
