@@ -48,3 +48,41 @@ export {
   svdppToColumns,
 } from './classic/svdpp';
 export { type LatentFactors } from './classic/latent';
+export {
+  KNN_DEFAULTS,
+  KNN_SIMILARITIES,
+  type FittedKnn,
+  type KnnKind,
+  type KnnMeta,
+  type KnnOptions,
+  type KnnSimilarity,
+  fitItemKnn,
+  fitUserKnn,
+  knnFromColumns,
+  knnToColumns,
+} from './classic/knn';
+export { scoreItemKnn, scorePairsItemKnn, scorePairsUserKnn, scoreUserKnn } from './classic/knnScore';
+export { type RankedRows } from './classic/topk';
+export { type NormScope } from './classic/similarity';
+export {
+  RP3BETA_DEFAULTS,
+  type FittedRp3beta,
+  type Rp3betaMeta,
+  type Rp3betaOptions,
+  fitRp3beta,
+  rp3betaFromColumns,
+  rp3betaToColumns,
+  scoreRp3beta,
+} from './classic/rp3beta';
+export {
+  EASE_DEFAULTS,
+  type EaseMeta,
+  type EaseOptions,
+  type EaseSolver,
+  type FittedEase,
+  easeFitBytes,
+  easeFromColumns,
+  easeToColumns,
+  fitEase,
+  scoreEase,
+} from './classic/ease';
