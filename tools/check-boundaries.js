@@ -34,8 +34,11 @@ const RULES = [
   { from: 'type:testing', allow: LIBRARIES },
   { from: 'type:models', allow: [...LIBRARIES, 'type:testing'] },
   { from: 'type:stage', allow: [...LIBRARIES, 'type:testing', 'type:models'] },
-  // Only the train stage builds networks; the other stages read model artifacts.
-  { from: 'type:stage', except: ['train'], deny: ['type:models'] },
+  // Only train builds networks; the other stages read model artifacts. evaluate also
+  // imports models for the classic models' scoring code (their factories' `load`: an
+  // item-item table or factor arrays need the algorithm to score), never to build a
+  // network (a file rule below: no buildModel outside train).
+  { from: 'type:stage', except: ['train', 'evaluate'], deny: ['type:models'] },
   // Only train and evaluate run networks (compute: tfjs backends, scoring); datagen and
   // report read and write artifacts. (tfjs itself is an npm node this graph check does
   // not see; packages/report/src/presentOnly.test.ts checks the report's imports of it.)
@@ -128,6 +131,9 @@ function checkSources(files) {
     lines.forEach((line, i) => {
       if (/^packages\/[^/]+\/src\/index\.ts$/.test(file) && /^\s*export\s*\*/.test(line)) {
         violations.push(`${file}:${i + 1}: entry points name their exports; found 'export *'`);
+      }
+      if (/^packages\/(?!train\/|models\/|cli\/)[^/]+\/src\//.test(file) && !TEST_FILE.test(file) && /\bbuildModel\b/.test(line)) {
+        violations.push(`${file}:${i + 1}: only the train stage builds networks (buildModel); other stages load saved models`);
       }
       if (!TEST_FILE.test(file) && /from\s+'@deeprec\/testing'|require\('@deeprec\/testing'\)/.test(line)) {
         violations.push(`${file}:${i + 1}: only test files (*.test.ts, *.testutil.ts) may import @deeprec/testing`);

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Validation-only checks of the classic factor models' settings on MovieLens 100K, to
 // pick starting hyper-parameters. Never touches test data:
-// - ials, puresvd (implicit, He et al. 2017 leave-one-out): from u.data, each user's
+// - ials, puresvd, itemknn, userknn, rp3beta, ease (implicit, He et al. 2017 leave-one-out): from u.data, each user's
 //   latest interaction (the test item) is dropped entirely, the second latest is the
 //   validation item, ranked among 99 sampled unseen items (HR@10, NDCG@10 from
 //   @deeprec/metrics' evaluateSampled); the rest is training data.
 // - svdpp (explicit): u1.base only (u1.test is never read); a seeded 10% of it is the
 //   validation set, the model is fitted on the other 90%, RMSE on the 10%.
 // Compile first (npx tsc -b tsconfig.json).
-//   node bench/classic/tune.js <ials|puresvd|svdpp> '<JSON list of option objects>' [--seed N]
+//   node bench/classic/tune.js <ials|puresvd|itemknn|userknn|rp3beta|ease|svdpp> '<JSON list of option objects>' [--seed N]
 // Ties in timestamps are broken by item id, so the split is deterministic.
 'use strict';
 const { readFileSync } = require('node:fs');
@@ -89,6 +89,10 @@ function evaluateRmse(options) {
 const RUNNERS = {
   ials: (o) => evaluateRanking((train, _h, users) => models.scoreIals(models.fitIals(train, o, seed), null, users)),
   puresvd: (o) => evaluateRanking((train, history, users) => models.scorePureSvd(models.fitPureSvd(train, o, seed), history, users)),
+  itemknn: (o) => evaluateRanking((train, history, users) => models.scoreItemKnn(models.fitItemKnn(train, o), history, users)),
+  userknn: (o) => evaluateRanking((train, history, users) => models.scoreUserKnn(models.fitUserKnn(train, o), history, users)),
+  rp3beta: (o) => evaluateRanking((train, history, users) => models.scoreRp3beta(models.fitRp3beta(train, o), history, users)),
+  ease: (o) => evaluateRanking((train, history, users) => models.scoreEase(models.fitEase(train, o), history, users)),
   svdpp: evaluateRmse,
 };
 const run = RUNNERS[modelName];

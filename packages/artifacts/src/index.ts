@@ -11,3 +11,4 @@ export { openDataset, readDataInfo, type Dataset } from './dataset';
 export { ErrorSummarySchema, EvalMetricsSchema, RankingSummarySchema, RatingErrorsSchema, TrainDetailsSchema, readMetrics, writeMetrics, type ErrorSummary, type EvalMetrics, type RankingSummary, type RatingErrors, type TrainDetails } from './results';
 export { readSampleLists, writeSampleLists, type SampleLists } from './samples';
 export { userItems, type UserItems } from './userItems';
+export { CLASSIC_FILE, CLASSIC_FORMAT, ClassicModelSchema, readClassicModel, writeClassicModel, type ClassicModelFile, type SavedClassicModel } from './classicModel';

@@ -6,7 +6,7 @@ import { ConfigError, DeeprecError } from '@deeprec/base';
 import { PIPELINE_STAGES, configSliceOf, type ConfigSlice, type ExperimentConfig, type StageName } from '@deeprec/config';
 import { loadSource, runDatagen, splitTables, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
-import { buildModel, modelContext, trainableParams } from '@deeprec/models';
+import { buildModel, classicFactory, isClassic, modelContext, trainableParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { modelConfigOf, resolveLoss, writeTrain } from '@deeprec/train';
 import type { CommandContext } from './context';
@@ -137,6 +137,10 @@ export async function validate(ctx: CommandContext, configPath: string): Promise
   const { info } = data;
   await ctx.backend();
   const models = Object.values(config.models).map((m) => {
+    if (isClassic(m.type)) {
+      classicFactory(m.type).checkSize?.(m, info.numUsers, info.numItems);
+      return `${m.name} (${m.type}, classic: fitted by train)`;
+    }
     const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }, () => countItems(splitTables(data).train.item, info.numItems)));
     const params = trainableParams(built.network);
     built.network.dispose();
@@ -220,6 +224,6 @@ export async function recommend(ctx: CommandContext, configPath: string, args: R
     );
     if (args.json) ctx.print(`${JSON.stringify(summary, null, 2)}\n`);
   } finally {
-    rec.network.dispose();
+    rec.scorer.dispose();
   }
 }

@@ -70,6 +70,15 @@ describe('loadConfig', () => {
     expect(loadConfig(path, ['data.path=other/ml']).data.path).toBe(resolve(process.cwd(), 'other/ml'));
   });
 
+  it('fills the documented defaults of a classic model and accepts both feedbacks where it has a meaning', () => {
+    const explicit = loadConfig(file('knn-x.yaml', 'name: t\nmodels:\n  a: { type: itemknn }\n  s: { type: svdpp, factors: 8 }\n'));
+    expect(explicit.models.a).toMatchObject({ type: 'itemknn', similarity: 'auto', norms: 'auto', topK: 100, shrink: 10, ratingNeighbours: 40 });
+    expect(explicit.models.s).toMatchObject({ type: 'svdpp', factors: 8, epochs: 20, lrBias: 0.007, regFactors: 0.02 });
+    const implicit = loadConfig(file('knn-i.yaml', 'name: t\ndata: { feedback: implicit }\nmodels:\n  a: { type: userknn }\n  e: { type: ease }\n  i: { type: ials }\n'));
+    expect(implicit.models.e).toMatchObject({ lambda: 500, maxItems: 20000 });
+    expect(implicit.models.i).toMatchObject({ dim: 64, epochs: 16, unobservedWeight: 0.3 });
+  });
+
   it('applies --set overrides with YAML values', () => {
     const path = file('set.yaml', 'name: t\nmodels:\n  a: { type: ncf }\n');
     const config = loadConfig(path, ['models.a.layers=[8, 4]', 'train.epochs=3', 'data.synthetic.users=20']);
@@ -81,7 +90,7 @@ describe('loadConfig', () => {
     ['bad.yaml', 'name: t\nmodels:\n  a: { type: ncf\n', [], 'bad.yaml:4:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }'],
     ['unknown.yaml', 'name: t\ntrain:\n  epoch: 3\nmodels:\n  a: { type: ncf }\n', [], 'unknown.yaml:3: train.epoch: unknown key in train'],
     ['top.yaml', 'name: t\nbogus: 1\nmodels:\n  a: { type: ncf }\n', [], 'top.yaml:2: bogus: unknown key in the top level'],
-    ['type.yaml', 'name: t\nmodels:\n  a: { type: bar }\n', [], "type.yaml:3: models.a.type: unknown model type 'bar'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity"],
+    ['type.yaml', 'name: t\nmodels:\n  a: { type: bar }\n', [], "type.yaml:3: models.a.type: unknown model type 'bar'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp"],
     ['neg.yaml', 'name: t\ntrain:\n  epochs: -3\nmodels:\n  a: { type: ncf }\n', [], 'neg.yaml:3: train.epochs: expected a number >= 1, found -3'],
     ['name.yaml', 'name: ../x\nmodels:\n  a: { type: ncf }\n', [], "name.yaml:1: name: expected an experiment name: lowercase letters, digits and '-' ([a-z0-9-]+), found '../x'"],
     ['mname.yaml', 'name: t\nmodels:\n  ../a: { type: ncf }\n', [], "mname.yaml:3: models: key '../a': expected a model name: lowercase letters, digits and '-' ([a-z0-9-]+)"],
@@ -92,6 +101,9 @@ describe('loadConfig', () => {
     ['nomodels.yaml', 'name: t\nmodels: {}\n', [], 'nomodels.yaml:2: models: expected at least one model, found a section'],
     ['list.yaml', '- a\n- b\n', [], 'list.yaml: expected a YAML mapping of sections (name, data, models, ...), found a list'],
     ['set1.yaml', 'name: t\nmodels:\n  a: { type: ncf }\n', ['train.epochs=abc'], "--set train.epochs: expected number, found 'abc'"],
+    ['mode1.yaml', 'name: t\nmodels:\n  a: { type: ease }\n', [], 'mode1.yaml:3: models.a.type: ease works with data.feedback implicit, found explicit (item-item regression on the interaction matrix that ranks items; it has no rating form)'],
+    ['mode2.yaml', 'name: t\ndata: { feedback: implicit }\nmodels:\n  a: { type: svdpp }\n', [], 'mode2.yaml:4: models.a.type: svdpp works with data.feedback explicit, found implicit (SVD++ regresses rating values; on implicit data every target is 1 (use ials))'],
+    ['knn.yaml', 'name: t\nmodels:\n  a: { type: itemknn, topK: 0 }\n', [], 'knn.yaml:3: models.a.topK: expected a number >= 1, found 0'],
     ['set2.yaml', 'name: t\nmodels:\n  a: { type: ncf }\n', ['nokey'], '--set nokey: expected key=value, e.g. --set models.ncf.dropout=0.3'],
   ];
   it.each(cases)('%s: rejects with one precise message', (name, text, overrides, message) => {

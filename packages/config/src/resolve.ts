@@ -8,6 +8,7 @@ import { ConfigError } from '@deeprec/base';
 import { formatPath, loadConfigSource, type ConfigSource, type KeyPath } from './yamlSource';
 import {
   ExperimentSchema,
+  MODEL_TRAITS,
   MODEL_TYPES,
   TrainSchema,
   type ExperimentConfig,
@@ -103,6 +104,19 @@ function checkModelTypes(source: ConfigSource, raw: Record<string, unknown>): vo
   }
 }
 
+/** A model type with no meaning for the data's feedback (svdpp on implicit data, ease on ratings) stops here. */
+function checkFeedback(source: ConfigSource, config: ParsedExperimentConfig): void {
+  const feedback = config.data.feedback;
+  for (const [name, section] of Object.entries(config.models)) {
+    const traits = MODEL_TRAITS[section.type];
+    if (traits.feedback.includes(feedback)) continue;
+    const path = ['models', name, 'type'];
+    throw new ConfigError(
+      `${source.locate(path)}: ${formatPath(path)}: ${section.type} works with data.feedback ${traits.feedback.join(' or ')}, found ${feedback} (${traits.why ?? 'no meaning for this feedback'})`,
+    );
+  }
+}
+
 export function resolveConfig(source: ConfigSource): ExperimentConfig {
   const raw = source.value as Record<string, unknown>;
   checkModelTypes(source, raw);
@@ -123,6 +137,7 @@ export function resolveConfig(source: ConfigSource): ExperimentConfig {
     const { train: _ignored, ...rest } = section;
     models[name] = { ...rest, name, train: train.data } as ResolvedModelConfig;
   }
+  checkFeedback(source, config);
   if (config.split.method === 'predefined' && (typeof config.split.test !== 'string' || !config.split.train)) {
     throw new ConfigError(`${source.locate(['split'])}: split: method predefined expects split.train and split.test to name files inside data.path`);
   }

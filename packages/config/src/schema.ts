@@ -4,6 +4,7 @@
  * `config.schema.json` is generated from this file (see `jsonSchema.ts`).
  */
 import { z } from 'zod';
+import { CLASSIC_SCHEMAS, EaseSchema, IalsSchema, ItemKnnSchema, PureSvdSchema, Rp3betaSchema, SvdppSchema, UserKnnSchema } from './classicSchemas';
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const name = (what: string, reserved: string[]) =>
@@ -294,7 +295,7 @@ export const MfSchema = z.strictObject({
 });
 
 /** Model sections by type; the models package keeps a builder for each key (its registry). */
-export const MODEL_SCHEMAS = {
+export const NETWORK_SCHEMAS = {
   ncf: NcfSchema,
   widedeep: WideDeepSchema,
   neumf: NeuMfSchema,
@@ -302,10 +303,54 @@ export const MODEL_SCHEMAS = {
   mf: MfSchema,
   popularity: PopularitySchema,
 } as const;
+export const MODEL_SCHEMAS = { ...NETWORK_SCHEMAS, ...CLASSIC_SCHEMAS } as const;
+/** Types trained as tfjs networks by the optimizer loop. */
+export type NetworkModelType = keyof typeof NETWORK_SCHEMAS;
+/** Types fitted by their own algorithm (classicSchemas.ts). */
+export type ClassicModelType = keyof typeof CLASSIC_SCHEMAS;
 export type ModelType = keyof typeof MODEL_SCHEMAS;
 export const MODEL_TYPES = Object.keys(MODEL_SCHEMAS) as ModelType[];
 
-export const ModelSchema = z.discriminatedUnion('type', [NcfSchema, WideDeepSchema, NeuMfSchema, BaselineSchema, MfSchema, PopularitySchema]);
+export type Feedback = 'explicit' | 'implicit';
+export type ModelKind = 'network' | 'classic';
+export type ModelFamily = 'deep' | 'baseline';
+
+/**
+ * What each model type is: trained as a tfjs network by the optimizer loop, or fitted by
+ * its own algorithm (classic); a deep model or a baseline in the report's comparisons;
+ * and the feedback it has a meaning for (validate stops with exit 2 on any other).
+ */
+export const MODEL_TRAITS: { readonly [T in ModelType]: { kind: ModelKind; family: ModelFamily; feedback: readonly Feedback[]; why?: string } } = {
+  ncf: { kind: 'network', family: 'deep', feedback: ['explicit', 'implicit'] },
+  widedeep: { kind: 'network', family: 'deep', feedback: ['explicit', 'implicit'] },
+  neumf: { kind: 'network', family: 'deep', feedback: ['explicit', 'implicit'] },
+  baseline: { kind: 'network', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  mf: { kind: 'network', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  popularity: { kind: 'network', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  itemknn: { kind: 'classic', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  userknn: { kind: 'classic', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  rp3beta: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'a random walk over interactions that ranks items; it has no rating form' },
+  ease: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'item-item regression on the interaction matrix that ranks items; it has no rating form' },
+  ials: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'implicit ALS weighs every unobserved pair as a negative; for ratings use svdpp or mf' },
+  puresvd: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'a truncated SVD with missing entries as zeros ranks items; its scores are not ratings' },
+  svdpp: { kind: 'classic', family: 'baseline', feedback: ['explicit'], why: 'SVD++ regresses rating values; on implicit data every target is 1 (use ials)' },
+};
+
+export const ModelSchema = z.discriminatedUnion('type', [
+  NcfSchema,
+  WideDeepSchema,
+  NeuMfSchema,
+  BaselineSchema,
+  MfSchema,
+  PopularitySchema,
+  ItemKnnSchema,
+  UserKnnSchema,
+  Rp3betaSchema,
+  EaseSchema,
+  IalsSchema,
+  PureSvdSchema,
+  SvdppSchema,
+]);
 
 export const RATING_METRICS = ['rmse', 'mae'] as const;
 /** Ranking metrics take a cut-off: hr@10, ndcg@5, ...; auc takes none. */

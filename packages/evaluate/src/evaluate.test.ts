@@ -3,6 +3,7 @@ import { type TrainDetails } from '@deeprec/artifacts';
 import { initBackend } from '@deeprec/compute';
 import { mae, rmse } from '@deeprec/metrics';
 import { runEvaluate } from './run';
+import { networkScorer } from './scorer';
 
 describe('rmse and mae', () => {
   it('match hand-computed values', () => {
@@ -30,7 +31,7 @@ describe('runEvaluate', () => {
     // User 2 has no training rating: its test rating is cold-start.
     const trainRatings = { user: Int32Array.from([0, 1]), item: Int32Array.from([0, 0]), rating: Float32Array.from([3, 3]) };
     const out = runEvaluate('e', 'm', {
-      folds: [{ network, test: { user: Int32Array.from([0, 1, 2]), item: Int32Array.from([0, 0, 0]), rating: Float32Array.from([1, 3, 4]) }, train: trainRatings, trainMean: 3 }],
+      folds: [{ scorer: networkScorer(network, 1), test: { user: Int32Array.from([0, 1, 2]), item: Int32Array.from([0, 0, 0]), rating: Float32Array.from([1, 3, 4]) }, train: trainRatings, trainMean: 3 }],
       numUsers: 3,
       numItems: 1,
       scale: { min: 1, max: 5 },
@@ -64,8 +65,8 @@ describe('runEvaluate', () => {
     const out = runEvaluate('e', 'm', {
       // fold 1 predicts 3 for [3, 5]: errors 0, 2 -> rmse sqrt(2), mae 1; fold 2 predicts 4 for [4]: 0, 0
       folds: [
-        { network: constant(3), test: ratings([3, 5]), train: ratings([3]), trainMean: 3 },
-        { network: constant(4), test: ratings([4]), train: ratings([4]), trainMean: 4 },
+        { scorer: networkScorer(constant(3), 1), test: ratings([3, 5]), train: ratings([3]), trainMean: 3 },
+        { scorer: networkScorer(constant(4), 1), test: ratings([4]), train: ratings([4]), trainMean: 4 },
       ],
       numUsers: 1,
       numItems: 1,

@@ -1,5 +1,5 @@
 /** @deeprec/evaluate: predictions and metrics from saved models -> eval artifacts; top-K recommendations. */
-export { runEvaluate, writeEvaluate, loadNetwork, rankingLine, type EvaluateInputs, type EvaluateOutput, type FoldInputs } from './run';
+export { runEvaluate, writeEvaluate, rankingLine, type EvaluateInputs, type EvaluateOutput, type FoldInputs } from './run';
 export {
   rankingRequest,
   resolveProtocol,
@@ -16,6 +16,7 @@ export {
   type RankingOutput,
 } from './ranking';
 export { blockScorer, usersPerBlock } from './scoring';
+export { classicScorer, loadNetwork, loadScorer, networkScorer, type Scorer, type SplitReader } from './scorer';
 export {
   recommendData,
   popularItems,

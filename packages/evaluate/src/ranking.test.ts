@@ -6,6 +6,7 @@ import { runEvaluate } from './run';
 import { scoreUsersAllItems } from '@deeprec/compute';
 import { blockScorer } from './scoring';
 import { dotNetwork } from './network.testutil';
+import { networkScorer } from './scorer';
 
 const ratings = (rows: Array<[number, number, number?]>): Ratings => ({
   user: Int32Array.from(rows, (r) => r[0]),
@@ -32,7 +33,7 @@ const L3 = 1 / Math.log2(3);
 
 function tinyFold(): RankingFoldInputs {
   return {
-    network: dotNetwork(U, V),
+    scorer: networkScorer(dotNetwork(U, V), 6),
     train: ratings([[0, 5, 4], [1, 0, 3], [1, 4, 2], [2, 4, 5]]),
     valid: ratings([[1, 1, 4]]),
     test: ratings([[0, 4, 5], [0, 2, 2], [1, 3, 4], [2, 1, 5], [2, 2, 3]]),
@@ -166,7 +167,7 @@ describe('ranking metrics in evaluate', () => {
       numItems,
       'negatives.arrow',
     );
-    const fold: RankingFoldInputs = { network, train: ratings(train), valid: ratings(valid), test: ratings(test), negatives: index };
+    const fold: RankingFoldInputs = { scorer: networkScorer(network, numItems), train: ratings(train), valid: ratings(valid), test: ratings(test), negatives: index };
     const request = rankingRequest(['hr@1', 'hr@5', 'ndcg@5', 'ndcg@10', 'mrr@10', 'auc'])!;
     const full = runRanking([fold], { request, protocol: 'full', numUsers, numItems });
     const sampled = runRanking([fold], { request, protocol: 'sampled', negatives: 25, numUsers, numItems });
@@ -203,7 +204,7 @@ describe('ranking metrics in evaluate', () => {
     expect(Array.from(all.subarray(0, 6))).toEqual(V1.map((v) => Math.fround(v)));
     expect(Array.from(all.subarray(6))).toEqual([0, 1, 2, 3, 4, 5]);
     // blocks of 2 users (12 pairs): user 1 comes from a second block
-    const score = blockScorer(network, Int32Array.of(0, 2, 1), 6, 12);
+    const score = blockScorer(networkScorer(network, 6), Int32Array.of(0, 2, 1), 6, 12);
     expect(Array.from(score(0))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Array.from(score(1), (x) => x + 0)).toEqual([0, -1, -2, -3, -4, -5]);
     expect(() => score(7)).toThrow('blockScorer: user 7 was not announced');

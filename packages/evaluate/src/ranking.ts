@@ -1,7 +1,7 @@
 /**
  * Ranking metrics in evaluate: which of evaluate.metrics are ranking metrics, which
  * protocol computes them, and the per-fold run over core's evaluateFullRanking /
- * evaluateSampled with a saved network as the scorer.
+ * evaluateSampled with a saved model as the scorer (scorer.ts).
  *
  * - Candidates never include a user's training or validation items (the network saw
  *   them; with train.refit it was trained on them).
@@ -14,12 +14,12 @@
  *   (user, fold), `means` are pooled over those rows, and catalogue metrics are the
  *   mean over folds.
  */
-import type * as tf from '@tensorflow/tfjs';
 import { evaluateFullRanking, evaluateSampled, groupByUser, type RankingEvaluation } from '@deeprec/metrics';
 import { column, type Columns, type RankingSummary, type Ratings } from '@deeprec/artifacts';
 import { ArtifactError, ConfigError } from '@deeprec/base';
-import { scorePairs, SCORE_BATCH } from '@deeprec/compute';
+import { SCORE_BATCH } from '@deeprec/compute';
 import { blockScorer } from './scoring';
+import type { Scorer } from './scorer';
 
 export type RankingProtocol = 'full' | 'sampled';
 
@@ -113,7 +113,7 @@ export class NegativesIndex {
 }
 
 export interface RankingFoldInputs {
-  network: tf.LayersModel;
+  scorer: Scorer;
   train: Ratings;
   /** Validation ratings: excluded from the candidates like training ratings. */
   valid?: Ratings;
@@ -174,7 +174,7 @@ export function relevantTest(test: Ratings, seen: Int32Array[], options: Pick<Ra
   return { testItems, users: Int32Array.from(users) };
 }
 
-/** One fold: core's protocol over the fold's network; per-user values of every key it computes, plus catalogue metrics (full). */
+/** One fold: core's protocol over the fold's model; per-user values of every key it computes, plus catalogue metrics (full). */
 export function rankFold(fold: RankingFoldInputs, options: RankingOptions): RankingEvaluation & { catalogue?: Record<string, number> } {
   const { request, numItems, numUsers } = options;
   const seen = seenItems(numUsers, fold.train, fold.valid);
@@ -185,7 +185,7 @@ export function rankFold(fold: RankingFoldInputs, options: RankingOptions): Rank
     return { users, skipped: new Int32Array(0), perUser: {}, means: {} };
   }
   if (options.protocol === 'full') {
-    return evaluateFullRanking({ numItems, trainItems: seen, testItems, users, ks, auc: request.auc, scoreUser: blockScorer(fold.network, users, numItems) });
+    return evaluateFullRanking({ numItems, trainItems: seen, testItems, users, ks, auc: request.auc, scoreUser: blockScorer(fold.scorer, users, numItems) });
   }
   const negatives = fold.negatives;
   if (!negatives) throw new ArtifactError('sampled ranking protocol: no negatives were loaded for this fold');
@@ -198,7 +198,7 @@ export function rankFold(fold: RankingFoldInputs, options: RankingOptions): Rank
     numNegatives: options.negatives ?? 0,
     seed: 0,
     negatives: (u, positive) => negatives.get(u, positive),
-    scorePairs: (u, i) => scorePairs(fold.network, u, i, SCORE_BATCH),
+    scorePairs: (u, i) => fold.scorer.pairs(u, i),
     batchPairs: SCORE_BATCH,
   });
 }

@@ -1,23 +1,22 @@
 /**
  * Top-K recommendations from a saved model (`deeprec recommend`).
  *
- * A user's list: every item scored by the network (raw outputs, not clipped), the
+ * A user's list: every item scored by the saved model (raw outputs, not clipped), the
  * items the user rated in training (train + valid) left out, the K best in topK order
  * (score, then lower item index). A user with no training interaction (not in
  * users.arrow, or only in the test split) gets the popularity fallback instead: items
  * by their number of training (train + valid) interactions, the count as the score.
  *
- * The pure part works on a network and dense indices; `loadRecommender` reads the
+ * The pure part works on a scorer (scorer.ts) and dense indices; `loadRecommender` reads the
  * artifacts (models/<m>/, fold 1 for k-fold; data/users.arrow, items.arrow, train and
  * valid of the same fold) and maps raw ids.
  */
-import type * as tf from '@tensorflow/tfjs';
 import { ArtifactCatalogue, RECOMMENDATIONS_SCHEMA, column, countItems, openDataset, writeTable, type Columns, type Ratings } from '@deeprec/artifacts';
-import { scoreUsersAllItems } from '@deeprec/compute';
 import { type ExperimentConfig } from '@deeprec/config';
 import { topK } from '@deeprec/metrics';
+import { ConfigError } from '@deeprec/base';
 import { seenItems } from './ranking';
-import { loadNetwork } from './run';
+import { loadScorer, type Scorer } from './scorer';
 import { usersPerBlock } from './scoring';
 
 /** What the lists are computed from, by dense index. */
@@ -58,7 +57,7 @@ function hasHistory(data: RecommendData, user: number | undefined): user is numb
  * `onUser(j, list)` in order. Users with a history are scored in blocks of users x all items.
  */
 export function recommendMany(
-  network: tf.LayersModel,
+  scorer: Scorer,
   data: RecommendData,
   users: ReadonlyArray<number | undefined>,
   k: number,
@@ -71,7 +70,7 @@ export function recommendMany(
   for (let start = 0; start < users.length; start += perBlock) {
     const block = users.slice(start, start + perBlock);
     const scored = block.filter((u): u is number => hasHistory(data, u));
-    const scores = scored.length > 0 ? scoreUsersAllItems(network, scored, numItems) : new Float32Array(0);
+    const scores = scored.length > 0 ? scorer.usersAllItems(scored) : new Float32Array(0);
     let row = 0;
     block.forEach((u, b) => {
       if (!hasHistory(data, u)) {
@@ -91,16 +90,16 @@ export function recommendMany(
 }
 
 /** The top K of one user (dense index, or undefined for an unknown user). */
-export function recommend(network: tf.LayersModel, data: RecommendData, user: number | undefined, k: number): TopK {
+export function recommend(scorer: Scorer, data: RecommendData, user: number | undefined, k: number): TopK {
   let out: TopK | undefined;
-  recommendMany(network, data, [user], k, (_, list) => (out = list));
+  recommendMany(scorer, data, [user], k, (_, list) => (out = list));
   return out as TopK;
 }
 
 /** A loaded model with the tables that map raw ids. */
 export interface Recommender {
   model: string;
-  network: tf.LayersModel;
+  scorer: Scorer;
   data: RecommendData;
   /** Raw user id of each dense user index (users.arrow `id`). */
   userIds: string[];
@@ -119,7 +118,9 @@ export async function loadRecommender(config: ExperimentConfig, model: string, a
   const { info } = data;
   const paths = catalogue.data();
   const modelPaths = catalogue.model(model);
-  const network = await loadNetwork(info.folds.length > 1 ? modelPaths.fold(0) : modelPaths.dir);
+  const type = config.models[model]?.type;
+  if (!type) throw new ConfigError(`--model ${model}: no such model in ${config.configPath}; expected one of: ${Object.keys(config.models).join(', ')}`);
+  const scorer = await loadScorer(info.folds.length > 1 ? modelPaths.fold(0) : modelPaths.dir, type, info.numItems, (split) => data.ratings(split, 0));
   const users = data.users();
   const items = data.items();
   const userIds = column(users, 'id', Array, paths.users) as unknown as string[];
@@ -129,7 +130,7 @@ export async function loadRecommender(config: ExperimentConfig, model: string, a
   userIds.forEach((id, u) => index.set(id, u));
   return {
     model,
-    network,
+    scorer,
     data: recommendData(info.numUsers, info.numItems, data.ratings('train', 0), data.ratings('valid', 0)),
     userIds,
     itemIds,
@@ -165,7 +166,7 @@ function named(rec: Recommender, list: TopK): RecommendedItem[] {
 
 /** The top K of one user by raw id; an unknown id gets the popularity fallback. */
 export function recommendForUser(rec: Recommender, rawUser: string, k: number): UserRecommendations {
-  const list = recommend(rec.network, rec.data, rec.userIndex(rawUser), k);
+  const list = recommend(rec.scorer, rec.data, rec.userIndex(rawUser), k);
   return { user: rawUser, model: rec.model, k, fallback: list.fallback, items: named(rec, list) };
 }
 
@@ -176,7 +177,7 @@ export function recommendAll(rec: Recommender, k: number): Columns & { user: str
   const items: string[] = [];
   const scores: number[] = [];
   recommendMany(
-    rec.network,
+    rec.scorer,
     rec.data,
     rec.userIds.map((_, u) => u),
     k,

@@ -1,6 +1,7 @@
 /**
- * The evaluate stage: scores the test ratings with the saved model (loaded through
- * tf.loadLayersModel, exactly as a user would), clips to the rating scale, and
+ * The evaluate stage: scores the test ratings with the saved model (a network loaded
+ * through tf.loadLayersModel, exactly as a user would, or a classic model's saved arrays:
+ * scorer.ts), clips to the rating scale, and
  * writes predictions.arrow and metrics.json. k-fold: every fold's model on its own
  * test fold; metrics are the mean over folds, with their spread.
  *
@@ -20,17 +21,17 @@
  * the report, which scores nothing itself.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { ArtifactCatalogue, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, openDataset, readManifest, readTable, writeArtifactDir, writeMetrics, writeSampleLists, writeTable, type EvalMetrics, type RatingErrors, type Ratings, type SampleLists, type TrainDetails } from '@deeprec/artifacts';
-import { ArtifactError, messageOf, type Logger } from '@deeprec/base';
-import { clip, fileLoadHandler, scorePairs } from '@deeprec/compute';
+import { ConfigError, type Logger } from '@deeprec/base';
+import { clip } from '@deeprec/compute';
 import { type ExperimentConfig } from '@deeprec/config';
 import { meanBaseline, ratingErrors, warmRatings, withoutRatingErrors } from '@deeprec/metrics';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingOptions, type RankingOutput } from './ranking';
 import { sampleLists } from './samples';
+import { loadScorer, type Scorer } from './scorer';
 
 export interface FoldInputs {
-  network: tf.LayersModel;
+  scorer: Scorer;
   test: Ratings;
   train: Ratings;
   /** Validation ratings: never ranking candidates. */
@@ -73,7 +74,7 @@ export function runEvaluate(experiment: string, model: string, inputs: EvaluateI
   const { scale } = inputs;
   const implicit = inputs.feedback === 'implicit';
   const perFold = inputs.folds.map((f) => {
-    const scores = scorePairs(f.network, f.test.user, f.test.item);
+    const scores = f.scorer.pairs(f.test.user, f.test.item);
     const predictions = implicit ? scores : clip(scores, scale.min, scale.max);
     return { f, predictions, warm: warmRatings(f.train, f.test, inputs.numUsers, inputs.numItems) };
   });
@@ -126,19 +127,12 @@ export function runEvaluate(experiment: string, model: string, inputs: EvaluateI
   return out;
 }
 
-export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
-  try {
-    return await tf.loadLayersModel(fileLoadHandler(dir));
-  } catch (error) {
-    if (error instanceof ArtifactError) throw error;
-    throw new ArtifactError(`${join(dir, 'model.json')}: saved model cannot be loaded (${messageOf(error)})`, { cause: error });
-  }
-}
-
 export async function writeEvaluate(config: ExperimentConfig, modelName: string, artifactsRoot: string, log: Logger): Promise<EvaluateOutput> {
   const catalogue = new ArtifactCatalogue(artifactsRoot, config.name);
   const modelPaths = catalogue.model(modelName);
   const trainManifest = readManifest(modelPaths.manifest, 'train');
+  const modelType = config.models[modelName]?.type;
+  if (!modelType) throw new ConfigError(`--model ${modelName}: no such model in ${config.configPath}; expected one of: ${Object.keys(config.models).join(', ')}`);
   const data = openDataset(catalogue);
   const { info } = data;
   const feedback = info.feedback;
@@ -155,8 +149,8 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
   const multi = info.folds.length > 1;
   const folds: FoldInputs[] = [];
   for (const [k, fold] of info.folds.entries()) {
-    const network = await loadNetwork(multi ? modelPaths.fold(k) : modelPaths.dir);
-    const inputs: FoldInputs = { network, test: data.ratings('test', k), train: data.ratings('train', k), trainMean: fold.trainMean };
+    const scorer = await loadScorer(multi ? modelPaths.fold(k) : modelPaths.dir, modelType, info.numItems, (split) => data.ratings(split, k));
+    const inputs: FoldInputs = { scorer, test: data.ratings('test', k), train: data.ratings('train', k), trainMean: fold.trainMean };
     if (ranking) inputs.valid = data.ratings('valid', k);
     if (ranking?.protocol === 'sampled') {
       const file = multi ? dataPaths.fold(k).negatives : dataPaths.negatives;
@@ -174,7 +168,7 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
     feedback,
     ...(ranking ? { ranking, samples: { seed: config.seed } } : {}),
   });
-  folds.forEach((f) => f.network.dispose());
+  folds.forEach((f) => f.scorer.dispose());
   const final = catalogue.evaluation(modelName);
   await writeArtifactDir(final.dir, (dir) => {
     writeTable(join(dir, 'predictions.arrow'), PREDICTIONS_SCHEMA, {

@@ -1,6 +1,7 @@
 import { type Ratings } from '@deeprec/artifacts';
 import { initBackend } from '@deeprec/compute';
 import { dotNetwork } from './network.testutil';
+import { networkScorer } from './scorer';
 import { SAMPLE_USERS, drawSampleUsers, sampleLists, type SampleInputs } from './samples';
 
 const ratings = (rows: Array<[number, number, number]>): Ratings => ({
@@ -22,7 +23,7 @@ const U = [[1, 0], [-1, 0], [0, 1], [1, 0]];
 
 function fold(): SampleInputs {
   return {
-    network: dotNetwork(U, V),
+    scorer: networkScorer(dotNetwork(U, V), 6),
     train: ratings([[0, 5, 4], [1, 0, 3], [1, 4, 2], [2, 4, 5], [3, 2, 4]]),
     valid: ratings([[1, 1, 4]]),
     test: ratings([[0, 4, 5], [0, 2, 2], [1, 3, 4], [2, 1, 5], [2, 2, 3], [3, 2, 5]]),

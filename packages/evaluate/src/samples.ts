@@ -2,8 +2,8 @@
  * Sample recommendations, for the report's section of that name: a few users drawn with
  * the experiment seed among those with a relevant test item outside their training and
  * validation items (the users the ranking metrics evaluate), and for each the model's
- * top-K over the whole catalogue, scored by the saved network with the user's training
- * and validation items left out. k-fold: fold 1's data and network.
+ * top-K over the whole catalogue, scored by the saved model with the user's training
+ * and validation items left out. k-fold: fold 1's data and model.
  *
  * Evaluate stores SAMPLE_USERS users in draw order (samples.arrow `draw`); the report
  * shows the first report.sampleUsers of them. The draw depends on the data, the seed
@@ -11,12 +11,11 @@
  * same users, and report.sampleUsers stays a report setting (changing it re-runs no
  * evaluation).
  */
-import type * as tf from '@tensorflow/tfjs';
 import { type Ratings, type SampleLists } from '@deeprec/artifacts';
 import { Rng } from '@deeprec/base';
-import { scoreAllItems } from '@deeprec/compute';
 import { topK } from '@deeprec/metrics';
 import { relevantTest, seenItems } from './ranking';
+import type { Scorer } from './scorer';
 
 /** Length of each sample user's list. */
 export const SAMPLE_K = 10;
@@ -30,7 +29,7 @@ export function drawSampleUsers(eligible: Int32Array, seed: number, count = SAMP
 }
 
 export interface SampleInputs {
-  network: tf.LayersModel;
+  scorer: Scorer;
   train: Ratings;
   valid?: Ratings;
   test: Ratings;
@@ -56,7 +55,7 @@ export function sampleLists(fold: SampleInputs, options: SampleOptions): SampleL
   const drawn = drawSampleUsers(eligible, options.seed, options.users ?? SAMPLE_USERS);
   const rows: Array<{ user: number; draw: number; items: Int32Array; scores: Float32Array }> = [];
   drawn.forEach((user, draw) => {
-    const scores = scoreAllItems(fold.network, user, numItems);
+    const scores = fold.scorer.usersAllItems([user]);
     const items = topK(scores, k, new Set(seen[user]));
     rows.push({ user, draw, items, scores: Float32Array.from(items, (i) => scores[i] as number) });
   });

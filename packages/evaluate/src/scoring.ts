@@ -1,10 +1,9 @@
 /**
  * Scoring every item for many users at once: blocks of users x the whole catalogue go
- * through core's scoreUsersAllItems in large batches, so a full-ranking pass over ML-100k
+ * through the scorer (scorer.ts) in large batches, so a full-ranking pass over ML-100k
  * (943 x 1682 pairs) is a few dozen predict calls rather than 943 small ones.
  */
-import type * as tf from '@tensorflow/tfjs';
-import { scoreUsersAllItems } from '@deeprec/compute';
+import type { Scorer } from './scorer';
 
 /** Pairs scored per block of users (a block's scores are kept while its users are read). */
 export const BLOCK_PAIRS = 1 << 18;
@@ -20,7 +19,7 @@ export function usersPerBlock(numItems: number, blockPairs = BLOCK_PAIRS): numbe
  * there, so each user's catalogue is scored once when requests follow that order.
  * The returned array is a view, valid until the next call.
  */
-export function blockScorer(network: tf.LayersModel, users: ArrayLike<number>, numItems: number, blockPairs = BLOCK_PAIRS): (user: number) => Float32Array {
+export function blockScorer(scorer: Scorer, users: ArrayLike<number>, numItems: number, blockPairs = BLOCK_PAIRS): (user: number) => Float32Array {
   const position = new Map<number, number>();
   for (let j = 0; j < users.length; j += 1) if (!position.has(users[j] as number)) position.set(users[j] as number, j);
   const perBlock = usersPerBlock(numItems, blockPairs);
@@ -33,7 +32,7 @@ export function blockScorer(network: tf.LayersModel, users: ArrayLike<number>, n
     if (j < start || j >= end) {
       start = j;
       end = Math.min(users.length, j + perBlock);
-      scores = scoreUsersAllItems(network, Array.prototype.slice.call(users, start, end) as number[], numItems);
+      scores = scorer.usersAllItems(Array.prototype.slice.call(users, start, end) as number[]);
     }
     const at = (j - start) * numItems;
     return scores.subarray(at, at + numItems);

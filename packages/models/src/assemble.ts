@@ -1,6 +1,6 @@
 /** Turns one graph function into a RecModel: the saved network and the training pass. */
 import * as tf from '@tensorflow/tfjs';
-import type { ResolvedModelConfig } from '@deeprec/config';
+import type { NetworkModelType, ResolvedModelConfig } from '@deeprec/config';
 import type { RecModel } from './contract';
 import { kernelVariables, squeezeOutput, type LayerFactory } from './layers';
 import { symbolicPass, trainingForward, type AnyTensor, type Pass } from './pass';
@@ -8,7 +8,7 @@ import { symbolicPass, trainingForward, type AnyTensor, type Pass } from './pass
 /** A model's architecture, written once for symbolic and concrete inputs. */
 export type Graph = <T extends AnyTensor>(user: T, item: T, pass: Pass) => { output: T; embeddings: T[] };
 
-export function assemble(config: ResolvedModelConfig, factory: LayerFactory, graph: Graph): RecModel {
+export function assemble(config: ResolvedModelConfig<NetworkModelType>, factory: LayerFactory, graph: Graph): RecModel {
   const user = tf.input({ shape: [1], dtype: 'int32', name: 'user' });
   const item = tf.input({ shape: [1], dtype: 'int32', name: 'item' });
   const symbolic = graph(user, item, symbolicPass(config.name));

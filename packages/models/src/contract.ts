@@ -53,8 +53,6 @@ export interface ModelFactory<T extends ModelType> {
   build(config: ResolvedModelConfig<T>, context: ModelContext): RecModel;
 }
 
-/** One builder per model type of the config schema; the compiler checks none is missing. */
-export type ModelRegistry = { [T in ModelType]: ModelFactory<T> };
 
 /** Trainable parameters (frozen side-feature tables are inputs, not parameters). */
 export function trainableParams(network: tf.LayersModel): number {

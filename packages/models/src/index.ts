@@ -1,7 +1,9 @@
 /** @deeprec/models: one file per model, a typed registry, and the model contract. */
-export { trainableParams, type ModelContext, type ModelFactory, type ModelRegistry, type RecModel, type TrainingPass } from './contract';
+export { trainableParams, type ModelContext, type ModelFactory, type RecModel, type TrainingPass } from './contract';
+export { pairsFromRows, storedValues, type ClassicContext, type ClassicFactory, type FittedClassic } from './classicContract';
+export { type SavedColumns } from './classic/columns';
 export { modelContext } from './context';
-export { MODEL_REGISTRY, buildModel } from './registry';
+export { MODEL_REGISTRY, buildModel, classicFactory, isClassic, isNetworkConfig, type ModelRegistry } from './registry';
 export { ncf } from './ncf';
 export { widedeep } from './widedeep';
 export { neumf } from './neumf';

@@ -5,13 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@deeprec/base';
-import { type ACTIVATIONS, type ResolvedModelConfig } from '@deeprec/config';
+import { type ACTIVATIONS, type NetworkModelType, type ResolvedModelConfig } from '@deeprec/config';
 import type { FeatureField } from './features';
 import type { AnyTensor, Pass } from './pass';
 
 export type Activation = (typeof ACTIVATIONS)[number];
 
-type InitializerName = ResolvedModelConfig['initializer'];
+type InitializerName = ResolvedModelConfig<NetworkModelType>['initializer'];
 
 /** A fresh seeded initialiser per layer: glorot (uniform), he (normal), normal or uniform. */
 export function initializer(name: InitializerName, seed: number): ReturnType<typeof tf.initializers.zeros> {
@@ -33,7 +33,7 @@ export class LayerFactory {
   readonly kernels: tf.layers.Layer[] = [];
 
   constructor(
-    private readonly config: ResolvedModelConfig,
+    private readonly config: ResolvedModelConfig<NetworkModelType>,
     seed: number,
   ) {
     this.rng = new Rng(seed, 'init', config.name);

@@ -1,21 +1,54 @@
-/** The typed model registry: one builder per model type of the config schema. */
+/** The typed model registry: one factory per model type of the config schema, network or classic. */
 import { ConfigError } from '@deeprec/base';
-import { MODEL_TYPES, type ModelType, type ResolvedModelConfig } from '@deeprec/config';
-import type { ModelContext, ModelRegistry, RecModel } from './contract';
+import { MODEL_TRAITS, MODEL_TYPES, type ModelType, type NetworkModelType, type ResolvedModelConfig } from '@deeprec/config';
+import type { ModelContext, ModelFactory, RecModel } from './contract';
+import type { ClassicFactory } from './classicContract';
 import { baseline } from './baseline';
 import { mf } from './mf';
 import { ncf } from './ncf';
 import { popularity } from './popularity';
 import { neumf } from './neumf';
 import { widedeep } from './widedeep';
+import { ease } from './classicModels/ease';
+import { ials } from './classicModels/ials';
+import { itemknn } from './classicModels/itemknn';
+import { puresvd } from './classicModels/puresvd';
+import { rp3beta } from './classicModels/rp3beta';
+import { svdpp } from './classicModels/svdpp';
+import { userknn } from './classicModels/userknn';
 
-export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf, popularity };
+/** One factory per model type; the compiler checks none is missing. */
+export type ModelRegistry = { [T in ModelType]: ModelFactory<T> | ClassicFactory<T> };
+
+export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf, popularity, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp };
+
+function factoryOf(type: ModelType, name: string): ModelFactory<ModelType> | ClassicFactory<ModelType> {
+  const factory = MODEL_REGISTRY[type] as ModelFactory<ModelType> | ClassicFactory<ModelType> | undefined;
+  if (!factory) {
+    throw new ConfigError(`models.${name}.type: unknown model type '${String(type)}'; expected one of: ${MODEL_TYPES.join(', ')}`);
+  }
+  return factory;
+}
+
+export function isClassic(type: ModelType): boolean {
+  return MODEL_TRAITS[type].kind === 'classic';
+}
+
+/** Narrows a model section to the network types (trained by the optimizer loop). */
+export function isNetworkConfig(config: ResolvedModelConfig): config is ResolvedModelConfig<NetworkModelType> {
+  return !isClassic(config.type);
+}
+
+/** The classic factory of a type; a RangeError for a network type (callers branch on isClassic first). */
+export function classicFactory(type: ModelType): ClassicFactory<ModelType> {
+  const factory = factoryOf(type, type);
+  if (!('fit' in factory)) throw new RangeError(`${type} is a network model, not a classic one`);
+  return factory;
+}
 
 export function buildModel(config: ResolvedModelConfig, context: ModelContext): RecModel {
-  const factory = MODEL_REGISTRY[config.type as ModelType];
-  if (!factory) {
-    throw new ConfigError(`models.${config.name}.type: unknown model type '${String(config.type)}'; expected one of: ${MODEL_TYPES.join(', ')}`);
-  }
+  const factory = factoryOf(config.type, config.name);
+  if ('fit' in factory) throw new RangeError(`models.${config.name}: ${config.type} is a classic model; it is fitted, not built as a network`);
   try {
     return (factory.build as (c: ResolvedModelConfig, ctx: ModelContext) => RecModel)(config, context);
   } catch (error) {

@@ -3,10 +3,11 @@
  * baseline, and every model's gain or loss relative to it. The chart and the
  * table of the page both read these rows, so they always agree.
  */
+import { MODEL_TRAITS, MODEL_TYPES } from '@deeprec/config';
 import type { ExperimentReportInput, ModelReportInput } from './types';
 
-/** Model types that are baselines; every other type counts as deep. */
-export const BASELINE_TYPES: readonly string[] = ['baseline', 'mf', 'popularity'];
+/** Model types that are baselines (MODEL_TRAITS family, so a new type needs no report change); every other type counts as deep. */
+export const BASELINE_TYPES: readonly string[] = MODEL_TYPES.filter((t) => MODEL_TRAITS[t].family === 'baseline');
 
 export type ModelGroup = 'deep' | 'baseline' | 'train mean';
 export const MODEL_GROUPS: readonly ModelGroup[] = ['deep', 'baseline', 'train mean'];

@@ -256,7 +256,7 @@ const NOTES: Record<(typeof SECTIONS)[number]['kind'], (input: ExperimentReportI
       pooledNote(input) ? ' k-fold: every fold’s test predictions pooled.' : ''
     }`,
   architecture: () =>
-    'Parameters and layers describe the network; training time counts the training loop alone (no start-up, no validation), and samples per second is training examples processed divided by that time.',
+    'Parameters and layers describe the network (for a classic model such as itemknn or EASE: the values it stores, and no layers); training time counts the training loop or the classic fit alone (no start-up, no validation), and samples per second is training examples processed divided by that time.',
 };
 
 function provenanceSection(input: ExperimentReportInput): string {

@@ -1,10 +1,11 @@
 /** The train stage: a pure run over its inputs (the train split as a RatingSource), and the thin I/O that writes model artifacts. */
 import { join, relative } from 'node:path';
-import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, countItems, writeArtifactDir, writeManifest, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, collectRatings, countItems, writeArtifactDir, writeClassicModel, writeManifest, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
 import { fileSaveHandler, type BackendInfo } from '@deeprec/compute';
 import { type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
-import { buildModel, modelContext, trainableParams, type RecModel } from '@deeprec/models';
+import { buildModel, isClassic, isNetworkConfig, modelContext, trainableParams, type RecModel } from '@deeprec/models';
+import { runTrainClassic } from './classic';
 import { engineRecord, type EngineRecord } from './engine';
 import { fit, type FitResult, type HistoryRow } from './loop';
 import { resolveLoss, type Loss } from './loss';
@@ -50,6 +51,7 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 
 /** Pure (apart from tfjs state): builds and trains one model. */
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
+  if (!isNetworkConfig(modelConfig)) throw new RangeError(`models.${modelConfig.name}: ${modelConfig.type} is a classic model; runTrainClassic fits it`);
   const loss = resolveLoss(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
   const context = modelContext(inputs.info, seed, inputs.sideTables, () => itemCounts(inputs.train, inputs.info.numItems));
   let model = buildModel(modelConfig, context);
@@ -147,7 +149,9 @@ export async function writeTrain(
   const final = catalogue.model(modelName);
   const dataPaths = catalogue.data();
   const sideTables = { users: data.users(), items: data.items() };
-  const loss = resolveLoss(modelConfig, data.info.feedback, config.train);
+  const classic = isClassic(modelConfig.type);
+  // Classic models have no loss of the train section: they fit their own objective.
+  const loss = classic ? undefined : resolveLoss(modelConfig, data.info.feedback, config.train);
   const runs: TrainDetails[] = [];
   let engine = null as EngineRecord | null; // set in the callback below: a plain null would narrow to null
   const history: HistoryRow[] = [];
@@ -158,13 +162,27 @@ export async function writeTrain(
       const label = `train ${config.name}/${modelName}${folds.length > 1 ? ` fold ${k + 1}/${folds.length}` : ''}`;
       const info = { ...data.info, ...fold };
       const train = data.ratingSource('train', k);
+      const foldDir = folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir;
+      if (classic) {
+        let out: ReturnType<typeof runTrainClassic>;
+        try {
+          out = runTrainClassic(modelConfig, { info, train: collectRatings(train), valid: data.ratings('valid', k) }, config.seed, log, label);
+        } finally {
+          train.close();
+        }
+        writeClassicModel(foldDir, { type: modelConfig.type, fitOn: out.fitOn, meta: out.fitted.meta, arrays: out.fitted.arrays });
+        runs.push(out.details);
+        history.push(...out.history);
+        historyFold.push(...out.history.map(() => k + 1));
+        continue;
+      }
       let out: TrainOutput;
       try {
         out = runTrain(modelConfig, { info, train, valid: data.ratings('valid', k), sideTables, topLevelTrain: config.train }, config.seed, log, label);
       } finally {
         train.close();
       }
-      await out.model.network.save(fileSaveHandler(folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir));
+      await out.model.network.save(fileSaveHandler(foldDir));
       runs.push(out.details);
       engine ??= out.engine;
       history.push(...out.fit.history);
@@ -186,13 +204,13 @@ export async function writeTrain(
       seed: config.seed,
       backend: backend.name,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { ...combineFolds(runs), loss, ...(engine ? { engine } : {}) },
+      details: { ...combineFolds(runs), ...(loss ? { loss } : {}), ...(engine ? { engine } : {}) },
     });
     writeManifest(join(dir, 'manifest.json'), manifest);
   });
   const d = combineFolds(runs);
   log.info(
-    `train ${config.name}/${modelName}: ${loss} loss, ${d.params} parameters, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine)` : ''}`,
+    `train ${config.name}/${modelName}: ${loss ? `${loss} loss` : `${modelConfig.type} fit`}, ${d.params} ${classic ? 'stored values' : 'parameters'}, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine)` : ''}`,
   );
   return d;
 }

@@ -72,6 +72,11 @@ function checkOptions(o: EaseOptions, numUsers: number, numItems: number): void 
   if (!(Number.isInteger(o.maxItems) && o.maxItems >= 1)) problems.push(`maxItems ${o.maxItems} (expected an integer >= 1)`);
   if (!['auto', 'items', 'users'].includes(o.solver)) problems.push(`solver '${String(o.solver)}' (expected 'auto', 'items' or 'users')`);
   if (problems.length > 0) throw new ConfigError(`ease: invalid options: ${problems.join('; ')}`);
+  checkEaseSize(numUsers, numItems, o);
+}
+
+/** Refuses, before allocating anything, a catalogue above maxItems, naming the memory a fit would need. */
+export function checkEaseSize(numUsers: number, numItems: number, o: Pick<EaseOptions, 'maxItems' | 'solver'>): void {
   if (numItems > o.maxItems) {
     const bytes = easeFitBytes(numUsers, numItems, o.solver);
     throw new ConfigError(

@@ -1,0 +1,41 @@
+/**
+ * puresvd: top-N ranking from a truncated SVD of the interaction matrix.
+ *
+ * P. Cremonesi, Y. Koren, R. Turrin. Performance of Recommender Algorithms on Top-N
+ * Recommendation Tasks. RecSys 2010. Algorithm and saved layout (the item factors Q and
+ * the singular values): ../classic/puresvd.ts. Implicit data only: its scores rank items
+ * and are not ratings.
+ */
+import { z } from 'zod';
+import type { ClassicFactory, FittedClassic } from '../classicContract';
+import { pairsFromRows } from '../classicContract';
+import type { Csr } from '../classic/sparse';
+import { fitPureSvd, puresvdFromColumns, puresvdToColumns, scorePureSvd, type FittedPureSvd } from '../classic/puresvd';
+import { count, parseMeta, underModel } from './meta';
+
+const MetaSchema = z.object({ numUsers: count, numItems: count, factors: count, values: z.enum(['binary', 'rating']) });
+
+function wrap(fit: FittedPureSvd): FittedClassic {
+  const { numUsers, numItems } = fit.meta;
+  const scoreUsers = (history: Csr, users: ArrayLike<number>) => scorePureSvd(fit, history, users);
+  return {
+    type: 'puresvd',
+    numUsers,
+    numItems,
+    meta: { ...fit.meta },
+    arrays: puresvdToColumns(fit),
+    scoreUsers,
+    scorePairs: (history, users, items) => pairsFromRows((u) => scoreUsers(history, u), numItems, users, items),
+  };
+}
+
+export const puresvd: ClassicFactory<'puresvd'> = {
+  type: 'puresvd',
+  kind: 'classic',
+  paper: 'Cremonesi et al., Performance of Recommender Algorithms on Top-N Recommendation Tasks, RecSys 2010, doi:10.1145/1864708.1864721',
+  fit(config, data, context) {
+    const { factors, values, oversampling, powerIterations } = config;
+    return wrap(underModel(config.name, () => fitPureSvd(data, { factors, values, oversampling, powerIterations }, context.seed)));
+  },
+  load: (meta, arrays) => wrap(puresvdFromColumns(arrays, parseMeta(MetaSchema, meta, 'puresvd'))),
+};
