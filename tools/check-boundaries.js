@@ -22,7 +22,7 @@
  * that some rule names.
  * @type {Array<{ from: string, allow?: string[], deny?: string[], except?: string[] }>}
  */
-const LIBRARIES = ['type:base', 'type:config', 'type:artifacts', 'type:compute', 'type:metrics'];
+const LIBRARIES = ['type:base', 'type:config', 'type:artifacts', 'type:compute', 'type:metrics', 'type:search'];
 const RULES = [
   // The shared libraries, bottom up: each may use only those below it.
   { from: 'type:base', allow: [] },
@@ -30,6 +30,7 @@ const RULES = [
   { from: 'type:artifacts', allow: ['type:base', 'type:config'] },
   { from: 'type:compute', allow: ['type:base', 'type:artifacts'] },
   { from: 'type:metrics', allow: ['type:base', 'type:artifacts'] },
+  { from: 'type:search', allow: ['type:base'] },
   // Test fixtures: any library; never a stage (stage tests keep their own fixtures).
   { from: 'type:testing', allow: LIBRARIES },
   { from: 'type:models', allow: [...LIBRARIES, 'type:testing'] },
