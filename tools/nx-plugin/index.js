@@ -50,6 +50,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { parseYaml, sliceJson, sha256, canonicalJson, valueAt } = require('./slices');
 const { PIPELINE, checkPipeline, directInputs, forModel, projectOf, reservedModelNames, stageNamed } = require('./stages');
+const { searchSettings, selectProject, trialDependencies, trialProject, trialSlice, withoutSearch } = require('./search');
+
+/** The table's stage that search.js expands into trial and selection projects. */
+const SEARCH_STAGE = 'search';
 
 const PLUGIN_NAME = 'deeprec-experiments';
 const EXPERIMENTS_DIR = 'configs/experiments';
@@ -189,17 +193,27 @@ function stageTarget(pipeline, stage, exp, model, ctx) {
   const keys = stage.config === '*' ? '*' : forModel(stage.config, model);
   const atRun = forModel(stage.configAtRun, model);
   /** @type {Array<string | Record<string, any>>} */
-  const dependsOn = directInputs(pipeline, stage.inputs).map((name) => {
+  /** @param {string} name @returns {Array<string | Record<string, any>>} */
+  const dependency = (name) => {
     const input = stageNamed(pipeline, name);
-    if (input.per === 'model' && stage.per === 'model') return name; // the same project, E-<model>
+    if (input.name === SEARCH_STAGE) {
+      // A model without a search section skips the stage: depend on what it would have.
+      const searched = (stage.per === 'model' ? [model] : models).filter((m) => m !== undefined && searchSettings(doc, m));
+      const skipped = stage.per === 'model' && searched.length === 0;
+      return skipped ? directInputs(pipeline, input.inputs).flatMap(dependency) : searched.length > 0 ? [{ projects: searched.map((m) => selectProject(E, /** @type {string} */ (m)).name), target: SEARCH_STAGE }] : [];
+    }
+    if (input.per === 'model' && stage.per === 'model') return [name]; // the same project, E-<model>
     const runs = input.per === 'model' ? models : [undefined];
-    return { projects: runs.map((m) => projectOf(pipeline, input, E, m).name), target: name };
-  });
+    return [{ projects: runs.map((m) => projectOf(pipeline, input, E, m).name), target: name }];
+  };
+  const dependsOn = directInputs(pipeline, stage.inputs).flatMap(dependency);
+  // The search reaches train and evaluate only through selected.json (an upstream output).
+  const hashed = stage.config === '*' ? doc : withoutSearch(doc);
   return cliTarget({
     cli: ctx.cli,
     args: [stage.name, file, ...(model === undefined ? [] : ['--model', model])],
     // '*': the page may show any part of the config: hash all of it (comments excluded).
-    hash: sha256(keys === '*' ? canonicalJson(doc) : sliceJson(doc, keys)),
+    hash: sha256(keys === '*' ? canonicalJson(hashed) : sliceJson(hashed, keys)),
     sections: keys === '*' ? ['*'] : [...keys, ...atRun],
     inputs: [
       ...forModel(stage.dataFiles, model).flatMap((key) => fileInputs(file, valueAt(doc, key), ctx.workspaceRoot)),
@@ -224,11 +238,78 @@ function experimentProjects(exp, ctx, pipeline = PIPELINE) {
   /** @type {Record<string, any>} */
   const projects = {};
   for (const stage of pipeline.stages) {
+    if (stage.name === SEARCH_STAGE) {
+      Object.assign(projects, searchProjects(pipeline, stage, exp, ctx, tags));
+      continue;
+    }
     for (const model of stage.per === 'model' ? exp.models : [undefined]) {
       const { name, root } = projectOf(pipeline, stage, exp.name, model);
       projects[root] ??= { name, tags, targets: {} };
       projects[root].targets[stage.name] = stageTarget(pipeline, stage, exp, model, ctx);
     }
+  }
+  return projects;
+}
+
+/**
+ * The trial and selection projects of every model with a search section (search.js).
+ * @param {import('./stages').Pipeline} pipeline
+ * @param {import('./stages').Stage} stage
+ * @param {{ file: string, name: string, doc: any, models: string[] }} exp
+ * @param {{ cli: string, workspaceRoot: string }} ctx
+ * @param {string[]} tags
+ */
+function searchProjects(pipeline, stage, exp, ctx, tags) {
+  const { file, name: E, doc } = exp;
+  /** @type {Record<string, any>} */
+  const projects = {};
+  const data = directInputs(pipeline, stage.inputs).map((name) => ({ projects: [projectOf(pipeline, stageNamed(pipeline, name), E, undefined).name], target: name }));
+  for (const model of exp.models) {
+    const settings = searchSettings(doc, model);
+    if (!settings) continue;
+    const slice = trialSlice(doc, model);
+    const trials = [];
+    for (let k = 0; k < settings.trials; k += 1) {
+      const project = trialProject(E, model, k);
+      trials.push(project.name);
+      const earlier = trialDependencies(settings.algorithm, k, settings.startupTrials).map((j) => trialProject(E, model, j).name);
+      projects[project.root] = {
+        name: project.name,
+        tags,
+        targets: {
+          trial: cliTarget({
+            cli: ctx.cli,
+            args: ['trial', file, '--model', model, '--trial', String(k)],
+            hash: sha256(canonicalJson({ slice, index: k })),
+            sections: ['name', 'seed', 'train', `models.${model}`, 'search'],
+            inputs: stage.env.map((env) => ({ env })),
+            outputs: [`{workspaceRoot}/${project.root}`],
+            dependsOn: [...data, ...(earlier.length > 0 ? [{ projects: earlier, target: 'trial' }] : [])],
+            description: `Trial ${k} of the search of model ${model} of experiment ${E}`,
+            // trials are independent runs of one training each: Nx may run them side by side
+            parallelism: true,
+          }),
+        },
+      };
+    }
+    const select = selectProject(E, model);
+    projects[select.root] = {
+      name: select.name,
+      tags,
+      targets: {
+        [SEARCH_STAGE]: cliTarget({
+          cli: ctx.cli,
+          args: ['search', file, '--select-only', '--model', model],
+          hash: sha256(sliceJson(doc, ['name', 'seed', 'train', `models.${model}`, 'search'])),
+          sections: ['name', 'seed', 'train', `models.${model}`, 'search'],
+          inputs: stage.env.map((env) => ({ env })),
+          outputs: [`{workspaceRoot}/${select.root}`],
+          dependsOn: [{ projects: trials, target: 'trial' }],
+          description: fill(stage.description, { experiment: E, model, file }),
+          parallelism: !stage.runsAlone,
+        }),
+      },
+    };
   }
   return projects;
 }

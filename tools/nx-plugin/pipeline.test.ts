@@ -32,7 +32,8 @@ split: { method: random, test: 0.2 }
 train: { epochs: 2 }
 models:
   b: { type: ncf, embeddingDim: 4 }
-  a: { type: mf }
+  a: { type: mf, search: { space: { l2: { loguniform: [0.001, 1] } } } }
+search: { algorithm: random, trials: 3 }
 evaluate: { metrics: [rmse] }
 report: { sampleUsers: 0 }
 `;
@@ -64,9 +65,16 @@ interface Run {
   stage: PipelineStage;
   model?: string;
 }
+/** Models with a search section: the search stage runs for them only (b skips it). */
+const SEARCHED = ['a'];
+const TRIALS = 3;
 /** Every run the table asks for: each stage once per experiment, or once per model. */
 const runsOf = (experiment: string, file: string): Run[] =>
-  PIPELINE_STAGES.flatMap((stage) => (stage.per === 'model' ? MODELS.map((model) => ({ experiment, file, stage, model })) : [{ experiment, file, stage }]));
+  PIPELINE_STAGES.flatMap((stage) =>
+    stage.per === 'model'
+      ? MODELS.filter((model) => stage.name !== 'search' || SEARCHED.includes(model)).map((model) => ({ experiment, file, stage, model }))
+      : [{ experiment, file, stage }],
+  );
 const RUNS = [...runsOf('one', FILES[0] as string), ...runsOf('two', FILES[1] as string)];
 
 /** The one target that runs `run`: its stage's target, on the command line with its model (or none). */
@@ -97,14 +105,26 @@ describe('nx plugin: the pipeline table', () => {
     const experimentTargets = Object.values(projects)
       .filter((p) => p.tags?.includes('type:experiment'))
       .flatMap((p) => Object.keys(p.targets));
-    expect(experimentTargets).toHaveLength(RUNS.length);
+    // and one trial target per trial of each searched model (search.js)
+    expect(experimentTargets.filter((t) => t !== 'trial')).toHaveLength(RUNS.length);
+    expect(experimentTargets.filter((t) => t === 'trial')).toHaveLength(2 * SEARCHED.length * TRIALS);
   });
 
   it("depends on the table's inputs, less those already upstream of another input", () => {
     const projects = infer();
     for (const run of RUNS) {
       const { project, target } = find(projects, run);
-      const direct = run.stage.inputs.filter((i) => !run.stage.inputs.some((other) => upstream(other).has(i)));
+      if (run.stage.name === 'search') {
+        // The selection depends on its trials; each trial on the stage's inputs (random: on nothing else).
+        const trials = Array.from({ length: TRIALS }, (_, k) => `${run.experiment}-${run.model}-trial-${k}`);
+        expect(deps(target)).toEqual(['deeprec:compile', `${trials.join(',')}:trial`]);
+        for (const trial of trials) expect(deps(projects[trial].targets.trial)).toEqual(['deeprec:compile', `${run.experiment}-data:datagen`]);
+        continue;
+      }
+      const direct = run.stage.inputs
+        .filter((i) => !run.stage.inputs.some((other) => upstream(other).has(i)))
+        // a model without a search section skips the stage: its inputs take its place
+        .flatMap((i) => (i === 'search' && !SEARCHED.includes(run.model as string) ? pipelineStage('search').inputs : [i]));
       const expected = direct.map((input) => {
         const producers = RUNS.filter((r) => r.experiment === run.experiment && r.stage.name === input && (run.model === undefined || r.model === undefined || r.model === run.model));
         const names = producers.map((r) => find(projects, r).project);
@@ -118,9 +138,12 @@ describe('nx plugin: the pipeline table', () => {
     const projects = infer();
     for (const run of RUNS) {
       const { target } = find(projects, run);
-      const doc = parseYaml(yaml(run.experiment), run.file);
+      const doc = parseYaml(yaml(run.experiment), run.file) as { models: Record<string, Record<string, unknown>> };
       const slice = configSliceOf(run.stage.name, run.model);
-      expect(target.options.env[plugin.HASH_ENV]).toBe(sha256(slice.keys === '*' ? canonicalJson(doc) : sliceJson(doc, slice.keys)));
+      // Train and evaluate hash the model section without its search key (the search reaches them through selected.json).
+      const models = Object.fromEntries(Object.entries(doc.models).map(([m, section]) => [m, Object.fromEntries(Object.entries(section).filter(([k]) => k !== 'search'))]));
+      const hashed = run.stage.name === 'search' || slice.keys === '*' ? doc : { ...doc, models };
+      expect(target.options.env[plugin.HASH_ENV]).toBe(sha256(slice.keys === '*' ? canonicalJson(hashed) : sliceJson(hashed, slice.keys)));
       expect(target.metadata.deeprec.configSections).toEqual(slice.keys === '*' ? ['*'] : [...slice.keys, ...slice.atRun]);
       const runtime = target.inputs.filter((i: any) => typeof i.runtime === 'string' && i.runtime.includes(' section '));
       expect(runtime).toEqual(slice.atRun.length > 0 ? [{ runtime: `node tools/nx-plugin/slices.js section ${run.file} ${slice.atRun.join(' ')}` }] : []);
@@ -128,7 +151,9 @@ describe('nx plugin: the pipeline table', () => {
       // data.path lies outside the workspace: a runtime hash of its files
       const files = run.stage.dataFiles.map(() => ({ runtime: 'node tools/nx-plugin/slices.js files /srv/ratings.csv' }));
       expect(target.inputs.filter((i: any) => typeof i.runtime === 'string' && i.runtime.includes(' files '))).toEqual(files);
-      expect(target.outputs).toEqual(outputsOf(run.stage.name, run.model).map((o) => `{workspaceRoot}/artifacts/${run.experiment}/${o}`));
+      // The selection writes search/<model>/selected, each trial search/<model>/trial-<k> (the stage's folder holds both).
+      const outputs = outputsOf(run.stage.name, run.model).map((o) => (run.stage.name === 'search' ? `${o}/selected` : o));
+      expect(target.outputs).toEqual(outputs.map((o) => `{workspaceRoot}/artifacts/${run.experiment}/${o}`));
       expect(target.parallelism === false).toBe(run.stage.runsAlone);
     }
   });
@@ -147,7 +172,7 @@ describe('nx plugin: the pipeline table', () => {
     const stage = (name: string) => table.stages.find((s) => s.name === name) as Record<string, any>;
     stage('datagen').config = ['name', 'seed', 'data'];
     stage('evaluate').configAtRun = ['evaluate', 'report'];
-    table.stages.splice(3, 0, {
+    table.stages.splice(4, 0, {
       ...stage('evaluate'),
       name: 'explain',
       description: 'Explain model {model}',

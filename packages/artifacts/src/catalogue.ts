@@ -189,6 +189,22 @@ export class ArtifactCatalogue {
     };
   }
 
+  /**
+   * Hyper-parameter search of one model: search/<model>/trial-<k>/ (trial.json,
+   * history.arrow; k 0-based) per trial, search/<model>/selected/selected.json.
+   */
+  search(model: string) {
+    const dir = join(this.experimentDir, 'search', checkName('model', model));
+    return {
+      dir,
+      trial: (index: number) => {
+        const trialDir = join(dir, `trial-${index}`);
+        return { dir: trialDir, json: join(trialDir, 'trial.json'), history: join(trialDir, 'history.arrow') };
+      },
+      selected: { dir: join(dir, 'selected'), json: join(dir, 'selected', 'selected.json') },
+    };
+  }
+
   /** report output for this experiment */
   report() {
     const dir = join(this.experimentDir, 'report');

@@ -12,3 +12,4 @@ export { ErrorSummarySchema, EvalMetricsSchema, RankingSummarySchema, RatingErro
 export { readSampleLists, writeSampleLists, type SampleLists } from './samples';
 export { userItems, type UserItems } from './userItems';
 export { CLASSIC_FILE, CLASSIC_FORMAT, ClassicModelSchema, readClassicModel, writeClassicModel, type ClassicModelFile, type SavedClassicModel } from './classicModel';
+export { SelectedRecordSchema, TrialRecordSchema, readSelectedRecord, readTrialRecord, writeSelectedRecord, writeTrialRecord, type SelectedRecord, type TrialRecord } from './searchRecords';

@@ -3,12 +3,13 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { countItems } from '@deeprec/artifacts';
 import { ConfigError, DeeprecError } from '@deeprec/base';
-import { PIPELINE_STAGES, configSliceOf, type ConfigSlice, type ExperimentConfig, type StageName } from '@deeprec/config';
+import { PIPELINE_STAGES, configSliceOf, paramOverrides, searchOf, type ConfigSlice, type ExperimentConfig, type StageName } from '@deeprec/config';
 import { loadSource, runDatagen, splitTables, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
 import { buildModel, classicFactory, isClassic, modelContext, trainableParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
-import { modelConfigOf, resolveLoss, writeTrain } from '@deeprec/train';
+import { ArtifactCatalogue, readSelectedRecord } from '@deeprec/artifacts';
+import { checkObjective, modelConfigOf, requireSearch, resolveLoss, writeSelected, writeTrain, writeTrial } from '@deeprec/train';
 import type { CommandContext } from './context';
 
 /** Runs one stage for one experiment; `model` is given exactly for the stages that run per model. */
@@ -25,11 +26,24 @@ export const STAGE_RUNNERS: StageRunners = {
   async datagen(ctx, config) {
     await writeDatagen(config, ctx.artifactsRoot, ctx.log);
   },
+  async search(ctx, config, model) {
+    const name = modelOf('search', model);
+    const search = searchOf(config, name);
+    if (!search) {
+      ctx.log.debug(`search ${config.name}/${name}: no search section, nothing to do`);
+      return;
+    }
+    await ctx.backend();
+    for (let index = 0; index < search.trials; index += 1) {
+      await writeTrial({ config, model: name, index, withValues: (values) => ctx.config(config.configPath, paramOverrides(name, values)), reuse: true }, ctx.artifactsRoot, ctx.log);
+    }
+    await writeSelected(config, name, ctx.artifactsRoot, ctx.log);
+  },
   async train(ctx, config, model) {
     const name = modelOf('train', model);
     modelConfigOf(config, name);
     const backend = await ctx.backend();
-    await writeTrain(config, name, ctx.artifactsRoot, backend, ctx.log);
+    await writeTrain(withSelected(ctx, config, name), name, ctx.artifactsRoot, backend, ctx.log);
   },
   async evaluate(ctx, config, model) {
     const name = modelOf('evaluate', model);
@@ -42,6 +56,38 @@ export const STAGE_RUNNERS: StageRunners = {
     ctx.log.info(`report: ${file}`);
   },
 };
+
+/**
+ * The config train uses: with a search section, the selected trial's values applied to
+ * the model (search/<model>/selected/selected.json, chosen on validation only).
+ */
+export function withSelected(ctx: CommandContext, config: ExperimentConfig, model: string): ExperimentConfig {
+  if (!searchOf(config, model)) return config;
+  const selected = readSelectedRecord(new ArtifactCatalogue(ctx.artifactsRoot, config.name).search(model).selected.json);
+  return ctx.config(config.configPath, paramOverrides(model, selected.params));
+}
+
+/** One trial of a model's search (an Nx task each). */
+export async function trial(ctx: CommandContext, configPath: string, model: string, index: number): Promise<void> {
+  const config = ctx.config(configPath);
+  requireSearch(config, model);
+  checkLosses(config);
+  await ctx.backend();
+  await writeTrial({ config, model, index, withValues: (values) => ctx.config(configPath, paramOverrides(model, values)) }, ctx.artifactsRoot, ctx.log);
+}
+
+/** Every trial of a model's search (or of every model with one), then the selection; --select-only: the selection alone. */
+export async function search(ctx: CommandContext, configPath: string, model: string | undefined, selectOnly: boolean): Promise<void> {
+  const config = ctx.config(configPath);
+  const models = model === undefined ? Object.keys(config.models).filter((m) => searchOf(config, m)) : [model];
+  if (models.length === 0) throw new ConfigError(`search: no model of ${config.configPath} has a search section (models.<name>.search.space)`);
+  checkLosses(config);
+  for (const m of models) {
+    requireSearch(config, m);
+    if (selectOnly) await writeSelected(config, m, ctx.artifactsRoot, ctx.log);
+    else await STAGE_RUNNERS.search(ctx, config, m);
+  }
+}
 
 export async function datagen(ctx: CommandContext, configPath: string): Promise<void> {
   await STAGE_RUNNERS.datagen(ctx, ctx.config(configPath), undefined);
@@ -79,7 +125,11 @@ export async function report(ctx: CommandContext, configPath: string | undefined
 
 /** Every model's loss against the data's feedback, before any stage runs (so a bad one costs no training). */
 function checkLosses(config: ExperimentConfig): void {
-  for (const model of Object.values(config.models)) resolveLoss(model, config.data.feedback, config.train);
+  for (const model of Object.values(config.models)) {
+    resolveLoss(model, config.data.feedback, config.train);
+    const search = searchOf(config, model.name);
+    if (search) checkObjective(model, search.objective, config.data.feedback);
+  }
 }
 
 /** One step of `run`: a stage, the model when the stage runs per model, and the config keys its results depend on. */

@@ -15,7 +15,8 @@ export interface GlobalArgs {
 export interface CommandContext {
   log: Logger;
   artifactsRoot: string;
-  config(path: string): ExperimentConfig;
+  /** The config at `path` with the command's --set overrides, then `extra` ones (a search trial's values). */
+  config(path: string, extra?: readonly string[]): ExperimentConfig;
   backend(): Promise<BackendInfo>;
   /** Command output (stdout); log lines go to stderr. */
   print(text: string): void;
@@ -27,7 +28,7 @@ export function createContext(args: GlobalArgs): CommandContext {
   return {
     log,
     artifactsRoot: args.artifacts ? resolve(args.artifacts) : defaultArtifactsRoot(),
-    config: (path) => loadConfig(path, args.set ?? []),
+    config: (path, extra = []) => loadConfig(path, [...(args.set ?? []), ...extra]),
     print: (text) => process.stdout.write(text),
     async backend() {
       if (!backend) {

@@ -18,6 +18,11 @@ const withConfig = (y: Argv) => y.positional('config', { type: 'string', demandO
 const withModel = (y: Argv) =>
   withConfig(y).option('model', { type: 'string', demandOption: true, describe: 'model name: a key of the config\'s models section' });
 
+function trialIndex(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new UsageError(`--trial: expected a trial index (an integer >= 0), found ${String(value)}`);
+  return value;
+}
+
 export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof createContext>) => Promise<void>, args: GlobalArgs) => void): Argv {
   const handle = (task: (args: Record<string, unknown>) => (ctx: ReturnType<typeof createContext>) => Promise<void>) => (args: Record<string, unknown>) =>
     act(task(args), args as GlobalArgs);
@@ -27,6 +32,21 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
     .command('run <config>', 'All stages of one experiment in order (datagen, train and evaluate every model, report), without Nx', withConfig, handle((a) => (ctx) => commands.run(ctx, a.config as string)))
     .command('datagen <config>', 'Generate or import ratings, split them, write artifacts/<name>/data', withConfig, handle((a) => (ctx) => commands.datagen(ctx, a.config as string)))
     .command('train <config>', 'Train one model on the data artifacts, write artifacts/<name>/models/<model>', withModel, handle((a) => (ctx) => commands.train(ctx, a.config as string, a.model as string)))
+    .command(
+      'search <config>',
+      'Hyper-parameter search: every trial of a model (or of each model with a search section) on the validation split, then the selection (search/<model>/)',
+      (y) =>
+        withConfig(y)
+          .option('model', { type: 'string', describe: 'only this model (default: every model with a search section)' })
+          .option('select-only', { type: 'boolean', default: false, describe: 'select among the trials already run, run none' }),
+      handle((a) => (ctx) => commands.search(ctx, a.config as string, a.model as string | undefined, a['select-only'] as boolean)),
+    )
+    .command(
+      'trial <config>',
+      'One trial of a model\'s search (what each Nx trial task runs), written to search/<model>/trial-<k>/',
+      (y) => withModel(y).option('trial', { type: 'number', demandOption: true, describe: 'trial index, 0-based' }),
+      handle((a) => (ctx) => commands.trial(ctx, a.config as string, a.model as string, trialIndex(a.trial))),
+    )
     .command('evaluate <config>', 'Score the test ratings with a trained model, write artifacts/<name>/eval/<model>', withModel, handle((a) => (ctx) => commands.evaluate(ctx, a.config as string, a.model as string)))
     .command(
       'report [config]',
@@ -59,7 +79,7 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
     .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
     .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
-    .demandCommand(1, 'expected a command: run, datagen, train, evaluate, report, recommend or validate')
+    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend or validate')
     .strict()
     .help()
     .version(false)

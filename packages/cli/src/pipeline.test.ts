@@ -83,7 +83,7 @@ describe('deeprec run follows the pipeline table', () => {
   it('run calls the stage runners in the plan order, with the loaded config and the step model', async () => {
     const calls: Array<{ stage: StageName; model?: string; config: ExperimentConfig }> = [];
     const record = (stage: StageName): StageRunner => async (_ctx, config, model) => void calls.push({ stage, config, ...(model === undefined ? {} : { model }) });
-    const recording: StageRunners = { datagen: record('datagen'), train: record('train'), evaluate: record('evaluate'), report: record('report') };
+    const recording: StageRunners = { datagen: record('datagen'), search: record('search'), train: record('train'), evaluate: record('evaluate'), report: record('report') };
     await run(createContext({}), configPath, recording);
     const plan: RunStep[] = runPlan(createContext({}).config(configPath));
     expect(calls.map(label)).toEqual(plan.map(label));
@@ -95,6 +95,7 @@ describe('deeprec run follows the pipeline table', () => {
     const catalogue = new ArtifactCatalogue(dir, 'plan');
     const folderOf: Record<StageName, (model?: string) => string> = {
       datagen: () => catalogue.data().dir,
+      search: (m) => catalogue.search(m as string).dir,
       train: (m) => catalogue.model(m as string).dir,
       evaluate: (m) => catalogue.evaluation(m as string).dir,
       report: () => catalogue.report().dir,

@@ -9,12 +9,14 @@
  * valid once the settings are chosen).
  */
 import { z } from 'zod';
+import { ModelSearchSchema } from './searchSchema';
 
 const positiveInt = () => z.number().int().min(1);
 const trainOverride = z
   .record(z.string(), z.unknown())
   .optional()
   .describe('Overrides of the top-level train section for this model; classic models read only train.refit.');
+const searchOverride = ModelSearchSchema.optional().describe('Hyper-parameter search over this model\'s keys (searchSchema.ts).');
 
 const knnKeys = {
   similarity: z
@@ -36,6 +38,7 @@ const knnKeys = {
   baselineRegUser: z.number().min(0).default(15).describe('L2 weight on the user baselines (Surprise\'s reg_u). Default 15.'),
   baselineRegItem: z.number().min(0).default(10).describe('L2 weight on the item baselines (Surprise\'s reg_i). Default 10.'),
   train: trainOverride,
+  search: searchOverride,
 };
 
 export const ItemKnnSchema = z.strictObject({ type: z.literal('itemknn'), ...knnKeys });
@@ -48,6 +51,7 @@ export const Rp3betaSchema = z.strictObject({
   topK: positiveInt().default(100).describe('Targets kept per item in the item-item table. Default 100.'),
   normalizeRows: z.boolean().default(false).describe('Divide each kept row by its sum. Default false.'),
   train: trainOverride,
+  search: searchOverride,
 });
 
 export const EaseSchema = z.strictObject({
@@ -59,6 +63,7 @@ export const EaseSchema = z.strictObject({
     .describe('Largest catalogue EASE accepts: a fit holds dense item x item matrices (about 12 bytes x items^2); above it, train stops with exit 2 and the size it would need. Default 20000.'),
   solver: z.enum(['auto', 'items', 'users']).default('auto').describe('items: invert the item Gram matrix; users: the Woodbury form (fewer users than items); auto: the cheaper. Default auto.'),
   train: trainOverride,
+  search: searchOverride,
 });
 
 export const IalsSchema = z.strictObject({
@@ -76,6 +81,7 @@ export const IalsSchema = z.strictObject({
   solver: z.enum(['cholesky', 'cg']).default('cholesky').describe('cholesky: exact row solves; cg: cgSteps conjugate-gradient steps per row (Takacs et al. 2011). Default cholesky.'),
   cgSteps: positiveInt().default(3).describe('cg only: steps per row. Default 3.'),
   train: trainOverride,
+  search: searchOverride,
 });
 
 export const PureSvdSchema = z.strictObject({
@@ -85,6 +91,7 @@ export const PureSvdSchema = z.strictObject({
   oversampling: z.number().int().min(0).default(20).describe('Randomised SVD: extra random directions (Halko et al.\'s p). Default 20.'),
   powerIterations: z.number().int().min(0).default(4).describe('Randomised SVD: power iterations (Halko et al.\'s q). Default 4.'),
   train: trainOverride,
+  search: searchOverride,
 });
 
 export const SvdppSchema = z.strictObject({
@@ -98,6 +105,7 @@ export const SvdppSchema = z.strictObject({
   initStddev: z.number().min(0).default(0.1).describe('Factors start as N(0, initStddev^2). Default 0.1.'),
   lrDecay: z.number().gt(0).max(1).default(1).describe('Both learning rates are multiplied by this after each epoch (Koren 2008: 0.9). Default 1.'),
   train: trainOverride,
+  search: searchOverride,
 });
 
 export const CLASSIC_SCHEMAS = {

@@ -1,7 +1,8 @@
 /** @deeprec/config: The experiment config: one zod schema, raw YAML in, resolved type out (validated at the edge). */
 export { ACTIVATIONS, BaselineSchema, CsvSchema, DATA_SOURCES, DUPLICATE_POLICIES, DataSchema, EarlyStoppingSchema, ExperimentSchema, INITIALIZERS, LR_SCHEDULES, LrScheduleSchema, METRIC_PATTERN, MODEL_SCHEMAS, MODEL_TRAITS, NETWORK_SCHEMAS, MODEL_TYPES, MONITORS, MfSchema, ModelSchema, NAME_PATTERN, NcfSchema, NeuMfSchema, OPTIMIZERS, OptimizerSchema, PopularitySchema, RANKING_METRIC_NAMES, RATING_METRICS, RatingScaleSchema, SPLIT_METHODS, SplitSchema, SyntheticSchema, TrainSchema, WideDeepSchema, type CsvConfig, type DataConfig, type ClassicModelType, type ExperimentConfig, type Feedback, type NetworkModelType, type ModelFamily, type ModelKind, type ModelSection, type ModelSectionOf, type ModelType, type ParsedExperimentConfig, type RawExperimentConfig, type ResolvedModelConfig, type SplitConfig, type SyntheticConfig, type TrainConfig } from './schema';
 export { CLASSIC_SCHEMAS, EaseSchema, IalsSchema, ItemKnnSchema, PureSvdSchema, Rp3betaSchema, SvdppSchema, UserKnnSchema } from './classicSchemas';
-export { loadConfig, resolveConfig } from './resolve';
+export { loadConfig, paramOverrides, resolveConfig, searchOf } from './resolve';
+export { ModelSearchSchema, OBJECTIVE_PATTERN, ParamSpecSchema, SEARCH_ALGORITHMS, SearchSchema, resolveSearch, type ModelSearchConfig, type ParamSpecInput, type ResolvedSearch, type SearchConfig } from './searchSchema';
 export { formatPath, loadConfigSource, parseOverride, type ConfigSource, type KeyPath } from './yamlSource';
 export { configJsonSchema } from './jsonSchema';
 export { MODEL_PLACEHOLDER, PIPELINE_FILE, PIPELINE_STAGES, STAGE_NAMES, WORKSPACE_STAGE, configSliceOf, outputsOf, parsePipeline, pipelineStage, stageOrder, type ConfigSlice, type Pipeline, type PipelineStage, type StageName, type WorkspaceStage } from './pipeline';

@@ -30,15 +30,15 @@ describe('pipeline table', () => {
 
   it.each<[string, (t: Table) => void, RegExp]>([
     ['a stage before one of its inputs', (t) => t.stages.reverse(), /stages\.0\.inputs\.0: expected a stage listed before report \(the order is the run order\), found datagen/],
-    ['a missing stage', (t) => (t.stages.splice(2, 1), (stage(t, 'report').inputs = ['datagen', 'train'])), /stages: expected every stage of STAGE_NAMES, missing evaluate/],
-    ['a stage listed twice', (t) => t.stages.push(t.stages[0] as Record<string, unknown>), /stages\.4\.name: stage datagen is listed twice/],
+    ['a missing stage', (t) => (t.stages.splice(3, 1), (stage(t, 'report').inputs = ['datagen', 'train'])), /stages: expected every stage of STAGE_NAMES, missing evaluate/],
+    ['a stage listed twice', (t) => t.stages.push(t.stages[0] as Record<string, unknown>), /stages\.5\.name: stage datagen is listed twice/],
     ['an unknown stage', (t) => ((t.stages[0] as Record<string, unknown>).name = 'import'), /stages\.0\.name: Invalid option/],
-    ['a key the config does not have', (t) => (stage(t, 'train').config = ['name', 'seed', 'trian']), /stages\.1\.config\.2: expected a key of the experiment config \(name, seed, data, split, train, models, evaluate/],
-    ['a per-model output without <model>', (t) => (stage(t, 'train').outputs = ['models']), /stages\.1\.outputs\.0: a per-model stage writes one folder per model: expected <model> in models/],
+    ['a key the config does not have', (t) => (stage(t, 'train').config = ['name', 'seed', 'trian']), /stages\.2\.config\.2: expected a key of the experiment config \(name, seed, data, split, train, search, models, evaluate/],
+    ['a per-model output without <model>', (t) => (stage(t, 'train').outputs = ['models']), /stages\.2\.outputs\.0: a per-model stage writes one folder per model: expected <model> in models/],
     ['<model> in an experiment stage', (t) => (stage(t, 'datagen').config = ['models.<model>']), /stages\.0\.config\.0: <model> only in the config of per-model stages/],
-    ['a key both in config and configAtRun', (t) => (stage(t, 'evaluate').configAtRun = ['seed']), /stages\.2\.configAtRun\.0: seed is already in config/],
+    ['a key both in config and configAtRun', (t) => (stage(t, 'evaluate').configAtRun = ['seed']), /stages\.3\.configAtRun\.0: seed is already in config/],
     ['a data path outside the hashed keys', (t) => (stage(t, 'datagen').config = ['name', 'seed', 'split']), /stages\.0\.dataFiles\.0: the path in data\.path changes the results too/],
-    ['an unknown field', (t) => (stage(t, 'report').cache = true), /stages\.3: Unrecognized key: "cache"/],
+    ['an unknown field', (t) => (stage(t, 'report').cache = true), /stages\.4: Unrecognized key: "cache"/],
   ])('rejects %s, naming pipeline.json and the field', (_what, edit, message) => {
     expect(() => parsePipeline(edited(edit))).toThrow(message);
     expect(() => parsePipeline(edited(edit))).toThrow(/^packages\/config\/src\/pipeline\.json: /);

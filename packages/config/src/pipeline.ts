@@ -18,7 +18,7 @@ import { ExperimentSchema } from './schema';
 export const PIPELINE_FILE = 'packages/config/src/pipeline.json';
 
 /** The stages, by name (a name is also the CLI command and the Nx target). pipeline.json must list each exactly once; its order is the run order. */
-export const STAGE_NAMES = ['datagen', 'train', 'evaluate', 'report'] as const;
+export const STAGE_NAMES = ['datagen', 'search', 'train', 'evaluate', 'report'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** Stands for the model name in the outputs and config keys of per-model stages. */

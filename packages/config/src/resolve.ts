@@ -6,8 +6,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '@deeprec/base';
 import { formatPath, loadConfigSource, type ConfigSource, type KeyPath } from './yamlSource';
+import { resolveSearch, type ParamSpecInput, type ResolvedSearch } from './searchSchema';
 import {
   ExperimentSchema,
+  MODEL_SCHEMAS,
   MODEL_TRAITS,
   MODEL_TYPES,
   TrainSchema,
@@ -104,6 +106,58 @@ function checkModelTypes(source: ConfigSource, raw: Record<string, unknown>): vo
   }
 }
 
+/** The values at both ends of a distribution (every value of a choice): what checkSearchSpaces tries. */
+function endpoints(spec: ParamSpecInput): unknown[] {
+  if ('choice' in spec) return spec.choice;
+  if ('uniform' in spec) return spec.uniform;
+  if ('loguniform' in spec) return spec.loguniform;
+  if ('int' in spec) return spec.int;
+  return [spec.quniform[0], spec.quniform[1]];
+}
+
+function withValue(section: unknown, path: readonly string[], value: unknown): Record<string, unknown> {
+  const base = section && typeof section === 'object' && !Array.isArray(section) ? (section as Record<string, unknown>) : {};
+  const [head, ...rest] = path as [string, ...string[]];
+  return { ...base, [head]: rest.length === 0 ? value : withValue(base[head], rest, value) };
+}
+
+/** Every key of a model's search space must take the values at both ends of its range under the model's schema. */
+function checkSearchSpaces(source: ConfigSource, raw: Record<string, unknown>, config: ParsedExperimentConfig): void {
+  const rawModels = (raw.models ?? {}) as Record<string, unknown>;
+  for (const [name, section] of Object.entries(config.models)) {
+    const space = section.search?.space;
+    if (!space) continue;
+    for (const [key, spec] of Object.entries(space)) {
+      const path = key.split('.');
+      const where = ['models', name, 'search', 'space', key];
+      const at = `${source.locate(where)}: ${formatPath(where)}`;
+      if (path[0] === 'type' || path[0] === 'search') throw new ConfigError(`${at}: expected a hyper-parameter of the model, found '${key}'`);
+      for (const value of endpoints(spec)) {
+        const trial = withValue(rawModels[name], path, value);
+        const parsed = MODEL_SCHEMAS[section.type].safeParse(trial);
+        const train = path[0] === 'train' && parsed.success ? TrainSchema.safeParse(deepMerge(raw.train ?? {}, trial.train)) : undefined;
+        const error = !parsed.success ? parsed.error : train && !train.success ? train.error : undefined;
+        if (error) {
+          const issue = error.issues[0] as z.core.$ZodIssue;
+          const what = issue.code === 'unrecognized_keys' ? `models.${name} has no key '${key}'` : `${JSON.stringify(value)} is not a valid ${key} (${formatPath(issue.path as Array<string | number>)}: ${issue.message})`;
+          throw new ConfigError(`${at}: ${what}`);
+        }
+      }
+    }
+  }
+}
+
+/** A model's search with the top-level settings filled in; undefined when the model has no search section. */
+export function searchOf(config: ExperimentConfig, model: string): ResolvedSearch | undefined {
+  const section = config.models[model]?.search;
+  return section ? resolveSearch(config.search, section, config.data.feedback) : undefined;
+}
+
+/** --set overrides that put a trial's values into a model's section (JSON is YAML). */
+export function paramOverrides(model: string, params: Record<string, unknown>): string[] {
+  return Object.entries(params).map(([key, value]) => `models.${model}.${key}=${JSON.stringify(value)}`);
+}
+
 /** A model type with no meaning for the data's feedback (svdpp on implicit data, ease on ratings) stops here. */
 function checkFeedback(source: ConfigSource, config: ParsedExperimentConfig): void {
   const feedback = config.data.feedback;
@@ -138,6 +192,7 @@ export function resolveConfig(source: ConfigSource): ExperimentConfig {
     models[name] = { ...rest, name, train: train.data } as ResolvedModelConfig;
   }
   checkFeedback(source, config);
+  checkSearchSpaces(source, raw, config);
   if (config.split.method === 'predefined' && (typeof config.split.test !== 'string' || !config.split.train)) {
     throw new ConfigError(`${source.locate(['split'])}: split: method predefined expects split.train and split.test to name files inside data.path`);
   }

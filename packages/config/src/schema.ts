@@ -4,6 +4,7 @@
  * `config.schema.json` is generated from this file (see `jsonSchema.ts`).
  */
 import { z } from 'zod';
+import { ModelSearchSchema, SearchSchema } from './searchSchema';
 import { CLASSIC_SCHEMAS, EaseSchema, IalsSchema, ItemKnnSchema, PureSvdSchema, Rp3betaSchema, SvdppSchema, UserKnnSchema } from './classicSchemas';
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
@@ -220,6 +221,7 @@ const modelCommon = {
     .record(z.string(), z.unknown())
     .optional()
     .describe('Overrides of any key of the top-level train section for this model only.'),
+  search: ModelSearchSchema.optional().describe('Hyper-parameter search over this model\'s keys (searchSchema.ts); the selected values train the model.'),
 };
 /** Keys of the models with hidden layers. */
 const deepCommon = {
@@ -363,6 +365,7 @@ export const ExperimentSchema = z.strictObject({
   data: DataSchema.prefault({}).describe('Where the ratings come from.'),
   split: SplitSchema.prefault({}).describe('How the ratings are split.'),
   train: TrainSchema.prefault({}).describe('Training defaults for every model.'),
+  search: SearchSchema.prefault({}).describe('Search settings shared by every model with a search section: the same algorithm, budget and objective for each unless a model says otherwise.'),
   models: z
     .record(name('a model name', ['data', 'report']), ModelSchema)
     .refine((m) => Object.keys(m).length > 0, { message: 'expected at least one model' })

@@ -4,7 +4,8 @@
  * console or page error. Needs /usr/bin/chromium (or DEEPREC_CHROMIUM): it fails,
  * never skips, when the browser is missing.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeSelectedRecord, type SelectedRecord } from '@deeprec/artifacts';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHART_KINDS, RANKING_CHART_KINDS, RATING_CHART_KINDS, experimentCharts } from './charts';
@@ -184,6 +185,31 @@ describe('written report pages in Chromium (offline)', () => {
     expect(result.charts.map((c) => c.kind)).toEqual(CHART_KINDS.filter((k) => k !== 'folds'));
     for (const chart of result.charts) {
       expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
+    }
+  });
+
+  it("draws each searched model's search and the equal-budget line", async () => {
+    const fixture = fixtures[0]!;
+    const search = { space: { embeddingDim: { choice: [4, 8, 16] }, l2: { loguniform: [0.001, 1] as [number, number] } } };
+    const config = { ...fixture.config, models: { ...fixture.config.models, mf: { ...fixture.config.models.mf!, search } } } as typeof fixture.config;
+    const params = (k: number) => ({ embeddingDim: [4, 8, 16][k % 3], l2: 0.001 * 10 ** (k % 4) });
+    const history = Array.from({ length: 6 }, (_, k) => ({ index: k, params: params(k), value: 0.95 - 0.01 * ((k * 7) % 5), trainSeconds: 1.5 }));
+    const record: SelectedRecord = { experiment: config.name, model: 'mf', algorithm: 'tpe', objective: 'val_rmse', direction: 'minimize', trials: 6, trainSeconds: 9, selected: 2, params: params(2), value: 0.91, history };
+    const paths = fixture.catalogue.search('mf').selected;
+    mkdirSync(paths.dir, { recursive: true });
+    writeSelectedRecord(paths.json, record);
+    try {
+      const file = await writeExperimentReport(root, config);
+      const result = await visit(file);
+      expect(result.problems).toEqual([]);
+      const chart = result.charts.find((c) => c.kind === 'search-mf');
+      expect(chart?.svgs).toBe(1);
+      expect(chart?.marks).toBeGreaterThan(6);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('<strong>Equal budget:</strong> every searched model ran 6 trials');
+      expect(html).toMatch(/selected trial 2 \(0\.9100\)/);
+    } finally {
+      rmSync(fixture.catalogue.search('mf').dir, { recursive: true, force: true });
     }
   });
 

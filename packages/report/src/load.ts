@@ -7,7 +7,7 @@
  * metric, and scores nothing.
  */
 import { existsSync } from 'node:fs';
-import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readManifest, readMetrics, readTable, type Columns, type Manifest, type RatingErrors } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readManifest, readMetrics, readSelectedRecord, readTable, type Columns, type Manifest, type RatingErrors } from '@deeprec/artifacts';
 import { ArtifactError } from '@deeprec/base';
 import { type ExperimentConfig } from '@deeprec/config';
 import { loadData } from './loadData';
@@ -112,6 +112,8 @@ function loadModel(
     },
     provenance,
   };
+  const search = catalogue.search(name).selected.json;
+  if (existsSync(search)) model.search = readSelectedRecord(search);
   return { model, ranking };
 }
 

@@ -6,3 +6,6 @@ export { LrSchedule, EarlyStopping } from './callbacks';
 export { resolveLoss, LOSSES_FOR, type Loss, type Feedback } from './loss';
 export { NegativeSampler, type NegativeSampling } from './negatives';
 export { createOptimizer, setLearningRate } from './optimizers';
+export { runTrainClassic, type ClassicTrainInputs, type ClassicTrainOutput } from './classic';
+export { checkObjective, rankingKey, runTrial, type TrialInputs, type TrialOutcome } from './trial';
+export { configValues, requireSearch, samplerLoss, samplerSpace, selectTrial, trialHash, writeSelected, writeTrial, type TrialRequest } from './search';
