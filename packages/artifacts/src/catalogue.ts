@@ -173,6 +173,8 @@ export class ArtifactCatalogue {
       manifest: join(dir, 'manifest.json'),
       /** The folder of the network trained on fold `fold` (0-based) of k-fold data. */
       fold: (fold: number) => join(dir, foldName(fold)),
+      /** A searched model retrained with another seed (search.seeds), beside the main model. */
+      seed: (seed: number) => join(dir, seedFolder(seed)),
     };
   }
 
@@ -185,6 +187,8 @@ export class ArtifactCatalogue {
       ranking: join(dir, 'ranking.arrow'),
       samples: join(dir, 'samples.arrow'),
       metrics: join(dir, 'metrics.json'),
+      /** A searched model: test figures over its seeds (SeedRunsSchema). */
+      seeds: join(dir, 'seeds.json'),
       manifest: join(dir, 'manifest.json'),
     };
   }
@@ -210,6 +214,11 @@ export class ArtifactCatalogue {
     const dir = join(this.experimentDir, 'report');
     return { dir, html: join(dir, 'index.html') };
   }
+}
+
+/** models/<model>/seeds/seed-<seed>/: the selected configuration of a searched model trained with another seed. */
+export function seedFolder(seed: number): string {
+  return join('seeds', `seed-${seed}`);
 }
 
 /** The report of all experiments side by side. */

@@ -88,6 +88,8 @@ export const TrainDetailsSchema = z.object({
   loss: z.string().optional(),
   /** The training engine used (train.engine resolved against the backend) and the tfjs overrides in force. */
   engine: z.object({ name: z.enum(['fused', 'tfjs']), requested: z.enum(['auto', 'fused', 'tfjs']), tfjsOverrides: z.array(z.string()) }).optional(),
+  /** A searched model: the extra seeds its selected configuration was also trained with (models/<m>/seeds/seed-<s>/). */
+  seeds: z.array(z.number().int()).optional(),
   /** k-fold only: each fold's run; the figures above are sums (time, samples) or the first fold's (epochs). */
   folds: z.array(z.object({ epochs: count, bestEpoch: count, trainSeconds: z.number(), stoppedEarly: z.boolean() })).optional(),
 });
@@ -99,4 +101,26 @@ export function readMetrics(file: string): EvalMetrics {
 
 export function writeMetrics(file: string, metrics: EvalMetrics): void {
   writeJsonArtifact(EvalMetricsSchema, file, 'metrics.json', metrics);
+}
+
+/**
+ * eval/<model>/seeds.json: a searched model's selected configuration scored on test with
+ * every seed it was trained with (the experiment seed first), and the mean and sample
+ * standard deviation of each figure over them.
+ */
+export const SeedRunsSchema = z.strictObject({
+  experiment: z.string(),
+  model: z.string(),
+  runs: z.array(z.strictObject({ seed: z.number().int(), rmse: measure, mae: measure, ranking: z.record(z.string(), measure).optional() })),
+  /** Per figure (rmse, mae, ranking keys such as ndcg@10): mean, sd (n - 1) and the number of runs. */
+  summary: z.record(z.string(), z.strictObject({ mean: measure, sd: measure, n: count })),
+});
+export type SeedRuns = z.output<typeof SeedRunsSchema>;
+
+export function readSeedRuns(file: string): SeedRuns {
+  return readJsonArtifact(SeedRunsSchema, file, 'seeds.json');
+}
+
+export function writeSeedRuns(file: string, runs: SeedRuns): void {
+  writeJsonArtifact(SeedRunsSchema, file, 'seeds.json', runs);
 }

@@ -4,10 +4,10 @@
  * never read by any trial (so no trial but the selected one is ever scored on test).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readManifest, readSelectedRecord, readTrialRecord } from '@deeprec/artifacts';
+import { readManifest, readMetrics, readSeedRuns, readSelectedRecord, readTrialRecord } from '@deeprec/artifacts';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
 
@@ -22,7 +22,7 @@ data:
   source: synthetic
   synthetic: { users: 40, items: 30, ratings: 500 }
 train: { epochs: 3, batchSize: 64 }
-search: { algorithm: random, trials: 4 }
+search: { algorithm: random, trials: 4, seeds: 3 }
 models:
   mf:
     type: mf
@@ -81,9 +81,21 @@ describe('deeprec search', () => {
     expect(manifest.details.modelConfig).toMatchObject({ embeddingDim: selected.params.embeddingDim, l2: selected.params.l2, train: { optimizer: { learningRate: selected.params['train.optimizer.learningRate'] } } });
   });
 
-  it('the same config and seed propose the same trials; a rerun reuses them', () => {
+  it('the same config and seed propose the same trials; a rerun reuses them; the winner is retrained and scored with 3 seeds', () => {
     const r = deeprec(b, 'run', 'exp.yaml');
     expect(r.code).toBe(0);
+    for (const model of ['mf', 'knn']) {
+      const seeds = readSeedRuns(join(b, 'artifacts/searched/eval', model, 'seeds.json'));
+      expect(seeds.runs.map((x) => x.seed)).toEqual([11, 12, 13]);
+      expect(seeds.runs[0]?.rmse).toBe(readMetrics(join(b, 'artifacts/searched/eval', model, 'metrics.json')).rmse);
+      const rmse = seeds.runs.map((x) => x.rmse);
+      expect(seeds.summary.rmse?.mean).toBeCloseTo(rmse.reduce((x, y) => x + y, 0) / 3, 10);
+      expect(seeds.summary.rmse?.n).toBe(3);
+    }
+    // mf's seeds differ in initialisation, so do their test errors; itemknn has no randomness
+    expect(new Set(readSeedRuns(join(b, 'artifacts/searched/eval/mf/seeds.json')).runs.map((x) => x.rmse)).size).toBe(3);
+    expect(existsSync(join(b, 'artifacts/searched/eval/plain/seeds.json'))).toBe(false);
+    expect(readFileSync(join(b, 'artifacts/searched/report/index.html'), 'utf8')).toContain('Spread over seeds');
     for (const model of ['mf', 'knn']) {
       expect(trials(b, 'searched', model).map((t) => t.params)).toEqual(trials(a, 'searched', model).map((t) => t.params));
     }

@@ -21,14 +21,14 @@
  * the report, which scores nothing itself.
  */
 import { join } from 'node:path';
-import { ArtifactCatalogue, NEGATIVES_SCHEMA, PREDICTIONS_SCHEMA, RANKING_SCHEMA, openDataset, readManifest, readTable, writeArtifactDir, writeMetrics, writeSampleLists, writeTable, type EvalMetrics, type RatingErrors, type Ratings, type SampleLists, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, NEGATIVES_SCHEMA, writeSeedRuns, type SeedRuns, PREDICTIONS_SCHEMA, RANKING_SCHEMA, openDataset, readManifest, readTable, writeArtifactDir, writeMetrics, writeSampleLists, writeTable, type EvalMetrics, type RatingErrors, type Ratings, type SampleLists, type TrainDetails } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
 import { clip } from '@deeprec/compute';
-import { type ExperimentConfig } from '@deeprec/config';
+import { type ExperimentConfig, type ModelType } from '@deeprec/config';
 import { meanBaseline, ratingErrors, warmRatings, withoutRatingErrors } from '@deeprec/metrics';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingOptions, type RankingOutput } from './ranking';
 import { sampleLists } from './samples';
-import { loadScorer, type Scorer } from './scorer';
+import { loadScorer, type Scorer, type SplitReader } from './scorer';
 
 export interface FoldInputs {
   scorer: Scorer;
@@ -169,6 +169,20 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
     ...(ranking ? { ranking, samples: { seed: config.seed } } : {}),
   });
   folds.forEach((f) => f.scorer.dispose());
+  const seedRuns = await evaluateSeeds(config, modelName, modelPaths, modelType, trainManifest.details, folds[0], out, (inputs) =>
+    runEvaluate(config.name, modelName, {
+      folds: [inputs],
+      numUsers: info.numUsers,
+      numItems: info.numItems,
+      scale: info.scale,
+      train: trainManifest.details,
+      backend: trainManifest.backend ?? 'unknown',
+      feedback,
+      ...(ranking ? { ranking } : {}),
+    }),
+    (split) => data.ratings(split, 0),
+    info.numItems,
+  );
   const final = catalogue.evaluation(modelName);
   await writeArtifactDir(final.dir, (dir) => {
     writeTable(join(dir, 'predictions.arrow'), PREDICTIONS_SCHEMA, {
@@ -181,6 +195,7 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
     writeMetrics(join(dir, 'metrics.json'), out.metrics);
     if (out.ranking) writeTable(join(dir, 'ranking.arrow'), RANKING_SCHEMA, out.ranking.table);
     if (out.samples) writeSampleLists(join(dir, 'samples.arrow'), out.samples);
+    if (seedRuns) writeSeedRuns(join(dir, 'seeds.json'), seedRuns);
   });
   const m = out.metrics;
   if (feedback === 'explicit') {
@@ -191,7 +206,55 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
     );
   }
   if (out.ranking) log.info(`evaluate ${config.name}/${modelName}: ${rankingLine(out.ranking)}`);
+  if (seedRuns) {
+    const spread = Object.entries(seedRuns.summary)
+      .filter(([, v]) => Number.isFinite(v.mean))
+      .map(([k, v]) => `${k} ${v.mean.toFixed(4)} ± ${v.sd.toFixed(4)}`);
+    log.info(`evaluate ${config.name}/${modelName}: over seeds ${seedRuns.runs.map((r) => r.seed).join(', ')}: ${spread.join(', ')}`);
+  }
   return out;
+}
+
+/** Mean and sample standard deviation (n - 1; NaN for one value). */
+function meanSd(values: number[]): { mean: number; sd: number; n: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : Number.NaN;
+  return { mean, sd, n };
+}
+
+/**
+ * A searched model's selected configuration, trained with further seeds (train wrote
+ * them under models/<m>/seeds/), scored on test exactly like the main model: the runs
+ * and the mean and spread of each figure, or undefined when there are none.
+ */
+async function evaluateSeeds(
+  config: ExperimentConfig,
+  modelName: string,
+  modelPaths: ReturnType<ArtifactCatalogue['model']>,
+  modelType: ModelType,
+  train: TrainDetails,
+  fold: FoldInputs | undefined,
+  main: EvaluateOutput,
+  evaluate: (inputs: FoldInputs) => EvaluateOutput,
+  splits: SplitReader,
+  numItems: number,
+): Promise<SeedRuns | undefined> {
+  const seeds = train.seeds ?? [];
+  if (seeds.length === 0 || !fold) return undefined;
+  const figures = (seed: number, m: EvalMetrics) => ({ seed, rmse: m.rmse, mae: m.mae, ...(m.ranking ? { ranking: { ...m.ranking.means } } : {}) });
+  const runs = [figures(config.seed, main.metrics)];
+  for (const seed of seeds) {
+    const scorer = await loadScorer(modelPaths.seed(seed), modelType, numItems, splits);
+    try {
+      runs.push(figures(seed, evaluate({ ...fold, scorer }).metrics));
+    } finally {
+      scorer.dispose();
+    }
+  }
+  const summary: SeedRuns['summary'] = { rmse: meanSd(runs.map((r) => r.rmse)), mae: meanSd(runs.map((r) => r.mae)) };
+  for (const key of Object.keys(runs[0]?.ranking ?? {})) summary[key] = meanSd(runs.map((r) => r.ranking?.[key] ?? Number.NaN));
+  return { experiment: config.name, model: modelName, runs, summary };
 }
 
 /** One log line of ranking results, e.g. `ranking (full, 943 users, 2.1 s): hr@10 0.6543, ...`. */

@@ -14,7 +14,7 @@ import { dataSection } from './sections/data';
 import { primaryMean } from './ranking';
 import { protocolCaption, rankingBaselinesSection, rankingSection, recommendationsSection, significanceSection } from './sections/ranking';
 import { baselinesSection, coldStartSection, foldsSection } from './sections/results';
-import { searchChartKind, searchSection, searchedModels } from './sections/search';
+import { searchChartKind, searchSection, searchedModels, seedsTable } from './sections/search';
 import { searchSpec } from './charts/search';
 import type { ExperimentReportInput, ModelReportInput, StageProvenance } from './types';
 import { stringify as toYaml } from 'yaml';
@@ -331,7 +331,7 @@ ${metricsTable(input)}
 ${dataSection(input)}
 ${comparisonSection(input, charts)}
 ${rankingSection(input)}
-${significanceSection(input)}
+${significanceSection(input)}${input.ranking && seedsTable(input) ? `\n<section id="seeds">\n${seedsTable(input)}\n</section>` : ''}
 ${input.implicit ? rankingBaselinesSection(input) : baselinesSection(input)}
 ${input.implicit ? '' : coldStartSection(input)}
 ${input.implicit ? '' : foldsSection(input)}

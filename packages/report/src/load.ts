@@ -7,7 +7,7 @@
  * metric, and scores nothing.
  */
 import { existsSync } from 'node:fs';
-import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readManifest, readMetrics, readSelectedRecord, readTable, type Columns, type Manifest, type RatingErrors } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, PREDICTIONS_SCHEMA, column, openDataset, readManifest, readMetrics, readSeedRuns, readSelectedRecord, readTable, type Columns, type Manifest, type RatingErrors } from '@deeprec/artifacts';
 import { ArtifactError } from '@deeprec/base';
 import { type ExperimentConfig } from '@deeprec/config';
 import { loadData } from './loadData';
@@ -114,6 +114,7 @@ function loadModel(
   };
   const search = catalogue.search(name).selected.json;
   if (existsSync(search)) model.search = readSelectedRecord(search);
+  if (existsSync(evalPaths.seeds)) model.seeds = readSeedRuns(evalPaths.seeds);
   return { model, ranking };
 }
 

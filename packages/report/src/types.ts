@@ -4,7 +4,7 @@
  * handles, no typed arrays) means the renderers are testable without a disk and
  * the page is a pure function of this object.
  */
-import type { DataInfo, EvalMetrics, RatingErrors, SelectedRecord, TrainDetails } from '@deeprec/artifacts';
+import type { DataInfo, EvalMetrics, RatingErrors, SeedRuns, SelectedRecord, TrainDetails } from '@deeprec/artifacts';
 import type { ExperimentConfig } from '@deeprec/config';
 
 /** One row of history.arrow (DESIGN section 3). NaN is kept as null (JSON has no NaN). */
@@ -83,6 +83,8 @@ export interface ModelReportInput {
   provenance: StageProvenance[];
   /** The model's hyper-parameter search (search/<model>/selected/selected.json), when it had one. */
   search?: SelectedRecord;
+  /** Test figures of the selected configuration over several seeds (eval/<model>/seeds.json). */
+  seeds?: SeedRuns;
 }
 
 /** A bootstrap interval, plain (null for what JSON cannot carry: NaN, infinities). */

@@ -1,9 +1,9 @@
 /** The train stage: a pure run over its inputs (the train split as a RatingSource), and the thin I/O that writes model artifacts. */
 import { join, relative } from 'node:path';
-import { ArtifactCatalogue, HISTORY_SCHEMA, makeManifest, openDataset, subsetRatings, appendRatings, collectRatings, countItems, writeArtifactDir, writeClassicModel, writeManifest, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
+import { ArtifactCatalogue, HISTORY_SCHEMA, seedFolder, makeManifest, openDataset, subsetRatings, appendRatings, collectRatings, countItems, writeArtifactDir, writeClassicModel, writeManifest, writeTable, type Columns, type DataInfo, type Ratings, type RatingSource, type TrainDetails } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
 import { fileSaveHandler, type BackendInfo } from '@deeprec/compute';
-import { type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
+import { searchOf, type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
 import { buildModel, isClassic, isNetworkConfig, modelContext, trainableParams, type RecModel } from '@deeprec/models';
 import { runTrainClassic } from './classic';
 import { engineRecord, type EngineRecord } from './engine';
@@ -157,38 +157,46 @@ export async function writeTrain(
   const history: HistoryRow[] = [];
   const historyFold: number[] = [];
 
-  await writeArtifactDir(final.dir, async (dir) => {
-    for (const [k, fold] of folds.entries()) {
-      const label = `train ${config.name}/${modelName}${folds.length > 1 ? ` fold ${k + 1}/${folds.length}` : ''}`;
-      const info = { ...data.info, ...fold };
-      const train = data.ratingSource('train', k);
-      const foldDir = folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir;
-      if (classic) {
-        let out: ReturnType<typeof runTrainClassic>;
-        try {
-          out = runTrainClassic(modelConfig, { info, train: collectRatings(train), valid: data.ratings('valid', k) }, config.seed, log, label);
-        } finally {
-          train.close();
-        }
-        writeClassicModel(foldDir, { type: modelConfig.type, fitOn: out.fitOn, meta: out.fitted.meta, arrays: out.fitted.arrays });
-        runs.push(out.details);
-        history.push(...out.history);
-        historyFold.push(...out.history.map(() => k + 1));
-        continue;
-      }
-      let out: TrainOutput;
+  /** Trains fold k with `seed` and saves it in `target`: the model's details and history. */
+  const trainOne = async (k: number, seed: number, target: string, label: string): Promise<{ details: TrainDetails; history: HistoryRow[] }> => {
+    const info = { ...data.info, ...(folds[k] as (typeof folds)[number]) };
+    const train = data.ratingSource('train', k);
+    if (classic) {
+      let out: ReturnType<typeof runTrainClassic>;
       try {
-        out = runTrain(modelConfig, { info, train, valid: data.ratings('valid', k), sideTables, topLevelTrain: config.train }, config.seed, log, label);
+        out = runTrainClassic(modelConfig, { info, train: collectRatings(train), valid: data.ratings('valid', k) }, seed, log, label);
       } finally {
         train.close();
       }
-      await out.model.network.save(fileSaveHandler(foldDir));
-      runs.push(out.details);
-      engine ??= out.engine;
-      history.push(...out.fit.history);
-      historyFold.push(...out.fit.history.map(() => k + 1));
-      disposeModel(out);
+      writeClassicModel(target, { type: modelConfig.type, fitOn: out.fitOn, meta: out.fitted.meta, arrays: out.fitted.arrays });
+      return { details: out.details, history: out.history };
     }
+    let out: TrainOutput;
+    try {
+      out = runTrain(modelConfig, { info, train, valid: data.ratings('valid', k), sideTables, topLevelTrain: config.train }, seed, log, label);
+    } finally {
+      train.close();
+    }
+    await out.model.network.save(fileSaveHandler(target));
+    engine ??= out.engine;
+    disposeModel(out);
+    return { details: out.details, history: out.fit.history };
+  };
+  // A searched model's selected configuration is retrained with more seeds (single split):
+  // evaluate gives the mean and spread of its test metrics over them (Rendle et al. 2020).
+  const search = searchOf(config, modelName);
+  const extraSeeds = search && folds.length === 1 ? Array.from({ length: search.seeds - 1 }, (_, s) => config.seed + s + 1) : [];
+
+  await writeArtifactDir(final.dir, async (dir) => {
+    for (const k of folds.keys()) {
+      const label = `train ${config.name}/${modelName}${folds.length > 1 ? ` fold ${k + 1}/${folds.length}` : ''}`;
+      const foldDir = folds.length > 1 ? join(dir, relative(final.dir, final.fold(k))) : dir;
+      const out = await trainOne(k, config.seed, foldDir, label);
+      runs.push(out.details);
+      history.push(...out.history);
+      historyFold.push(...out.history.map(() => k + 1));
+    }
+    for (const seed of extraSeeds) await trainOne(0, seed, join(dir, seedFolder(seed)), `train ${config.name}/${modelName} seed ${seed}`);
     writeTable(join(dir, 'history.arrow'), HISTORY_SCHEMA, historyColumns(history, folds.length > 1 ? historyFold : null));
     const inputFiles: Record<string, string> = { 'data/users.arrow': dataPaths.users, 'data/items.arrow': dataPaths.items };
     folds.forEach((_, k) => {
@@ -204,7 +212,7 @@ export async function writeTrain(
       seed: config.seed,
       backend: backend.name,
       wallSeconds: (performance.now() - started) / 1000,
-      details: { ...combineFolds(runs), ...(loss ? { loss } : {}), ...(engine ? { engine } : {}) },
+      details: { ...combineFolds(runs), ...(loss ? { loss } : {}), ...(engine ? { engine } : {}), ...(extraSeeds.length > 0 ? { seeds: extraSeeds } : {}) },
     });
     writeManifest(join(dir, 'manifest.json'), manifest);
   });

@@ -49,6 +49,32 @@ function trialsTable(m: ModelReportInput & { search: NonNullable<ModelReportInpu
   );
 }
 
+/**
+ * Each searched model's test figures over the seeds its selected configuration was
+ * trained with (Rendle et al. 2020 report mean and standard deviation over repetitions):
+ * a difference between two models smaller than these spreads is not one to trust.
+ */
+export function seedsTable(input: ExperimentReportInput): string {
+  const models = input.models.filter((m) => m.seeds !== undefined);
+  if (models.length === 0) return '';
+  const keys = [...new Set(models.flatMap((m) => Object.keys(m.seeds?.summary ?? {})))].filter((k) => models.some((m) => Number.isFinite(m.seeds?.summary[k]?.mean)));
+  return `<h3>Spread over seeds</h3>
+<p class="note">The selected configuration of each searched model trained once per seed (the experiment seed first) and scored on test: mean ± standard deviation over the runs.</p>
+${table(
+    [{ label: 'Model' }, { label: 'Seeds' }, ...keys.map((k) => ({ label: k, num: true }))],
+    models.map((m) => ({
+      cells: [
+        escapeHtml(m.name),
+        escapeHtml((m.seeds?.runs ?? []).map((r) => r.seed).join(', ')),
+        ...keys.map((k) => {
+          const s = m.seeds?.summary[k];
+          return s && Number.isFinite(s.mean) ? `${fixed(s.mean, 4)} ± ${fixed(s.sd, 4)}` : '–';
+        }),
+      ],
+    })),
+  )}`;
+}
+
 export function searchSection(input: ExperimentReportInput): string {
   const models = searchedModels(input);
   if (models.length === 0) return '';
@@ -63,6 +89,7 @@ ${trialsTable(m)}`,
   return `<section id="search">
 <h2>Hyper-parameter search</h2>
 ${budgetLine(input)}
+${input.ranking ? '' : seedsTable(input)}
 ${parts.join('\n')}
 </section>`;
 }
