@@ -272,7 +272,7 @@ function searchProjects(pipeline, stage, exp, ctx, tags) {
     for (let k = 0; k < settings.trials; k += 1) {
       const project = trialProject(E, model, k);
       trials.push(project.name);
-      const earlier = trialDependencies(settings.algorithm, k, settings.startupTrials).map((j) => trialProject(E, model, j).name);
+      const earlier = trialDependencies(settings.algorithm, k, settings.startupTrials, settings.timeBudget).map((j) => trialProject(E, model, j).name);
       projects[project.root] = {
         name: project.name,
         tags,

@@ -44,22 +44,29 @@ function without(section, keys) {
 /**
  * A model's search settings as the CLI resolves them (config/searchSchema.ts); undefined without a search section.
  * @param {any} doc @param {string} model
- * @returns {{ algorithm: string, trials: number, startupTrials: number } | undefined}
+ * @returns {{ algorithm: string, trials: number, startupTrials: number, timeBudget: boolean } | undefined}
  */
 function searchSettings(doc, model) {
   const own = doc?.models?.[model]?.search;
   if (!own || typeof own !== 'object') return undefined;
   const top = doc.search && typeof doc.search === 'object' ? doc.search : {};
   const pick = (/** @type {'algorithm' | 'trials' | 'startupTrials'} */ key) => own[key] ?? top[key] ?? SEARCH_DEFAULTS[key];
-  return { algorithm: String(pick('algorithm')), trials: Number(pick('trials')), startupTrials: Number(top.startupTrials ?? SEARCH_DEFAULTS.startupTrials) };
+  const seconds = own.seconds ?? top.seconds;
+  return {
+    algorithm: String(pick('algorithm')),
+    trials: Number(pick('trials')),
+    startupTrials: Number(top.startupTrials ?? SEARCH_DEFAULTS.startupTrials),
+    timeBudget: seconds !== undefined,
+  };
 }
 
 /**
- * The earlier trials trial `index` reads (@deeprec/search's dependsOnTrials: a test keeps the two equal).
- * @param {string} algorithm @param {number} index @param {number} startupTrials
+ * The earlier trials trial `index` reads (@deeprec/search's dependsOnTrials: a test keeps
+ * the two equal); with a time budget every earlier trial (it adds up their seconds).
+ * @param {string} algorithm @param {number} index @param {number} startupTrials @param {boolean} [timeBudget]
  */
-function trialDependencies(algorithm, index, startupTrials) {
-  return algorithm === 'tpe' && index >= startupTrials ? Array.from({ length: index }, (_, k) => k) : [];
+function trialDependencies(algorithm, index, startupTrials, timeBudget = false) {
+  return timeBudget || (algorithm === 'tpe' && index >= startupTrials) ? Array.from({ length: index }, (_, k) => k) : [];
 }
 
 /**

@@ -93,6 +93,13 @@ describe('nx plugin: search trials', () => {
     }
   });
 
+  it('a time budget chains the trials: each adds up the seconds of the ones before it', () => {
+    const p = infer(yaml(3).replace('startupTrials: 2 }', 'startupTrials: 2, seconds: 60 }'));
+    const deps = (k: number) => p[`s-knn-trial-${k}`].targets.trial.dependsOn.filter((d: any) => typeof d !== 'string' && d.target === 'trial');
+    expect(deps(0)).toEqual([]);
+    expect(deps(2)).toEqual([{ projects: ['s-knn-trial-0', 's-knn-trial-1'], target: 'trial' }]);
+  });
+
   it('tpe: start-up trials depend on the data only, later ones on every earlier trial', () => {
     const p = infer(yaml(4, undefined, 'tpe'));
     const deps = (k: number) => p[`s-mf-trial-${k}`].targets.trial.dependsOn.filter((d: any) => typeof d !== 'string' && d.target === 'trial');

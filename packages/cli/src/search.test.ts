@@ -107,6 +107,16 @@ describe('deeprec search', () => {
     expect(trials(b, 'searched', 'knn').map((t) => t.params)).not.toEqual(trials(a, 'searched', 'knn').map((t) => t.params));
   });
 
+  it('a time budget skips the trials after it is spent, and the selection ignores them', () => {
+    // 0.000001 s: the first trial spends it, every later one is skipped
+    const r = deeprec(b, 'search', 'exp.yaml', '--model', 'mf', '--set', 'search.seconds=0.000001');
+    expect(r.code).toBe(0);
+    const records = trials(b, 'searched', 'mf');
+    expect(Number.isFinite(records[0]?.value)).toBe(true);
+    expect(records.slice(1).map((t) => t.note)).toEqual([1, 2, 3].map(() => expect.stringMatching(/^time budget spent \(\d+\.\d s of 0\.000001 s\)$/)));
+    expect(readSelectedRecord(join(b, 'artifacts/searched/search/mf/selected/selected.json')).selected).toBe(0);
+  });
+
   it.each([
     ['an unknown key', 'l3: { uniform: [0, 1] }', /models\.mf\.search\.space\.l3: models\.mf has no key 'l3'/],
     ['an invalid value at the range end', 'embeddingDim: { int: [0, 4] }', /models\.mf\.search\.space\.embeddingDim: 0 is not a valid embeddingDim/],

@@ -53,6 +53,12 @@ const searchSettings = {
     .enum(SEARCH_ALGORITHMS)
     .describe('grid (every combination of choice/int/quniform values, in order), random (seeded draws), or tpe (Bergstra et al. 2011: random start-up trials, then the tree-structured Parzen estimator). Default tpe.'),
   trials: z.number().int().min(1).describe('Trials per model: the budget. Default 20, the same for every model.'),
+  seconds: z
+    .number()
+    .gt(0)
+    .describe(
+      'A time budget on top of the trial budget: once the trials before it have trained this many seconds in all, a trial is skipped (recorded as such). Trials then run one after another, and which ones run depends on the machine\'s speed, so reruns on another machine may differ; changing it re-runs the trials. Default: none.',
+    ),
   objective: z
     .string()
     .regex(OBJECTIVE_PATTERN, { message: 'expected val_rmse, val_mae, val_loss or a validation ranking metric such as val_ndcg@10' })
@@ -64,6 +70,7 @@ const searchSettings = {
 export const SearchSchema = z.strictObject({
   algorithm: searchSettings.algorithm.default('tpe'),
   trials: searchSettings.trials.default(20),
+  seconds: searchSettings.seconds.optional(),
   objective: searchSettings.objective.optional(),
   direction: searchSettings.direction.optional(),
   seeds: searchSettings.seeds.default(5),
@@ -77,6 +84,7 @@ export const ModelSearchSchema = z.strictObject({
     .describe('The parameters searched: key path inside this model section -> distribution.'),
   algorithm: searchSettings.algorithm.optional(),
   trials: searchSettings.trials.optional().describe('This model\'s budget, when it must differ from the top-level one (the report flags unequal budgets).'),
+  seconds: searchSettings.seconds.optional(),
   objective: searchSettings.objective.optional(),
   direction: searchSettings.direction.optional(),
   seeds: searchSettings.seeds.optional(),
@@ -91,6 +99,8 @@ export interface ResolvedSearch {
   space: Record<string, ParamSpecInput>;
   algorithm: (typeof SEARCH_ALGORITHMS)[number];
   trials: number;
+  /** Training seconds after which the remaining trials are skipped; undefined: no time budget. */
+  seconds?: number;
   objective: string;
   direction: 'minimize' | 'maximize';
   seeds: number;
@@ -105,6 +115,7 @@ export function resolveSearch(top: SearchConfig, model: ModelSearchConfig, feedb
     space: model.space,
     algorithm: model.algorithm ?? top.algorithm,
     trials: model.trials ?? top.trials,
+    ...((model.seconds ?? top.seconds) !== undefined ? { seconds: (model.seconds ?? top.seconds) as number } : {}),
     objective,
     direction: model.direction ?? top.direction ?? (lowerIsBetter ? 'minimize' : 'maximize'),
     seeds: model.seeds ?? top.seeds,

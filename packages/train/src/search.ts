@@ -86,6 +86,16 @@ export async function writeTrial(request: TrialRequest, artifactsRoot: string, l
   });
   const space = samplerSpace(search.space);
   const base = { experiment: config.name, model, index, algorithm: search.algorithm, objective: search.objective, direction: search.direction, seed: config.seed };
+  if (search.seconds !== undefined) {
+    // A time budget: the trials before this one (all run, in order) may have spent it.
+    const spent = Array.from({ length: index }, (_, k) => readTrialRecord(paths.trial(k).json).trainSeconds).reduce((a, b) => a + b, 0);
+    if (spent >= search.seconds) {
+      const record: TrialRecord = { ...base, params: {}, value: Number.NaN, note: `time budget spent (${spent.toFixed(1)} s of ${search.seconds} s)`, trainSeconds: 0, epochs: 0, bestEpoch: 0, configHash: trialHash(config, model, index, {}) };
+      await writeArtifactDir(paths.trial(index).dir, (dir) => writeTrialRecord(join(dir, 'trial.json'), record));
+      log.info(`search ${config.name}/${model} trial ${index}: skipped, ${record.note}`);
+      return record;
+    }
+  }
   let params: Record<string, unknown>;
   try {
     params = configValues(search.space, proposeTrial(search.algorithm, space, index, previous, config.seed, tpe));

@@ -17,9 +17,9 @@ export interface TrialPoint {
   [param: string]: unknown;
 }
 
-/** Display form of a parameter value: numbers and booleans as they are, lists as '[64, 32]'. */
+/** Display form of a parameter value: integers as they are, other numbers to 4 significant digits, lists as '[64, 32]'. */
 export function paramText(value: unknown): string | number {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(4));
   if (Array.isArray(value)) return `[${value.join(', ')}]`;
   return String(value);
 }
@@ -47,7 +47,7 @@ export function searchSpec(model: string, record: SelectedRecord, space: Record<
     height: 200,
     title: `${objective} per trial (${record.direction === 'minimize' ? 'lower' : 'higher'} is better)`,
     layer: [
-      { mark: { type: 'point', filled: true, size: 40, color: '#4c78a8' }, encoding: { x: { field: 'trial', type: 'quantitative', title: 'Trial (run order)' }, y, tooltip } },
+      { mark: { type: 'point', filled: true, size: 40, color: '#4c78a8' }, encoding: { x: { field: 'trial', type: 'quantitative', title: 'Trial (run order)', axis: { tickMinStep: 1, format: 'd' } }, y, tooltip } },
       { mark: { type: 'line', interpolate: 'step-after', color: '#e45756' }, encoding: { x: { field: 'trial', type: 'quantitative' }, y: { field: 'best', type: 'quantitative' } } },
       { transform: [{ filter: 'datum.selected' }], mark: { type: 'point', shape: 'diamond', size: 140, color: '#e45756', filled: true }, encoding: { x: { field: 'trial', type: 'quantitative' }, y } },
     ],
