@@ -5,7 +5,7 @@
  * resolved config).
  */
 import { escapeHtml } from './assets';
-import { curveFolds, experimentCharts, pooledNote, type VegaLiteSpec } from './charts';
+import { curveFolds, experimentCharts, pooledNote, watchedColumn, type VegaLiteSpec } from './charts';
 import { modelColour } from './charts/common';
 import { versusBaseline } from './compare';
 import { dateTime, duration, fixed, int, percent } from './format';
@@ -239,13 +239,14 @@ ${chartDiv('comparison', 'Model comparison')}
 
 const NOTES: Record<(typeof SECTIONS)[number]['kind'], (input: ExperimentReportInput) => string> = {
   curves: (input) => {
-    const monitors = [...new Set(Object.values(input.config.models).map((m) => m.train.earlyStopping.monitor))].join(', ');
+    // What training watched (train manifests), not the configured monitor: implicit data has no val_rmse.
+    const monitors = [...new Set(input.models.filter((m) => m.history.length > 0).map((m) => watchedColumn(input, m)))].join(', ');
     const folds = curveFolds(input);
     const foldNote =
       folds.length > 1
         ? ` <strong>k-fold:</strong> each model was trained once per fold, so the chart shows one fold at a time (fold ${folds[0]} first); pick another with the <em>Fold</em> menu under the chart.`
         : '';
-    return `Training loss is measured with dropout active, validation loss and RMSE without, so validation can sit below training early on. Early stopping and the learning-rate schedule watch <code>${escapeHtml(monitors)}</code>.${foldNote}`;
+    return `Training loss is measured with dropout active, validation metrics without, so validation can sit below training early on. Early stopping and the learning-rate schedule watch <code>${escapeHtml(monitors)}</code>${monitors === 'loss' ? ' (the training loss: there was no validation data)' : ''}.${foldNote}`;
   },
   'predicted-vs-actual': (input) =>
     `Each column is one actual rating value and its cells show where that column’s predictions fell (colour = share of the column). A good model follows the dashed y = x line; a model that learnt only the mean draws one horizontal band.${
