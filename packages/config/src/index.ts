@@ -1,6 +1,7 @@
 /** @deeprec/config: The experiment config: one zod schema, raw YAML in, resolved type out (validated at the edge). */
 export { ACTIVATIONS, BaselineSchema, CsvSchema, DATA_SOURCES, DUPLICATE_POLICIES, DataSchema, EarlyStoppingSchema, ExperimentSchema, INITIALIZERS, LR_SCHEDULES, LrScheduleSchema, METRIC_PATTERN, MODEL_SCHEMAS, MODEL_TYPES, MONITORS, MfSchema, ModelSchema, NAME_PATTERN, NcfSchema, NeuMfSchema, OPTIMIZERS, OptimizerSchema, PopularitySchema, RANKING_METRIC_NAMES, RATING_METRICS, RatingScaleSchema, SPLIT_METHODS, SplitSchema, SyntheticSchema, TrainSchema, WideDeepSchema, type CsvConfig, type DataConfig, type ExperimentConfig, type ModelSection, type ModelSectionOf, type ModelType, type ParsedExperimentConfig, type RawExperimentConfig, type ResolvedModelConfig, type SplitConfig, type SyntheticConfig, type TrainConfig } from './schema';
 export { loadConfig, resolveConfig } from './resolve';
+export { WORKSPACE_MARKER, pathBase, portableConfig, shownPath, workspaceRootOf, type PathBase, type PortableConfig } from './portablePaths';
 export { formatPath, loadConfigSource, parseOverride, type ConfigSource, type KeyPath } from './yamlSource';
 export { configJsonSchema } from './jsonSchema';
 export { MODEL_PLACEHOLDER, PIPELINE_FILE, PIPELINE_STAGES, STAGE_NAMES, WORKSPACE_STAGE, configSliceOf, outputsOf, parsePipeline, pipelineStage, stageOrder, type ConfigSlice, type Pipeline, type PipelineStage, type StageName, type WorkspaceStage } from './pipeline';
