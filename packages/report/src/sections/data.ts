@@ -3,7 +3,7 @@
  * were split, size and density, importer statistics, every split's (or fold's)
  * counts and cold-start ratings, then the rating histogram and the long tail.
  */
-import type { ExperimentConfig } from '@deeprec/config';
+import { portableConfig, type ExperimentConfig } from '@deeprec/config';
 import { escapeHtml } from '../assets';
 import { fixed, int } from '../format';
 import { chartDiv, table } from '../html';
@@ -38,7 +38,8 @@ function facts(input: ExperimentReportInput): string {
   const { counts } = info;
   const total = counts.train + counts.valid + counts.test;
   const scaleStep = input.data.test.step;
-  const source = input.config.data.path ? `${escapeHtml(info.source)} · <code>${escapeHtml(input.config.data.path)}</code>` : escapeHtml(info.source);
+  const dataPath = portableConfig(input.config).data.path;
+  const source = dataPath ? `${escapeHtml(info.source)} · <code>${escapeHtml(dataPath)}</code>` : escapeHtml(info.source);
   const rows: Array<[string, string]> = [
     ['Source', source],
     ['Split', splitDescription(input.config.split)],
