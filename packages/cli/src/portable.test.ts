@@ -95,10 +95,12 @@ describe('two clones in different folders', () => {
     expect(pageA!.replace(CLOCK, '<clock>')).toBe(pageB!.replace(CLOCK, '<clock>'));
   });
 
-  it('show the config and the data relative to the workspace root', () => {
+  it('show the config, the data and the skipped rows relative to the workspace root', () => {
     const html = readFileSync(join(a, 'artifacts/portable/report/index.html'), 'utf8');
     expect(html).toContain('Resolved from <code>configs/experiments/portable.yaml</code>');
     expect(html).toContain('<code>../shared/ratings.csv</code>');
+    // The data section lists the skipped row where the data manifest does.
+    expect(html).toContain('<code>../shared/ratings.csv:101</code> expected a numeric rating, found &quot;not-a-rating&quot;');
   });
 
   it('write manifests with the same config hashes, input files and input hashes', () => {
