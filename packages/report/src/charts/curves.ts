@@ -82,7 +82,8 @@ function lossTitle(input: ExperimentReportInput): string {
 
 /** "RMSE", or "RMSE / MAE" when models watched different columns. */
 function watchedLabel(points: readonly CurvePoint[]): string {
-  return [...new Set(points.map((p) => VALIDATION_LABEL[p.metric as ValidationColumn] ?? p.metric))].join(' / ');
+  // Watched points are validation columns only (curvesData leaves 'loss' out).
+  return [...new Set(points.map((p) => VALIDATION_LABEL[p.metric as ValidationColumn]))].join(' / ');
 }
 
 const TOOLTIP = [
