@@ -119,6 +119,10 @@ function readExperiment(file, text, pipeline = PIPELINE) {
 
 /**
  * Inputs for the files under a config path (relative to the YAML file, or absolute).
+ * Nothing of the workspace's own location enters them (a project's configuration is
+ * part of every task hash, so two clones must infer the same one): a path outside the
+ * workspace is passed relative to the workspace root, where Nx runs runtime inputs,
+ * unless the YAML wrote it absolute (a fixed place, the same for every clone).
  * @param {string} file @param {unknown} dataPath @param {string} workspaceRoot
  * @returns {Array<Record<string, any>>}
  */
@@ -127,7 +131,7 @@ function fileInputs(file, dataPath, workspaceRoot) {
   const abs = path.resolve(workspaceRoot, path.dirname(file), dataPath);
   const rel = posix(path.relative(workspaceRoot, abs));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    return [{ runtime: `node tools/nx-plugin/slices.js files ${sh(abs)}` }];
+    return [{ runtime: `node tools/nx-plugin/slices.js files ${sh(path.isAbsolute(dataPath) ? dataPath : rel || '.')}` }];
   }
   // A file or a folder: both globs; a missing exact path still takes part in the hash.
   return [

@@ -28,23 +28,27 @@ evaluate: { metrics: [rmse, mae] }
 `;
 
 let root: string;
+/** A workspace skeleton: the configs folder and the report package. */
+function makeWorkspace(at: string): string {
+  mkdirSync(join(at, 'configs/experiments'), { recursive: true });
+  mkdirSync(join(at, 'packages/report'), { recursive: true });
+  writeFileSync(join(at, 'packages/report/package.json'), '{"name":"@deeprec/report","nx":{"name":"report"}}');
+  return at;
+}
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'deeprec-plugin-'));
-  mkdirSync(join(root, 'configs/experiments'), { recursive: true });
-  mkdirSync(join(root, 'packages/report'), { recursive: true });
-  writeFileSync(join(root, 'packages/report/package.json'), '{"name":"@deeprec/report","nx":{"name":"report"}}');
+  root = makeWorkspace(mkdtempSync(join(tmpdir(), 'deeprec-plugin-')));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-function write(file: string, text: string): string {
-  writeFileSync(join(root, file), text);
+function write(file: string, text: string, at = root): string {
+  writeFileSync(join(at, file), text);
   return file;
 }
 
 /** Runs the plugin on the given config files (workspace-relative) plus the report package.json, as Nx would. */
-function infer(files: string[], options?: any): Record<string, any> {
+function infer(files: string[], options?: any, at = root): Record<string, any> {
   const [, fn] = plugin.createNodesV2;
-  const results = fn([...files, 'packages/report/package.json'], options, { workspaceRoot: root, nxJsonConfiguration: {} });
+  const results = fn([...files, 'packages/report/package.json'], options, { workspaceRoot: at, nxJsonConfiguration: {} });
   const byName: Record<string, any> = {};
   for (const [, { projects }] of results) {
     for (const [projectRoot, project] of Object.entries(projects)) {
@@ -209,6 +213,29 @@ describe('nx plugin: inference', () => {
     );
     const outside = infer([write('configs/experiments/exp.yaml', YAML_TEXT.replace('source: synthetic', 'source: csv\n  path: /srv/data/r.csv'))]);
     expect(outside['exp-data'].targets.datagen.inputs).toContainEqual({ runtime: 'node tools/nx-plugin/slices.js files /srv/data/r.csv' });
+    // Written relative: passed relative to the workspace root, where Nx runs runtime inputs.
+    const beside = infer([write('configs/experiments/exp.yaml', YAML_TEXT.replace('source: synthetic', 'source: csv\n  path: ../../../shared/r.csv'))]);
+    expect(beside['exp-data'].targets.datagen.inputs).toContainEqual({ runtime: 'node tools/nx-plugin/slices.js files ../shared/r.csv' });
+  });
+
+  it('infers the same projects wherever the workspace sits, so no task hash depends on it', () => {
+    const other = mkdtempSync(join(tmpdir(), 'deeprec-plugin-other-'));
+    try {
+      const elsewhere = makeWorkspace(join(other, 'deeper/clone'));
+      // Data inside the workspace, beside it (relative), and at a fixed absolute place.
+      const texts = ['path: ../../data/r.csv', 'path: ../../../shared/r.csv', 'path: /srv/data/r.csv'].map((p) =>
+        YAML_TEXT.replace('source: synthetic', `source: csv\n  ${p}`),
+      );
+      for (const [i, text] of texts.entries()) {
+        const files = [write(`configs/experiments/e${i}.yaml`, text.replace('name: exp', `name: e${i}`))];
+        const there = [write(`configs/experiments/e${i}.yaml`, text.replace('name: exp', `name: e${i}`), elsewhere)];
+        const a = JSON.stringify(infer(files));
+        expect(a).not.toContain(root);
+        expect(JSON.stringify(infer(there, undefined, elsewhere))).toBe(a);
+      }
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('takes the CLI command from the plugin options', () => {

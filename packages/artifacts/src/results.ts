@@ -82,6 +82,12 @@ export const TrainDetailsSchema = z.object({
   epochs: count,
   bestEpoch: count,
   stoppedEarly: z.boolean(),
+  /**
+   * The history.arrow column early stopping watched (bestEpoch is its best): the
+   * configured monitor, val_loss for implicit data (which has no val_rmse or val_mae),
+   * loss without validation data. Manifests written before it lack it.
+   */
+  monitor: z.enum(['val_rmse', 'val_mae', 'val_loss', 'loss']).optional(),
   /** The resolved model section, including its train settings. */
   modelConfig: z.unknown(),
   /** The loss trained with (train.loss resolved against the data's feedback). */

@@ -5,6 +5,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '@deeprec/base';
+import { pathBase } from './portablePaths';
 import { formatPath, loadConfigSource, type ConfigSource, type KeyPath } from './yamlSource';
 import { resolveSearch, type ParamSpecInput, type ResolvedSearch } from './searchSchema';
 import {
@@ -206,7 +207,9 @@ export function resolveConfig(source: ConfigSource): ExperimentConfig {
   // A path in the YAML is relative to the YAML file; one given with --set, to the working directory.
   const base = source.overridden(['data', 'path']) ? process.cwd() : dirname(configPath);
   const data = config.data.path && !isAbsolute(config.data.path) ? { ...config.data, path: resolve(base, config.data.path) } : config.data;
-  return { ...config, data, configPath, models };
+  // Absolute paths the config gave name a fixed place: artifacts show them as given (portablePaths.ts).
+  const givenAbsolute = [config.data.path, config.data.csv.path].filter((p): p is string => p !== undefined && isAbsolute(p));
+  return { ...config, data, configPath, paths: pathBase(configPath, givenAbsolute), models };
 }
 
 /** Reads, overrides, validates and resolves an experiment config file. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ModelSearchSchema, SearchSchema } from './searchSchema';
 import { CLASSIC_SCHEMAS, EaseSchema, IalsSchema, ItemKnnSchema, PureSvdSchema, Rp3betaSchema, SvdppSchema, UserKnnSchema } from './classicSchemas';
+import type { PathBase } from './portablePaths';
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const name = (what: string, reserved: string[]) =>
@@ -422,9 +423,15 @@ export type ResolvedModelConfig<T extends ModelType = ModelType> = Omit<ModelSec
   train: TrainConfig;
 };
 
-/** The fully resolved experiment: defaults filled, paths absolute, per-model train merged. */
+/**
+ * The fully resolved experiment: defaults filled, paths absolute (for reading files),
+ * per-model train merged. Artifacts show and hash portableConfig(config) instead:
+ * no absolute path of this machine (portablePaths.ts).
+ */
 export interface ExperimentConfig extends Omit<ParsedExperimentConfig, 'models'> {
   /** Absolute path of the YAML file it came from. */
   configPath: string;
+  /** The workspace root and the absolute paths the config gave: how artifacts show paths. */
+  paths: PathBase;
   models: Record<string, ResolvedModelConfig>;
 }

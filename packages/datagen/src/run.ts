@@ -2,7 +2,7 @@
 import { join, relative } from 'node:path';
 import { ArtifactCatalogue, ITEMS_SCHEMA, NEGATIVES_SCHEMA, RATING_SPLITS, RATINGS_BATCH_ROWS, USERS_SCHEMA, makeManifest, writeArtifactDir, writeManifest, writeRatings, writeTable, type Columns, type DataInfo, type FoldInfo, type Ratings } from '@deeprec/artifacts';
 import { ConfigError, type Logger } from '@deeprec/base';
-import { type ExperimentConfig } from '@deeprec/config';
+import { portableConfig, type ExperimentConfig } from '@deeprec/config';
 import { foldInfoOf } from './foldInfo';
 import { remapRows, sampleEvalNegatives, toInteractions, type EvalNegatives } from './implicit';
 import { importRatings, type InvalidRowsReport } from './sources';
@@ -30,7 +30,8 @@ export interface DatagenOutput {
 
 /** The config sections datagen reads: what its cache key and manifest hash cover. */
 export function datagenSection(config: ExperimentConfig): unknown {
-  return { seed: config.seed, data: config.data, split: config.split };
+  // data.path as artifacts show it: the hash must not depend on where the clone sits.
+  return { seed: config.seed, data: portableConfig(config).data, split: config.split };
 }
 
 /** Reads the raw ratings of the configured source: generated, or imported from files (sources/). */

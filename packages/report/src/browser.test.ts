@@ -103,7 +103,12 @@ describe('written report pages in Chromium (offline)', () => {
   it('draws every chart of an experiment page without network or errors', async () => {
     const file = await writeExperimentReport(root, fixtures[0]!.config);
     expect(file).toBe(fixtures[0]!.catalogue.report().html);
-    const result = await visit(file, SCREENSHOT);
+    const xAxes: Record<string, number> = {};
+    const result = await visit(file, SCREENSHOT, async (page) => {
+      for (const kind of ['predicted-vs-actual', 'distribution']) {
+        xAxes[kind] = await page.locator(`[data-chart="${kind}"] g.role-axis[aria-label^="X-axis"]`).count();
+      }
+    });
     expect(result.problems).toEqual([]);
     expect(result.aborted).toEqual([]);
     expect(result.rendered).toBe('true');
@@ -113,6 +118,9 @@ describe('written report pages in Chromium (offline)', () => {
       expect({ kind: chart.kind, svg: chart.svgs >= 1, marks: chart.marks > 10 }).toEqual({ kind: chart.kind, svg: true, marks: true });
     }
     expect(existsSync(SCREENSHOT)).toBe(true);
+    // One x axis per model panel (5 models, rows of 3): none drawn under the empty cell of the last row.
+    const models = Object.keys(fixtures[0]!.config.models).length;
+    expect(xAxes).toEqual({ 'predicted-vs-actual': models, distribution: models });
   });
 
   it('draws a page without validation split, baseline model or cold-start rating', async () => {

@@ -125,13 +125,14 @@ describe('chart specs', () => {
     }
   });
 
-  it('training curves: loss, validation loss and RMSE of every epoch of every model', () => {
-    const { loss, rmse } = curvesData(input);
+  it('training curves: loss, validation loss and RMSE (the column early stopping watched) of every epoch of every model', () => {
+    const { loss, watched: rmse } = curvesData(input);
     for (const name of MODELS) {
       const model = input.models.find((m) => m.name === name)!;
       expect(loss.filter((p) => p.model === name && p.split === 'train').map((p) => p.value)).toEqual(model.history.map((h) => h.loss));
       expect(rmse.filter((p) => p.model === name).map((p) => p.value)).toEqual(model.history.map((h) => h.val_rmse));
       expect(rmse.filter((p) => p.model === name && p.best).map((p) => p.epoch)).toEqual([model.metrics.bestEpoch]);
+      expect(new Set(rmse.filter((p) => p.model === name).map((p) => p.metric))).toEqual(new Set(['val_rmse']));
     }
   });
 
@@ -140,7 +141,7 @@ describe('chart specs', () => {
     try {
       const f = writeFixture(root, { noValidation: true });
       const noValid = loadExperimentReportInput(f.catalogue, f.config);
-      expect(curvesData(noValid).rmse).toEqual([]);
+      expect(curvesData(noValid).watched).toEqual([]);
       expect(curvesData(noValid).loss.every((p) => p.split === 'train')).toBe(true);
       expect((experimentCharts(noValid).curves as { hconcat: unknown[] }).hconcat).toHaveLength(1);
     } finally {

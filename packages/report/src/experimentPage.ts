@@ -4,12 +4,13 @@
  * prediction charts, and provenance (what produced each artifact, and the
  * resolved config).
  */
+import { portableConfig } from '@deeprec/config';
 import { escapeHtml } from './assets';
-import { curveFolds, experimentCharts, pooledNote, type VegaLiteSpec } from './charts';
+import { curveFolds, experimentCharts, pooledNote, watchedColumn, type VegaLiteSpec } from './charts';
 import { modelColour } from './charts/common';
 import { versusBaseline } from './compare';
 import { dateTime, duration, fixed, int, percent } from './format';
-import { chartDiv, renderPage, table } from './html';
+import { chartDiv, measured, renderPage, table } from './html';
 import { dataSection } from './sections/data';
 import { primaryMean } from './ranking';
 import { protocolCaption, rankingBaselinesSection, rankingSection, recommendationsSection, significanceSection } from './sections/ranking';
@@ -206,8 +207,8 @@ function metricsTable(input: ExperimentReportInput): string {
     { label: rating ? 'Test ratings' : 'Test interactions', num: true, cell: (m) => int(m.metrics.count), mean: int(tests) },
     { label: 'Parameters', num: true, cell: (m) => int(m.metrics.params), mean: '1' },
     { label: 'Epochs (best)', num: true, cell: (m) => `${int(m.metrics.epochs)} (${int(m.metrics.bestEpoch ?? m.train.bestEpoch)})`, mean: '–' },
-    { label: 'Train time', num: true, cell: (m) => duration(m.metrics.trainSeconds), mean: '–' },
-    { label: 'Samples/s', num: true, cell: (m) => int(m.metrics.trainSamplesPerSecond), mean: '–' },
+    { label: 'Train time', num: true, cell: (m) => measured(duration(m.metrics.trainSeconds)), mean: '–' },
+    { label: 'Samples/s', num: true, cell: (m) => measured(int(m.metrics.trainSamplesPerSecond)), mean: '–' },
     { label: 'Backend', cell: (m) => escapeHtml(m.metrics.backend ?? '–'), mean: '–' },
   );
   const rows = input.models.map((m) => ({ className: m === best ? 'best' : '', cells: columns.map((c) => c.cell(m)) }));
@@ -241,13 +242,14 @@ ${chartDiv('comparison', 'Model comparison')}
 
 const NOTES: Record<(typeof SECTIONS)[number]['kind'], (input: ExperimentReportInput) => string> = {
   curves: (input) => {
-    const monitors = [...new Set(Object.values(input.config.models).map((m) => m.train.earlyStopping.monitor))].join(', ');
+    // What training watched (train manifests), not the configured monitor: implicit data has no val_rmse.
+    const monitors = [...new Set(input.models.filter((m) => m.history.length > 0).map((m) => watchedColumn(input, m)))].join(', ');
     const folds = curveFolds(input);
     const foldNote =
       folds.length > 1
         ? ` <strong>k-fold:</strong> each model was trained once per fold, so the chart shows one fold at a time (fold ${folds[0]} first); pick another with the <em>Fold</em> menu under the chart.`
         : '';
-    return `Training loss is measured with dropout active, validation loss and RMSE without, so validation can sit below training early on. Early stopping and the learning-rate schedule watch <code>${escapeHtml(monitors)}</code>.${foldNote}`;
+    return `Training loss is measured with dropout active, validation metrics without, so validation can sit below training early on. Early stopping and the learning-rate schedule watch <code>${escapeHtml(monitors)}</code>${monitors === 'loss' ? ' (the training loss: there was no validation data)' : ''}.${foldNote}`;
   },
   'predicted-vs-actual': (input) =>
     `Each column is one actual rating value and its cells show where that column’s predictions fell (colour = share of the column). A good model follows the dashed y = x line; a model that learnt only the mean draws one horizontal band.${
@@ -269,17 +271,18 @@ function provenanceSection(input: ExperimentReportInput): string {
   const stageTable = table(
     [{ label: 'Artifact' }, { label: 'Created' }, { label: 'Wall time', num: true }, { label: 'Seed', num: true }, { label: 'Backend' }, { label: 'Config hash' }],
     stages.map(({ label, p }) => ({
-      cells: [escapeHtml(label), dateTime(p.createdAt), duration(p.wallSeconds), int(p.seed), escapeHtml(p.backend ?? '–'), `<code>${escapeHtml(p.configHash.slice(0, 12))}</code>`],
+      cells: [escapeHtml(label), measured(dateTime(p.createdAt)), measured(duration(p.wallSeconds)), int(p.seed), escapeHtml(p.backend ?? '–'), `<code>${escapeHtml(p.configHash.slice(0, 12))}</code>`],
     })),
   );
-  const { configPath, ...config } = input.config;
+  // Paths relative to the workspace: the page is the same bytes in every clone.
+  const { configFile, ...config } = portableConfig(input.config);
   return `<h3>Artifacts</h3>
 <p class="note">Every stage writes a manifest next to its artifacts; these rows come from them. Experiment seed: <strong>${int(input.config.seed)}</strong>.</p>
 ${stageTable}
 <h3>Tool versions</h3>
 ${versionsTable(stages)}
 <h3>Configuration</h3>
-<p class="note">Resolved from <code>${escapeHtml(configPath)}</code> (defaults filled in, per-model train settings merged).</p>
+<p class="note">Resolved from <code>${escapeHtml(configFile)}</code> (defaults filled in, per-model train settings merged; paths relative to the workspace root).</p>
 <details><summary>Resolved config (YAML)</summary><pre>${escapeHtml(toYaml(config))}</pre></details>`;
 }
 
@@ -346,7 +349,7 @@ ${provenanceSection(input)}
     title: input.title,
     subtitleHtml: `Experiment <code>${escapeHtml(input.experiment)}</code> · ${escapeHtml(info.source)} data${folds > 1 ? ` · ${folds}-fold` : ''} · ${input.models.length} model${
       input.models.length === 1 ? '' : 's'
-    } · seed ${int(input.config.seed)} · generated ${dateTime(input.generatedAt)}`,
+    } · seed ${int(input.config.seed)} · generated ${measured(dateTime(input.generatedAt))}`,
     nav: [
       { href: '#metrics', label: 'Metrics' },
       { href: '#data', label: 'Data' },
@@ -368,6 +371,6 @@ ${provenanceSection(input)}
     ],
     mainHtml,
     specs: { ...(charts as Record<string, VegaLiteSpec>), ...searchSpecs(input) },
-    footerHtml: `Generated by deeprec report on ${dateTime(input.generatedAt)}. Self-contained page: charts drawn with Vega-Lite, no network access needed.`,
+    footerHtml: `Generated by deeprec report on ${measured(dateTime(input.generatedAt))}. Self-contained page: charts drawn with Vega-Lite, no network access needed.`,
   });
 }

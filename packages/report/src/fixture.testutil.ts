@@ -132,7 +132,8 @@ function makeSplits(rng: Rng, nTest: number, folds: number, noColdStart: boolean
   });
 }
 
-function history(epochs: number, index: number, fold: number, noValidation: boolean): Record<string, Float64Array | Int32Array> {
+/** History as train writes it; implicit data has no rating error, so val_rmse and val_mae stay NaN. */
+function history(epochs: number, index: number, fold: number, noValidation: boolean, implicit: boolean): Record<string, Float64Array | Int32Array> {
   const h: Record<string, Float64Array | Int32Array> = { epoch: Int32Array.from({ length: epochs }, (_, i) => i + 1) };
   for (const c of ['loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds']) h[c] = new Float64Array(epochs);
   const f = (name: string) => h[name] as Float64Array;
@@ -148,6 +149,7 @@ function history(epochs: number, index: number, fold: number, noValidation: bool
   // A NaN the report must survive (JSON has no NaN): the first epoch's val_mae.
   f('val_mae')[0] = Number.NaN;
   if (noValidation) for (const c of ['val_loss', 'val_rmse', 'val_mae']) f(c).fill(Number.NaN);
+  if (implicit) for (const c of ['val_rmse', 'val_mae']) f(c).fill(Number.NaN);
   return h;
 }
 
@@ -215,7 +217,7 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
   models.forEach((model, index) => {
     const quality = MODELS[model];
     const m = catalogue.model(model);
-    const histories = splits.map((_, f) => ({ ...history(epochs, index, f, options.noValidation ?? false), ...(k > 1 ? { fold: new Int32Array(epochs).fill(f + 1) } : {}) }));
+    const histories = splits.map((_, f) => ({ ...history(epochs, index, f, options.noValidation ?? false, implicit), ...(k > 1 ? { fold: new Int32Array(epochs).fill(f + 1) } : {}) }));
     writeTable(m.history, HISTORY_SCHEMA, concat(histories));
     const params = 2900 + 700 * index;
     const trainSeconds = 1.2 + index;
@@ -230,6 +232,9 @@ export function writeFixture(root: string, options: FixtureOptions = {}): Fixtur
       epochs,
       bestEpoch: epochs - 2,
       stoppedEarly: false,
+      // What train records: the loss trained with and the history column early stopping watched.
+      loss: implicit ? 'bce' : 'mse',
+      monitor: options.noValidation ? 'loss' : implicit ? 'val_loss' : 'val_rmse',
       modelConfig: config.models[model],
     };
     if (k > 1) details.folds = splits.map((_, f) => ({ epochs, bestEpoch: epochs - 1 - f, trainSeconds: trainSeconds / k, stoppedEarly: false }));

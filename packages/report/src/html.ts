@@ -121,6 +121,16 @@ export interface PageOptions {
   footerHtml: string;
 }
 
+/**
+ * Marks a value read off the clock (a date, a duration, a throughput): the one part
+ * of a page that differs between two runs of the same config, seed and data. The
+ * tooltip tells the reader; the class lets a comparison of two pages mask exactly
+ * these (packages/cli/src/portable.test.ts). `text` is HTML-safe already.
+ */
+export function measured(text: string): string {
+  return `<span class="measured" title="measured on the clock: differs from run to run">${text}</span>`;
+}
+
 /** A chart container; the bootstrap finds it by its `data-chart` kind. */
 export function chartDiv(kind: string, label: string): string {
   return `<div class="chart" data-chart="${escapeHtml(kind)}" role="img" aria-label="${escapeHtml(label)}"></div>`;

@@ -71,7 +71,7 @@ describe('k-fold charts', () => {
   it('training curves: one fold at a time, each fold with its own best epoch', () => {
     expect(curveFolds(input)).toEqual([1, 2, 3]);
     expect(curveFolds(single)).toEqual([1]);
-    const { rmse } = curvesData(input);
+    const { watched: rmse } = curvesData(input);
     for (const m of input.models) {
       for (let fold = 1; fold <= FOLDS; fold += 1) {
         const points = rmse.filter((p) => p.model === m.name && p.fold === fold);

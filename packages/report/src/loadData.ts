@@ -11,6 +11,7 @@ import type { ExperimentReportInput } from './types';
 /** Histograms and long tail of an opened dataset; `step` is the rating granularity used everywhere. */
 export function loadData(dataset: Dataset, provenance: ExperimentReportInput['data']['provenance']): { data: ExperimentReportInput['data']; step: number } {
   const { info } = dataset;
+  const { invalidRows } = dataset.manifest.details;
   const train = dataset.ratings('train', 0);
   const test = dataset.ratings('test', 0);
   const step = ratingStep([train.rating, test.rating], info.scale.min);
@@ -21,6 +22,7 @@ export function loadData(dataset: Dataset, provenance: ExperimentReportInput['da
       test: histogram(test.rating, info.scale, step),
       longTail: longTail(train.item, info.numItems),
       provenance,
+      ...(invalidRows ? { invalidRows } : {}),
     },
     step,
   };

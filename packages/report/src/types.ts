@@ -4,7 +4,7 @@
  * handles, no typed arrays) means the renderers are testable without a disk and
  * the page is a pure function of this object.
  */
-import type { DataInfo, EvalMetrics, RatingErrors, SeedRuns, SelectedRecord, TrainDetails } from '@deeprec/artifacts';
+import type { DataInfo, EvalMetrics, ManifestOf, RatingErrors, SeedRuns, SelectedRecord, TrainDetails } from '@deeprec/artifacts';
 import type { ExperimentConfig } from '@deeprec/config';
 
 /** One row of history.arrow (DESIGN section 3). NaN is kept as null (JSON has no NaN). */
@@ -212,6 +212,8 @@ export interface ExperimentReportInput {
     /** Item popularity in the training split (fold 1 for k-fold). */
     longTail: LongTail;
     provenance: StageProvenance;
+    /** data.csv.invalidRows: skip: the malformed rows datagen left out (data manifest details.invalidRows). */
+    invalidRows?: NonNullable<ManifestOf<'datagen'>['details']['invalidRows']>;
   };
   /** Predicting the training mean for every test rating: the bar every model must clear. */
   baseline: MeanPredictor;

@@ -176,6 +176,8 @@ describe('implicit training', () => {
     expect(quality.auc).toBeGreaterThan(0.75);
     const history = out.fit.history;
     expect(history.every((h) => Number.isNaN(h.val_rmse) && Number.isNaN(h.val_mae) && Number.isFinite(h.val_loss))).toBe(true);
+    // Configured val_rmse (the default); what was watched, and recorded for the report, is val_loss.
+    expect([config.models[name]!.train.earlyStopping.monitor, out.fit.monitor, out.details.monitor]).toEqual(['val_rmse', 'val_loss', 'val_loss']);
     expect(history[history.length - 1]!.loss).toBeLessThan(history[0]!.loss);
     expect(lines.filter((l) => l.includes('val_rmse is undefined for implicit feedback'))).toEqual([
       `${name}: val_rmse is undefined for implicit feedback; early stopping and plateau watch val_loss (${loss} on validation positives and fixed sampled negatives) instead`,
@@ -214,6 +216,7 @@ describe('implicit training', () => {
     expect(sampledQuality(out.model, data)['hr@10']).toBeLessThan(0.35);
     expect(out.details.trainSeconds).toBe(0);
     expect(out.loss).toBe('bce');
+    expect(out.details.monitor).toBe('val_loss');
     out.model.network.dispose();
   });
 

@@ -32,8 +32,13 @@ export interface HistoryRow {
   seconds: number;
 }
 
+/** The history column early stopping and the schedule watch: the configured monitor, val_loss for implicit data, the training loss without validation data. */
+export type WatchedColumn = 'val_rmse' | 'val_mae' | 'val_loss' | 'loss';
+
 export interface FitResult {
   history: HistoryRow[];
+  /** What early stopping watched; the report plots it (train.earlyStopping.monitor may name a column implicit data leaves NaN). */
+  monitor: WatchedColumn;
   /** Seconds in the training loop alone: batches and optimizer steps, no validation. */
   trainSeconds: number;
   trainSamples: number;
@@ -152,16 +157,19 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
   const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
   const stopping = new EarlyStopping(config.earlyStopping);
   const hasValid = valid.user.length > 0;
-  let monitorKey: 'val_rmse' | 'val_mae' | 'val_loss' | 'loss' = hasValid ? config.earlyStopping.monitor : 'loss';
+  const configured: WatchedColumn = hasValid ? config.earlyStopping.monitor : 'loss';
+  // Implicit data has no rating error (val_rmse and val_mae stay NaN): watch val_loss. Decided before
+  // the no-parameters return below, so even a model that trains nothing reports what it would watch.
+  const undefinedMonitor = implicit && (configured === 'val_rmse' || configured === 'val_mae') ? configured : null;
+  const monitorKey: WatchedColumn = undefinedMonitor ? 'val_loss' : configured;
   if (!hasValid && !options.lrPlan) log.info(`${label}: no validation ratings (split.valid is 0); early stopping and plateau watch the training loss`);
 
   if (variables.length === 0) {
     log.info(`${label}: no trainable parameters; nothing to train`);
-    return { history: [], trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false, engine: choice };
+    return { history: [], monitor: monitorKey, trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false, engine: choice };
   }
-  if (implicit && (monitorKey === 'val_rmse' || monitorKey === 'val_mae')) {
-    log.info(`${label}: ${monitorKey} is undefined for implicit feedback; early stopping and plateau watch val_loss (${lossName} on validation positives and fixed sampled negatives) instead`);
-    monitorKey = 'val_loss';
+  if (undefinedMonitor) {
+    log.info(`${label}: ${undefinedMonitor} is undefined for implicit feedback; early stopping and plateau watch val_loss (${lossName} on validation positives and fixed sampled negatives) instead`);
   }
 
   // Implicit feedback: negatives from the items each user has no training interaction with.
@@ -299,5 +307,5 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
     best?.forEach((t) => t.dispose());
     engine.dispose();
   }
-  return { history, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly, engine: choice };
+  return { history, monitor: monitorKey, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly, engine: choice };
 }

@@ -88,6 +88,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     epochs: result.history.length,
     bestEpoch: result.bestEpoch,
     stoppedEarly: result.stoppedEarly,
+    monitor: result.monitor,
     modelConfig,
   };
   return { model, fit: result, details, loss, engine: engineRecord(result.engine) };

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { ArtifactCatalogue, HISTORY_SCHEMA, openDataset, readTrialRecord, writeArtifactDir, writeSelectedRecord, writeTable, writeTrialRecord, type SelectedRecord, type TrialRecord } from '@deeprec/artifacts';
 import { ConfigError, hashValue, type Logger } from '@deeprec/base';
-import { searchOf, type ExperimentConfig, type ParamSpecInput, type ResolvedSearch } from '@deeprec/config';
+import { portableConfig, searchOf, type ExperimentConfig, type ParamSpecInput, type ResolvedSearch } from '@deeprec/config';
 import { dependsOnTrials, proposeTrial, type Observation, type Params, type ParamSpec, type Space } from '@deeprec/search';
 import { modelConfigOf } from './run';
 import { runTrial } from './trial';
@@ -59,7 +59,8 @@ export function samplerLoss(value: number, direction: ResolvedSearch['direction'
 /** What a trial reads from the config: its hash decides whether `deeprec search` may reuse it. */
 export function trialHash(config: ExperimentConfig, model: string, index: number, params: Record<string, unknown>): string {
   const { search: _search, ...section } = config.models[model] ?? {};
-  return hashValue({ seed: config.seed, data: config.data, split: config.split, model: section, search: searchOf(config, model), index, params });
+  // portable: the hash is the same in every clone (paths relative to the workspace)
+  return hashValue({ seed: config.seed, data: portableConfig(config).data, split: config.split, model: section, search: searchOf(config, model), index, params });
 }
 
 export interface TrialRequest {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { meanRating } from '@deeprec/artifacts';
+import { meanRating, subsetRatings } from '@deeprec/artifacts';
 import { silentLogger } from '@deeprec/testing';
 import { initBackend, scorePairs } from '@deeprec/compute';
 import { LrScheduleSchema, EarlyStoppingSchema, loadConfig, SyntheticSchema, SplitSchema } from '@deeprec/config';
@@ -84,5 +84,14 @@ describe('runTrain', () => {
     expect(Math.min(...out.fit.history.map((h) => h.val_rmse))).toBe(best.val_rmse);
     const valid = scorePairs(out.model.network, data.valid.user, data.valid.item);
     expect(rmse(data.valid.rating, valid)).toBeCloseTo(best.val_rmse, 4);
+    // The manifest records the column early stopping watched, for the report's curves.
+    expect([out.fit.monitor, out.details.monitor]).toEqual(['val_rmse', 'val_rmse']);
+  });
+
+  it('without validation data, early stopping watches (and the manifest records) the training loss', () => {
+    const short = { ...config.models.ncf!, train: { ...config.models.ncf!.train, epochs: 2 } };
+    const out = runTrain(short, { ...trainInputs(data), valid: subsetRatings(data.valid, []) }, 1, silentLogger(), 'ncf');
+    expect(out.fit.history.every((h) => Number.isNaN(h.val_rmse) && Number.isNaN(h.val_loss))).toBe(true);
+    expect([out.fit.monitor, out.details.monitor]).toEqual(['loss', 'loss']);
   });
 });

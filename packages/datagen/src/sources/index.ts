@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { ConfigError } from '@deeprec/base';
-import { type ExperimentConfig } from '@deeprec/config';
+import { shownPath, type ExperimentConfig } from '@deeprec/config';
 import type { RawRatings } from '../types';
 import { readArrowRatings } from './arrowRatings';
 import { RatingsBuilder } from './builder';
@@ -89,6 +89,7 @@ export async function importRatings(config: ExperimentConfig): Promise<RawRating
   const raw = builder.finish(config.data.duplicates);
   if (features.userFeatures) raw.userFeatures = features.userFeatures;
   if (features.itemFeatures) raw.itemFeatures = features.itemFeatures;
-  if (skipping) raw.invalidRows = invalid.report;
+  // The manifest lists the files as artifacts show paths (relative to the workspace); errors above name them as read.
+  if (skipping) raw.invalidRows = { ...invalid.report, first: invalid.report.first.map((row) => ({ ...row, file: shownPath(config.paths, row.file) })) };
   return raw;
 }

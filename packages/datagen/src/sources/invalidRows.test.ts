@@ -31,8 +31,10 @@ describe('data.csv.invalidRows', () => {
 
   it('skip leaves malformed rows out and lists them, with the reason, in file order', async () => {
     const badAt = [3, 10, 41, 42, 43, 50, 51, 60, 61, 62, 63, 90];
-    const { file, config } = csvAt(ratingsText(badAt, bad), { invalidRows: 'skip', maxInvalidShare: 0.2 });
+    const { config } = csvAt(ratingsText(badAt, bad), { invalidRows: 'skip', maxInvalidShare: 0.2 });
     const raw = await importRatings(config);
+    // Relative to the workspace root (here the config's folder, no nx.json above it), as every artifact names files.
+    const file = 'r.csv';
     expect(raw.ratings.rating).toHaveLength(100 - badAt.length);
     expect(raw.itemIds).toEqual(Array.from({ length: 100 }, (_, k) => k).filter((k) => !badAt.includes(k)).map((k) => `i${k}`));
     expect(raw.invalidRows?.count).toBe(12);
@@ -84,10 +86,10 @@ describe('data.csv.invalidRows', () => {
   });
 
   it('the data manifest records the skipped rows under details.invalidRows, and only with skip', async () => {
-    const { dir, file, config } = csvAt(ratingsText([20], bad), { invalidRows: 'skip' });
+    const { dir, config } = csvAt(ratingsText([20], bad), { invalidRows: 'skip' });
     await writeDatagen(config, join(dir, 'artifacts'), silentLogger());
     const manifestOf = () => JSON.parse(readFileSync(new ArtifactCatalogue(join(dir, 'artifacts'), config.name).data().manifest, 'utf8')) as { details: Record<string, unknown> };
-    expect(manifestOf().details.invalidRows).toEqual({ count: 1, first: [{ file, line: 22, reason: 'expected 3 comma-separated fields (as in the header on line 1), found 2: "u1,i20"' }] });
+    expect(manifestOf().details.invalidRows).toEqual({ count: 1, first: [{ file: 'r.csv', line: 22, reason: 'expected 3 comma-separated fields (as in the header on line 1), found 2: "u1,i20"' }] });
     const clean = csvAt(ratingsText([], bad));
     await writeDatagen(clean.config, join(dir, 'artifacts'), silentLogger());
     expect(Object.keys(manifestOf().details)).toEqual(['info']);

@@ -81,6 +81,22 @@ export const FOLD_PALETTE = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61
 /** A tooltip list built at run time (literal `as const` lists need no annotation). */
 export type TooltipList = Array<{ field: string; type: 'nominal' | 'ordinal' | 'quantitative'; title: string; format?: string }>;
 
+/**
+ * Columns of a wrapped facet grid: the most columns, up to `max`, that leave every
+ * row full (3 models: one row of 3; 4: two rows of 2). Vega-Lite draws a shared x
+ * axis under each column of the last row, so an empty cell there shows a bare axis,
+ * an empty panel beside the last model. A count that no number from 2 to `max`
+ * divides (5 or 7 with max 3) cannot fill its rows: it gets `max` columns, and
+ * FACET_OWN_X_AXIS keeps the empty cells blank.
+ */
+export function facetColumns(panels: number, max: number): number {
+  for (let columns = Math.min(max, panels); columns > 1; columns -= 1) if (panels % columns === 0) return columns;
+  return panels > max ? max : 1;
+}
+
+/** Each facet panel draws its own x axis (the scale stays shared), so no axis stands under an empty cell. */
+export const FACET_OWN_X_AXIS = { axis: { x: 'independent' } } as const;
+
 export function title(text: string, subtitle?: string): { text: string; subtitle?: string } {
   return subtitle === undefined ? { text } : { text, subtitle };
 }

@@ -1,17 +1,25 @@
 /**
- * (a) Training curves: loss per epoch (train solid, validation dashed) next to
- * validation RMSE, one colour per model, with the epoch whose weights were kept
+ * (a) Training curves: loss per epoch (train solid, validation dashed) next to the
+ * validation metric early stopping watched (val_rmse by default, val_loss for
+ * implicit data), one colour per model, with the epoch whose weights were kept
  * marked, so over-fitting and the effect of early stopping read at a glance.
  * k-fold: history holds every fold's rows; the chart shows one fold at a time
  * (fold 1 first, a select under the chart picks another), never a mix.
  */
-import type { ExperimentReportInput } from '../types';
+import type { TrainDetails } from '@deeprec/artifacts';
+import type { ExperimentReportInput, ModelReportInput } from '../types';
 import { CHART_CONFIG, SCHEMA, modelColourScale, title, type SubSpec, type VegaLiteSpec } from './common';
+
+/** A history.arrow column early stopping can watch (train manifest details.monitor). */
+export type WatchedColumn = NonNullable<TrainDetails['monitor']>;
+type ValidationColumn = Exclude<WatchedColumn, 'loss'>;
 
 export interface CurvePoint {
   model: string;
   epoch: number;
   split: 'train' | 'validation';
+  /** The history.arrow column the value comes from. */
+  metric: 'loss' | ValidationColumn;
   value: number;
   /** Learning rate in force that epoch, for the tooltip. */
   lr: number | null;
@@ -22,26 +30,38 @@ export interface CurvePoint {
 
 export interface CurvesData {
   loss: CurvePoint[];
-  rmse: CurvePoint[];
+  /** Per model, the validation column its early stopping watched; models that watched the training loss (no validation data) have none. */
+  watched: CurvePoint[];
+}
+
+/**
+ * The column a model's early stopping watched: the train manifest's record (train
+ * decides: implicit data has no val_rmse, so it watches val_loss); manifests written
+ * before train recorded it fall back to the configured monitor.
+ */
+export function watchedColumn(input: ExperimentReportInput, model: ModelReportInput): WatchedColumn {
+  return model.train.monitor ?? input.config.models[model.name]?.train.earlyStopping.monitor ?? 'val_rmse';
 }
 
 /** Long-format rows; epochs whose value is missing (NaN in history.arrow) are left out. */
 export function curvesData(input: ExperimentReportInput): CurvesData {
   const loss: CurvePoint[] = [];
-  const rmse: CurvePoint[] = [];
+  const watched: CurvePoint[] = [];
   for (const model of input.models) {
     const bestEpoch = model.metrics.bestEpoch ?? model.train.bestEpoch;
+    const column = watchedColumn(input, model);
     for (const row of model.history) {
       const fold = row.fold ?? 1;
       // metrics.bestEpoch is fold 1's; the train manifest keeps every fold's.
       const best = model.train.folds?.[fold - 1]?.bestEpoch ?? bestEpoch;
       const common = { model: model.name, epoch: row.epoch, lr: row.lr, best: row.epoch === best, fold };
-      if (row.loss !== null) loss.push({ ...common, split: 'train', value: row.loss });
-      if (row.val_loss !== null) loss.push({ ...common, split: 'validation', value: row.val_loss });
-      if (row.val_rmse !== null) rmse.push({ ...common, split: 'validation', value: row.val_rmse });
+      if (row.loss !== null) loss.push({ ...common, split: 'train', metric: 'loss', value: row.loss });
+      if (row.val_loss !== null) loss.push({ ...common, split: 'validation', metric: 'val_loss', value: row.val_loss });
+      const value = column === 'loss' ? null : row[column];
+      if (column !== 'loss' && value !== null) watched.push({ ...common, split: 'validation', metric: column, value });
     }
   }
-  return { loss, rmse };
+  return { loss, watched };
 }
 
 /** The folds the histories cover, ascending ([1] for a single split). */
@@ -51,10 +71,26 @@ export function curveFolds(input: ExperimentReportInput): number[] {
   return folds.size === 0 ? [1] : [...folds].sort((a, b) => a - b);
 }
 
+const VALIDATION_LABEL: Record<ValidationColumn, string> = { val_rmse: 'RMSE', val_mae: 'MAE', val_loss: 'loss' };
+const LOSS_TITLE: Record<string, string> = { mse: 'Mean squared error', bce: 'Binary cross-entropy', bpr: 'BPR loss' };
+
+/** The loss axis: the models' training loss by name (manifests before train recorded it trained with mse). */
+function lossTitle(input: ExperimentReportInput): string {
+  const losses = [...new Set(input.models.filter((m) => m.history.length > 0).map((m) => m.train.loss ?? 'mse'))];
+  return losses.length === 1 ? (LOSS_TITLE[losses[0] as string] ?? `Loss (${losses[0]})`) : `Loss (${losses.join(', ')})`;
+}
+
+/** "RMSE", or "RMSE / MAE" when models watched different columns. */
+function watchedLabel(points: readonly CurvePoint[]): string {
+  // Watched points are validation columns only (curvesData leaves 'loss' out).
+  return [...new Set(points.map((p) => VALIDATION_LABEL[p.metric as ValidationColumn]))].join(' / ');
+}
+
 const TOOLTIP = [
   { field: 'model', type: 'nominal', title: 'Model' },
   { field: 'epoch', type: 'quantitative', title: 'Epoch' },
   { field: 'split', type: 'nominal', title: 'Split' },
+  { field: 'metric', type: 'nominal', title: 'Metric' },
   { field: 'fold', type: 'quantitative', title: 'Fold' },
   { field: 'value', type: 'quantitative', title: 'Value', format: '.4f' },
   { field: 'lr', type: 'quantitative', title: 'Learning rate', format: '.2e' },
@@ -62,7 +98,7 @@ const TOOLTIP = [
 
 export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
   const models = input.models.map((m) => m.name);
-  const { loss, rmse } = curvesData(input);
+  const { loss, watched } = curvesData(input);
   const folds = curveFolds(input);
   // k-fold: a select bound to the `fold` parameter; each panel keeps that fold's rows.
   const onlyFold = folds.length > 1 ? [{ filter: 'datum.fold == fold' }] : [];
@@ -84,13 +120,13 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
     transform: onlyFold,
     width: 340,
     height: 230,
-    title: rmse.length > 0 ? 'Loss: train (solid) and validation (dashed)' : 'Training loss',
+    title: loss.some((p) => p.split === 'validation') ? 'Loss: train (solid) and validation (dashed)' : 'Training loss',
     layer: [
       {
         mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: 'Mean squared error', scale: { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: lossTitle(input), scale: { zero: false } },
           color,
           strokeDash,
         },
@@ -98,18 +134,19 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
       { mark: points, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, tooltip } },
     ],
   };
-  const rmsePanel: SubSpec = {
-    data: { name: 'rmse' },
+  const label = watchedLabel(watched);
+  const watchedPanel: SubSpec = {
+    data: { name: 'watched' },
     transform: onlyFold,
     width: 340,
     height: 230,
-    title: 'Validation RMSE',
+    title: `Validation ${label}, watched by early stopping`,
     layer: [
       {
         mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: 'RMSE (validation)', scale: { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: `${label.charAt(0).toUpperCase()}${label.slice(1)} (validation)`, scale: { zero: false } },
           color,
         },
       },
@@ -126,21 +163,21 @@ export function curvesSpec(input: ExperimentReportInput): VegaLiteSpec {
       },
     ],
   };
-  // Without a validation split (split.valid: 0) there is no RMSE to plot: an empty
-  // panel would only draw broken axes, so the chart keeps the loss alone.
-  const hasValidation = rmse.length > 0;
+  // Without validation data (split.valid: 0) early stopping watched the training loss:
+  // an empty panel would only draw broken axes, so the chart keeps the loss alone.
+  const hasValidation = watched.length > 0;
   return {
     $schema: SCHEMA,
     title: title(
       'Training curves',
-      (hasValidation ? 'Per epoch; diamonds mark the epoch whose weights were kept' : 'Per epoch; no validation split, so no validation curves') +
+      (hasValidation ? 'Per epoch; diamonds mark the epoch whose weights were kept' : 'Per epoch; no validation data, so no validation curves') +
         (folds.length > 1 ? `; one fold at a time (pick it below the chart)` : ''),
     ),
     ...(folds.length > 1
       ? { params: [{ name: 'fold', value: folds[0], bind: { input: 'select', options: folds, name: `Fold (of ${folds.length}) ` } }] }
       : {}),
-    datasets: { loss, rmse },
+    datasets: { loss, watched },
     config: CHART_CONFIG,
-    hconcat: hasValidation ? [lossPanel, rmsePanel] : [lossPanel],
+    hconcat: hasValidation ? [lossPanel, watchedPanel] : [lossPanel],
   };
 }

@@ -5,7 +5,7 @@
  * fold's test predictions pooled (each rating is in exactly one test fold).
  */
 import type { ExperimentReportInput, Histogram } from '../types';
-import { CHART_CONFIG, SCHEMA, modelColour, title, type VegaLiteSpec } from './common';
+import { CHART_CONFIG, FACET_OWN_X_AXIS, SCHEMA, facetColumns, modelColour, title, type VegaLiteSpec } from './common';
 
 export interface HeatRow {
   model: string;
@@ -71,7 +71,8 @@ export function predictedVsActualSpec(input: ExperimentReportInput): VegaLiteSpe
     data: { values: predictedVsActualData(input) },
     config: CHART_CONFIG,
     facet: { field: 'model', type: 'nominal', title: null, sort: models, header: { labelFontSize: 13 } },
-    columns: Math.min(3, Math.max(1, models.length)),
+    columns: facetColumns(models.length, 3),
+    resolve: FACET_OWN_X_AXIS,
     spec: {
       width: 230,
       height: 230,
@@ -168,9 +169,11 @@ export function distributionSpec(input: ExperimentReportInput): VegaLiteSpec {
     data: { values: distributionData(input) },
     config: CHART_CONFIG,
     facet: { field: 'panel', type: 'nominal', title: null, sort: panels },
-    columns: Math.min(2, panels.length),
+    columns: facetColumns(panels.length, 3),
+    resolve: FACET_OWN_X_AXIS,
     spec: {
-      width: 300,
+      // Three panels and the legend fit the page's 1180 px.
+      width: 260,
       height: 180,
       mark: { type: 'bar', opacity: 0.95, stroke: '#fff', strokeWidth: 0.6 },
       encoding: {

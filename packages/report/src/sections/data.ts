@@ -3,7 +3,7 @@
  * were split, size and density, importer statistics, every split's (or fold's)
  * counts and cold-start ratings, then the rating histogram and the long tail.
  */
-import type { ExperimentConfig } from '@deeprec/config';
+import { portableConfig, type ExperimentConfig } from '@deeprec/config';
 import { escapeHtml } from '../assets';
 import { fixed, int } from '../format';
 import { chartDiv, table } from '../html';
@@ -33,12 +33,20 @@ export function splitDescription(split: ExperimentConfig['split']): string {
   }
 }
 
+/** How many rows data.csv.invalidRows: skip left out, and where the first few were (files as the manifest names them). */
+function malformedRows(invalid: NonNullable<ExperimentReportInput['data']['invalidRows']>): string {
+  const shown = invalid.first.slice(0, 3).map((r) => `<code>${escapeHtml(`${r.file}:${r.line}`)}</code> ${escapeHtml(r.reason)}`);
+  const more = invalid.count > shown.length ? ` · ${int(invalid.count - shown.length)} more in the data manifest` : '';
+  return `${int(invalid.count)} left out (<code>data.csv.invalidRows: skip</code>)${shown.length > 0 ? ` · ${shown.join(' · ')}` : ''}${more}`;
+}
+
 function facts(input: ExperimentReportInput): string {
   const { info, longTail: lt } = input.data;
   const { counts } = info;
   const total = counts.train + counts.valid + counts.test;
   const scaleStep = input.data.test.step;
-  const source = input.config.data.path ? `${escapeHtml(info.source)} · <code>${escapeHtml(input.config.data.path)}</code>` : escapeHtml(info.source);
+  const dataPath = portableConfig(input.config).data.path;
+  const source = dataPath ? `${escapeHtml(info.source)} · <code>${escapeHtml(dataPath)}</code>` : escapeHtml(info.source);
   const rows: Array<[string, string]> = [
     ['Source', source],
     ['Split', splitDescription(input.config.split)],
@@ -55,6 +63,7 @@ function facts(input: ExperimentReportInput): string {
       : ['Rating scale', `${fixed(info.scale.min, scaleStep < 1 ? 1 : 0)} to ${fixed(info.scale.max, scaleStep < 1 ? 1 : 0)} in steps of ${scaleStep}${scaleStep === 0.25 ? ' (continuous, binned)' : ''}`],
   ];
   if (info.stats) rows.push(['Importer', `${int(info.stats.rows)} rows read · ${int(info.stats.duplicates)} duplicate (user, item) pairs merged`]);
+  if (input.data.invalidRows) rows.push(['Malformed rows', malformedRows(input.data.invalidRows)]);
   rows.push(
     [
       'Item popularity',

@@ -8,7 +8,7 @@
 import { escapeHtml } from '../assets';
 import { paramText, trialPoints } from '../charts/search';
 import { duration, fixed, int } from '../format';
-import { chartDiv, table } from '../html';
+import { chartDiv, measured, table } from '../html';
 import type { ExperimentReportInput, ModelReportInput } from '../types';
 
 export function searchChartKind(model: string): string {
@@ -23,7 +23,7 @@ export function searchedModels(input: ExperimentReportInput): Array<ModelReportI
 /** One sentence on whether every searched model had the same number of trials. */
 export function budgetLine(input: ExperimentReportInput): string {
   const models = searchedModels(input);
-  const spent = models.map((m) => `<code>${escapeHtml(m.name)}</code> ${int(m.search.trials)} trials (${duration(m.search.trainSeconds)} training)`).join(', ');
+  const spent = models.map((m) => `<code>${escapeHtml(m.name)}</code> ${int(m.search.trials)} trials (${measured(duration(m.search.trainSeconds))} training)`).join(', ');
   const counts = new Set(models.map((m) => m.search.trials));
   const unsearched = input.models.filter((m) => m.search === undefined).map((m) => `<code>${escapeHtml(m.name)}</code>`);
   const rest = unsearched.length > 0 ? ` Not searched (their configured values): ${unsearched.join(', ')}.` : '';
@@ -43,7 +43,7 @@ function trialsTable(m: ModelReportInput & { search: NonNullable<ModelReportInpu
         ...keys.map((k) => escapeHtml(String(paramText(t.params[k])))),
         Number.isFinite(t.value) ? fixed(t.value, 4) : escapeHtml(t.note ?? '–'),
         fixed(points[i]?.best, 4),
-        duration(t.trainSeconds),
+        measured(duration(t.trainSeconds)),
       ],
     })),
   );
