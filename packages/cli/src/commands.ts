@@ -11,6 +11,7 @@ import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { ArtifactCatalogue, readSelectedRecord } from '@deeprec/artifacts';
 import { checkObjective, modelConfigOf, requireSearch, resolveLoss, writeSelected, writeTrain, writeTrial } from '@deeprec/train';
 import type { CommandContext } from './context';
+import { DEFAULT_MAX_ENTRY_BYTES, TOKEN_RO_ENV, TOKEN_RW_ENV, startCacheServer } from './cacheServer';
 
 /** Runs one stage for one experiment; `model` is given exactly for the stages that run per model. */
 export type StageRunner = (ctx: CommandContext, config: ExperimentConfig, model: string | undefined) => Promise<void>;
@@ -276,4 +277,27 @@ export async function recommend(ctx: CommandContext, configPath: string, args: R
   } finally {
     rec.scorer.dispose();
   }
+}
+
+export interface CacheServerArgs {
+  dir: string;
+  host: string;
+  port: number;
+  maxEntryMb?: number;
+}
+
+/** `deeprec cache-server`: serves the shared Nx cache until SIGINT or SIGTERM (cacheServer.ts). */
+export async function cacheServer(ctx: CommandContext, args: CacheServerArgs): Promise<void> {
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new ConfigError(`--port: expected a port number 0-65535, found ${String(args.port)}`);
+  const maxEntryBytes = args.maxEntryMb === undefined ? DEFAULT_MAX_ENTRY_BYTES : args.maxEntryMb * 1024 * 1024;
+  if (!(maxEntryBytes > 0)) throw new ConfigError(`--max-entry-mb: expected a positive number, found ${String(args.maxEntryMb)}`);
+  const tokens = { readWrite: process.env[TOKEN_RW_ENV] || undefined, readOnly: process.env[TOKEN_RO_ENV] || undefined };
+  const { server, url } = await startCacheServer({ dir: resolve(args.dir), host: args.host, port: args.port, tokens, maxEntryBytes, log: ctx.log });
+  const kinds = [tokens.readWrite ? 'read-write' : '', tokens.readOnly ? 'read-only' : ''].filter(Boolean).join(' and ');
+  ctx.log.info(`cache-server: ${url} serving ${resolve(args.dir)} (${kinds} token; entries up to ${maxEntryBytes} bytes)`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

@@ -74,12 +74,25 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
         commands.recommend(ctx, a.config as string, { model: a.model as string, user: a.user, all: a.all as boolean, out: a.out, k: a.k, json: a.json as boolean }),
       ),
     )
+    .command(
+      'cache-server',
+      `Serve a shared Nx remote cache (Nx's self-hosted protocol) from a folder; tokens from ${'$'}DEEPREC_CACHE_TOKEN_RW (read-write) and ${'$'}DEEPREC_CACHE_TOKEN_RO (read-only)`,
+      (y) =>
+        y
+          .option('dir', { type: 'string', demandOption: true, describe: 'folder holding the cache entries' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback unless told otherwise)' })
+          .option('port', { type: 'number', default: 3000, describe: 'port to listen on' })
+          .option('max-entry-mb', { type: 'number', describe: 'size limit of one entry in MiB (default 2048)' }),
+      handle((a) => (ctx) =>
+        commands.cacheServer(ctx, { dir: a.dir as string, host: a.host as string, port: a.port as number, ...(a['max-entry-mb'] !== undefined ? { maxEntryMb: a['max-entry-mb'] as number } : {}) }),
+      ),
+    )
     .command('validate <config>', 'Check a config and its data (generate or import and split in memory, build the models); trains nothing, writes nothing', withConfig, handle((a) => (ctx) => commands.validate(ctx, a.config as string)))
     .option('set', { type: 'string', array: true, describe: 'override a config key, e.g. --set train.epochs=5 --set models.ncf.dropout=0.3 (values are YAML)' })
     .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
     .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
-    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend or validate')
+    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, validate or cache-server')
     .strict()
     .help()
     .version(false)
