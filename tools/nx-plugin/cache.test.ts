@@ -7,12 +7,10 @@
  * compiled packages/* /dist, and a symlink to node_modules; its Nx cache starts empty.
  * Keep the copy for a look with DEEPREC_KEEP_TMP=1.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-
-const REPO = resolve(__dirname, '../..');
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyWorkspace as copy, nxEnv, runPipeline, type PipelineRun } from './workspace.testutil';
 const E = 'tiny';
 const CONFIG = `# the Nx cache test's experiment
 name: ${E}
@@ -39,62 +37,8 @@ const ALL_TASKS = [
 
 let ws: string;
 
-function copyWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'deeprec-nx-cache-'));
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
-  for (const file of listed.split('\0')) {
-    if (!file || file.startsWith('configs/experiments/') || !existsSync(join(REPO, file))) continue;
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    cpSync(join(REPO, file), join(dir, file));
-  }
-  for (const pkg of readdirSync(join(REPO, 'packages'))) {
-    const dist = join(REPO, 'packages', pkg, 'dist');
-    if (existsSync(dist)) cpSync(dist, join(dir, 'packages', pkg, 'dist'), { recursive: true });
-  }
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  mkdirSync(join(dir, 'configs/experiments'), { recursive: true });
-  writeFileSync(join(dir, `configs/experiments/${E}.yaml`), CONFIG);
-  // A git repository, so that Nx applies .gitignore (artifacts/, dist/, .nx/) as in a checkout.
-  execFileSync('git', ['init', '-q'], { cwd: dir });
-  return dir;
-}
-
-/** Nx without daemon, cloud, TUI or colours; nothing inherited from an outer Nx run. */
-function nxEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_') && k !== 'FORCE_COLOR') env[k] = v;
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'false', NO_COLOR: '1' };
-}
-
-interface Run {
-  ran: string[];
-  cached: string[];
-  output: string;
-}
-
-/** `nx run report:build`; which tasks ran and which came from the cache, from Nx's static output. */
-function pipeline(): Run {
-  const result = spawnSync('npx', ['nx', 'run', 'report:build', '--outputStyle=static'], {
-    cwd: ws,
-    env: nxEnv(),
-    encoding: 'utf8',
-    timeout: 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  // eslint-disable-next-line no-control-regex
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
-  if (result.status !== 0) throw new Error(`nx run report:build failed (status ${result.status}, ${result.error ?? ''}):\n${output.slice(-8000)}`);
-  const ran: string[] = [];
-  const cached: string[] = [];
-  for (const line of output.split('\n')) {
-    // "> nx run tiny-ncf:train", "> nx run tiny-ncf:train  [local cache]",
-    // "> nx run tiny-ncf:train  [existing outputs match the cache, left as is]"
-    const m = /^> nx run (\S+)(.*)$/.exec(line.trim());
-    if (!m) continue;
-    (/\[[^\]]*cache[^\]]*\]/.test(m[2] ?? '') ? cached : ran).push(m[1] as string);
-  }
-  return { ran: ran.sort(), cached: cached.sort(), output };
-}
+const pipeline = () => runPipeline(ws);
+type Run = PipelineRun;
 
 function editConfig(from: string, to: string): void {
   const file = join(ws, `configs/experiments/${E}.yaml`);
@@ -114,7 +58,7 @@ function expectTasks(run: Run, ran: string[]): void {
 
 describe('Nx cache: the unit of caching is (experiment, stage, model)', () => {
   beforeAll(() => {
-    ws = copyWorkspace();
+    ws = copy(E, CONFIG, 'deeprec-nx-cache-');
   });
   afterAll(() => {
     if (ws && !process.env.DEEPREC_KEEP_TMP) rmSync(ws, { recursive: true, force: true });
