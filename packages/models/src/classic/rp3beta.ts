@@ -89,13 +89,19 @@ export function fitRp3beta(data: Interactions, options: Partial<Rp3betaOptions> 
   const isTouched = new Uint8Array(numItems);
   const candidates = new Float64Array(numItems);
   const builder = new RankedRowsBuilder(numItems, numItems, o.topK);
+  // CSR arrays and loop bounds in locals: V8 otherwise reloads `byUser.indices` and
+  // `byUser.indptr[u + 1]` after every store into `sum` (same sums in the same order).
+  const { indptr: itemStart, indices: itemUsers } = byItem;
+  const { indptr: userStart, indices: userItems } = byUser;
   for (let i = 0; i < numItems; i += 1) {
     let numTouched = 0;
-    for (let p = byItem.indptr[i] as number; p < (byItem.indptr[i + 1] as number); p += 1) {
-      const u = byItem.indices[p] as number;
+    const usersEnd = itemStart[i + 1] as number;
+    for (let p = itemStart[i] as number; p < usersEnd; p += 1) {
+      const u = itemUsers[p] as number;
       const step = userStep[u] as number;
-      for (let q = byUser.indptr[u] as number; q < (byUser.indptr[u + 1] as number); q += 1) {
-        const j = byUser.indices[q] as number;
+      const end = userStart[u + 1] as number;
+      for (let q = userStart[u] as number; q < end; q += 1) {
+        const j = userItems[q] as number;
         if (isTouched[j] === 0) {
           isTouched[j] = 1;
           touched[numTouched] = j;
@@ -141,12 +147,15 @@ export function scoreRp3beta(fit: FittedRp3beta, history: Csr, users: ArrayLike<
   checkIds(users, history.numRows, 'user', 'rp3beta');
   const result = outputBuffer(out, users.length * numItems, 'rp3beta');
   const { offsets, columns, weights } = fit.weights;
+  const { indptr, indices } = history;
   const sum = new Float64Array(numItems);
   for (let row = 0; row < users.length; row += 1) {
     const u = users[row] as number;
-    for (let p = history.indptr[u] as number; p < (history.indptr[u + 1] as number); p += 1) {
-      const i = history.indices[p] as number;
-      for (let q = offsets[i] as number; q < (offsets[i + 1] as number); q += 1) {
+    const historyEnd = indptr[u + 1] as number;
+    for (let p = indptr[u] as number; p < historyEnd; p += 1) {
+      const i = indices[p] as number;
+      const end = offsets[i + 1] as number;
+      for (let q = offsets[i] as number; q < end; q += 1) {
         const j = columns[q] as number;
         sum[j] = (sum[j] as number) + (weights[q] as number);
       }

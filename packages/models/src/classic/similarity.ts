@@ -87,13 +87,22 @@ export function pruneSimilarities(matrix: CentredMatrix, options: PruneOptions):
   const weights = new Float64Array(n);
   const builder = new RankedRowsBuilder(n, n, options.topK);
 
+  // The CSR arrays and loop bounds are read into locals once: left as `byFeature.indices[q]`
+  // and `byFeature.indptr[feature + 1]` in the loop, V8 reloaded them after every store into
+  // the accumulators (same arithmetic in the same order either way).
+  const rowStart = byRow.indptr;
+  const rowFeatures = byRow.indices;
+  const featureStart = byFeature.indptr;
+  const featureEntities = byFeature.indices;
   for (let e = 0; e < n; e += 1) {
     let numTouched = 0;
-    for (let p = byRow.indptr[e] as number; p < (byRow.indptr[e + 1] as number); p += 1) {
-      const feature = byRow.indices[p] as number;
+    const rowEnd = rowStart[e + 1] as number;
+    for (let p = rowStart[e] as number; p < rowEnd; p += 1) {
+      const feature = rowFeatures[p] as number;
       const a = rowValues[p] as number;
-      for (let q = byFeature.indptr[feature] as number; q < (byFeature.indptr[feature + 1] as number); q += 1) {
-        const other = byFeature.indices[q] as number;
+      const end = featureStart[feature + 1] as number;
+      for (let q = featureStart[feature] as number; q < end; q += 1) {
+        const other = featureEntities[q] as number;
         const b = featureValues[q] as number;
         if (count[other] === 0) {
           touched[numTouched] = other;

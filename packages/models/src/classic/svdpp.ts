@@ -148,6 +148,7 @@ export function fitSvdpp(data: Interactions, options: Partial<SvdppOptions> = {}
   const mu = rating.length > 0 ? sum / rating.length : 0;
   const implicit = new Float64Array(f);
   const qOld = new Float64Array(f);
+  const step = new Float64Array(f);
 
   let lrBias = o.lrBias;
   let lrFactors = o.lrFactors;
@@ -179,23 +180,58 @@ export function fitSvdpp(data: Interactions, options: Partial<SvdppOptions> = {}
         p[pu + c] = puc + lrFactors * (err * qic - o.regFactors * puc);
         q[qi + c] = qic + lrFactors * (err * (puc + (implicit[c] as number)) - o.regFactors * qic);
       }
-      updateImplicit(byUser.indices, nStart, nEnd, y, f, qOld, err * scale, lrFactors, o.regFactors);
+      updateImplicit(byUser.indices, nStart, nEnd, y, f, qOld, err * scale, lrFactors, o.regFactors, step);
     }
   }
   return finish(data, byUser, o, { p, q, y, bu, bi }, { mu, ratingMin, ratingMax });
 }
 
-/** out = scale * sum_{j in N(u)} y_j. */
+/**
+ * out = scale * sum_{j in N(u)} y_j. Eight rows are added per pass over out, each as
+ * out[c] + y_j1[c] + ... + y_j8[c] left to right: the same additions in the same order as
+ * one row at a time (so the same bits), with an eighth of the loads and stores of out.
+ * With the y update this loop is most of an epoch (measured 1.9 s -> 1.0 s for 2 epochs
+ * on ML-100k u1.base together with updateImplicit's grouping).
+ */
 function implicitSum(items: Int32Array, start: number, end: number, y: Float64Array, f: number, scale: number, out: Float64Array): void {
   out.fill(0);
-  for (let k = start; k < end; k += 1) {
+  let k = start;
+  for (; k + 8 <= end; k += 8) {
+    const y0 = (items[k] as number) * f;
+    const y1 = (items[k + 1] as number) * f;
+    const y2 = (items[k + 2] as number) * f;
+    const y3 = (items[k + 3] as number) * f;
+    const y4 = (items[k + 4] as number) * f;
+    const y5 = (items[k + 5] as number) * f;
+    const y6 = (items[k + 6] as number) * f;
+    const y7 = (items[k + 7] as number) * f;
+    for (let c = 0; c < f; c += 1) {
+      out[c] =
+        (out[c] as number) +
+        (y[y0 + c] as number) +
+        (y[y1 + c] as number) +
+        (y[y2 + c] as number) +
+        (y[y3 + c] as number) +
+        (y[y4 + c] as number) +
+        (y[y5 + c] as number) +
+        (y[y6 + c] as number) +
+        (y[y7 + c] as number);
+    }
+  }
+  for (; k < end; k += 1) {
     const yj = (items[k] as number) * f;
     for (let c = 0; c < f; c += 1) out[c] = (out[c] as number) + (y[yj + c] as number);
   }
   for (let c = 0; c < f; c += 1) out[c] = (out[c] as number) * scale;
 }
 
-/** y_j += lr (errScaled q_i - reg y_j) for every j in N(u), with errScaled = e |N(u)|^-1/2. */
+/**
+ * y_j += lr (errScaled q_i - reg y_j) for every j in N(u), with errScaled = e |N(u)|^-1/2.
+ * errScaled q_i is the same product for every j, so it is formed once into `step`; four
+ * rows are updated per pass over it. That is exactly the one-row-at-a-time update because
+ * a CSR row's items are distinct (buildCsr rejects a repeated pair), so no y_j is read
+ * twice before its write.
+ */
 function updateImplicit(
   items: Int32Array,
   start: number,
@@ -206,12 +242,32 @@ function updateImplicit(
   errScaled: number,
   lr: number,
   reg: number,
+  step: Float64Array,
 ): void {
-  for (let k = start; k < end; k += 1) {
+  for (let c = 0; c < f; c += 1) step[c] = errScaled * (qOld[c] as number);
+  let k = start;
+  for (; k + 4 <= end; k += 4) {
+    const y0 = (items[k] as number) * f;
+    const y1 = (items[k + 1] as number) * f;
+    const y2 = (items[k + 2] as number) * f;
+    const y3 = (items[k + 3] as number) * f;
+    for (let c = 0; c < f; c += 1) {
+      const g = step[c] as number;
+      const v0 = y[y0 + c] as number;
+      const v1 = y[y1 + c] as number;
+      const v2 = y[y2 + c] as number;
+      const v3 = y[y3 + c] as number;
+      y[y0 + c] = v0 + lr * (g - reg * v0);
+      y[y1 + c] = v1 + lr * (g - reg * v1);
+      y[y2 + c] = v2 + lr * (g - reg * v2);
+      y[y3 + c] = v3 + lr * (g - reg * v3);
+    }
+  }
+  for (; k < end; k += 1) {
     const yj = (items[k] as number) * f;
     for (let c = 0; c < f; c += 1) {
       const value = y[yj + c] as number;
-      y[yj + c] = value + lr * (errScaled * (qOld[c] as number) - reg * value);
+      y[yj + c] = value + lr * ((step[c] as number) - reg * value);
     }
   }
 }
