@@ -52,8 +52,6 @@ const { parseYaml, sliceJson, sha256, canonicalJson, valueAt } = require('./slic
 const { PIPELINE, checkPipeline, directInputs, forModel, projectOf, reservedModelNames, stageNamed } = require('./stages');
 const { searchSettings, selectProject, trialDependencies, trialProject, trialSlice, withoutSearch } = require('./search');
 
-/** The table's stage that search.js expands into trial and selection projects. */
-const SEARCH_STAGE = 'search';
 
 const PLUGIN_NAME = 'deeprec-experiments';
 const EXPERIMENTS_DIR = 'configs/experiments';
@@ -200,11 +198,11 @@ function stageTarget(pipeline, stage, exp, model, ctx) {
   /** @param {string} name @returns {Array<string | Record<string, any>>} */
   const dependency = (name) => {
     const input = stageNamed(pipeline, name);
-    if (input.name === SEARCH_STAGE) {
+    if (input.tasks === 'trials') {
       // A model without a search section skips the stage: depend on what it would have.
       const searched = (stage.per === 'model' ? [model] : models).filter((m) => m !== undefined && searchSettings(doc, m));
       const skipped = stage.per === 'model' && searched.length === 0;
-      return skipped ? directInputs(pipeline, input.inputs).flatMap(dependency) : searched.length > 0 ? [{ projects: searched.map((m) => selectProject(E, /** @type {string} */ (m)).name), target: SEARCH_STAGE }] : [];
+      return skipped ? directInputs(pipeline, input.inputs).flatMap(dependency) : searched.length > 0 ? [{ projects: searched.map((m) => selectProject(E, /** @type {string} */ (m)).name), target: input.name }] : [];
     }
     if (input.per === 'model' && stage.per === 'model') return [name]; // the same project, E-<model>
     const runs = input.per === 'model' ? models : [undefined];
@@ -242,7 +240,7 @@ function experimentProjects(exp, ctx, pipeline = PIPELINE) {
   /** @type {Record<string, any>} */
   const projects = {};
   for (const stage of pipeline.stages) {
-    if (stage.name === SEARCH_STAGE) {
+    if (stage.tasks === 'trials') {
       Object.assign(projects, searchProjects(pipeline, stage, exp, ctx, tags));
       continue;
     }
@@ -272,6 +270,7 @@ function searchProjects(pipeline, stage, exp, ctx, tags) {
     const settings = searchSettings(doc, model);
     if (!settings) continue;
     const slice = trialSlice(doc, model);
+    const keys = forModel(/** @type {string[]} */ (stage.config), model);
     const trials = [];
     for (let k = 0; k < settings.trials; k += 1) {
       const project = trialProject(E, model, k);
@@ -285,7 +284,7 @@ function searchProjects(pipeline, stage, exp, ctx, tags) {
             cli: ctx.cli,
             args: ['trial', file, '--model', model, '--trial', String(k)],
             hash: sha256(canonicalJson({ slice, index: k })),
-            sections: ['name', 'seed', 'train', `models.${model}`, 'search'],
+            sections: keys,
             inputs: stage.env.map((env) => ({ env })),
             outputs: [`{workspaceRoot}/${project.root}`],
             dependsOn: [...data, ...(earlier.length > 0 ? [{ projects: earlier, target: 'trial' }] : [])],
@@ -301,11 +300,11 @@ function searchProjects(pipeline, stage, exp, ctx, tags) {
       name: select.name,
       tags,
       targets: {
-        [SEARCH_STAGE]: cliTarget({
+        [stage.name]: cliTarget({
           cli: ctx.cli,
-          args: ['search', file, '--select-only', '--model', model],
-          hash: sha256(sliceJson(doc, ['name', 'seed', 'train', `models.${model}`, 'search'])),
-          sections: ['name', 'seed', 'train', `models.${model}`, 'search'],
+          args: [stage.name, file, '--select-only', '--model', model],
+          hash: sha256(sliceJson(doc, keys)),
+          sections: keys,
           inputs: stage.env.map((env) => ({ env })),
           outputs: [`{workspaceRoot}/${select.root}`],
           dependsOn: [{ projects: trials, target: 'trial' }],

@@ -4,11 +4,11 @@
  * empty local cache and the read-only token, runs it too and executes nothing: every
  * task comes from the remote cache, and its artifacts are byte-identical to A's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { REPO, copyWorkspace, nxEnv, runPipeline } from './workspace.testutil';
+import { spawnCacheServer, type CacheServerProcess } from '../../packages/cli/src/cacheServer.testutil';
+import { copyWorkspace, nxEnv, runPipeline } from './workspace.testutil';
 
 const E = 'shared';
 const CONFIG = `name: ${E}
@@ -37,41 +37,27 @@ function files(dir: string): Record<string, Buffer> {
 }
 
 describe('a shared Nx cache through deeprec cache-server', () => {
-  // Its own process: the pipeline runs are synchronous and would block a server in this one.
-  let server: ChildProcess;
-  let url: string;
+  let server: CacheServerProcess;
   const store = mkdtempSync(join(tmpdir(), 'deeprec-remote-store-'));
   const a = copyWorkspace(E, CONFIG, 'deeprec-remote-a-');
   const b = copyWorkspace(E, CONFIG, 'deeprec-remote-b-');
+  const url = () => server.url;
 
   beforeAll(async () => {
-    server = spawn(process.execPath, [join(REPO, 'packages/cli/bin/deeprec.js'), 'cache-server', '--dir', store, '--port', '0'], {
-      env: { ...process.env, DEEPREC_CACHE_TOKEN_RW: 'team-rw', DEEPREC_CACHE_TOKEN_RO: 'team-ro' },
-    });
-    url = await new Promise<string>((done, fail) => {
-      let err = '';
-      server.stderr?.on('data', (c: Buffer) => {
-        err += c.toString();
-        const m = /cache-server: (http:\/\/127\.0\.0\.1:\d+) serving/.exec(err);
-        if (m) done(m[1] as string);
-      });
-      server.on('exit', () => fail(new Error(`cache-server exited: ${err}`)));
-    });
+    server = await spawnCacheServer(store, { rw: 'team-rw', ro: 'team-ro' });
   });
   afterAll(async () => {
-    const exited = new Promise((done) => server.on('exit', done));
-    server.kill('SIGTERM');
-    await exited;
+    await server.stop();
     for (const dir of [store, a, b]) rmSync(dir, { recursive: true, force: true });
   });
 
   it("B, read-only, runs nothing and gets A's artifacts byte for byte", () => {
-    const first = runPipeline(a, nxEnv({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'team-rw' }));
+    const first = runPipeline(a, nxEnv({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url(), NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'team-rw' }));
     expect(first.ran).toContain(`${E}-mf:train`);
     const tasks = [...first.ran, ...first.cached].sort();
     expect(readdirSync(store).filter((f) => !f.startsWith('.'))).toHaveLength(tasks.length);
 
-    const second = runPipeline(b, nxEnv({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'team-ro' }));
+    const second = runPipeline(b, nxEnv({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url(), NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'team-ro' }));
     expect(second.ran).toEqual([]);
     expect(second.remote).toEqual(tasks);
     const fromA = files(join(a, 'artifacts', E));

@@ -22,6 +22,7 @@ const MODEL = '<model>';
  * @property {string[]} dataFiles
  * @property {string[]} env
  * @property {boolean} runsAlone
+ * @property {'trials'} [tasks]
  *
  * @typedef {object} WorkspaceStage
  * @property {string} name
@@ -91,8 +92,8 @@ function directInputs(pipeline, inputs) {
  */
 function projectOf(pipeline, stage, experiment, model) {
   if (stage.per === 'model') {
-    // The search stage has projects of its own (search.js): E-M is rooted at the first other one.
-    const first = /** @type {Stage} */ (pipeline.stages.find((s) => s.per === 'model' && s.name !== 'search'));
+    // A stage run as trials has projects of its own (search.js): E-M is rooted at the first other one.
+    const first = /** @type {Stage} */ (pipeline.stages.find((s) => s.per === 'model' && s.tasks !== 'trials'));
     return { name: `${experiment}-${model}`, root: `artifacts/${experiment}/${forModel(first.outputs, model)[0]}` };
   }
   const folder = /** @type {string} */ (stage.outputs[0]);
@@ -120,7 +121,7 @@ function checkPipeline(pipeline) {
   // Per-model stages share the project E-M, and Nx hashes a project's whole
   // configuration (every target's options) into each of its tasks: a key in one
   // stage's options re-runs every sibling, harmless only for stages downstream of it.
-  const perModel = pipeline.stages.filter((s) => s.per === 'model' && s.name !== 'search');
+  const perModel = pipeline.stages.filter((s) => s.per === 'model' && s.tasks !== 'trials');
   for (const stage of perModel) {
     for (const sibling of perModel) {
       if (sibling === stage || upstreamOf(pipeline, [sibling.name]).has(stage.name)) continue;

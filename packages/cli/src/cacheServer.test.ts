@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { silentLogger } from '@deeprec/testing';
 import { startCacheServer } from './cacheServer';
+import { spawnCacheServer } from './cacheServer.testutil';
 
 const RW = 'rw-token-123';
 const RO = 'ro-token-456';
@@ -95,19 +96,7 @@ describe('deeprec cache-server', () => {
 
   it('killed with SIGKILL in the middle of an upload: no entry, and the restarted server cleans up and stores it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprec-cache-'));
-    const start = async () => {
-      const child = spawn(process.execPath, [bin, 'cache-server', '--dir', dir, '--port', '0'], { env: { ...process.env, DEEPREC_CACHE_TOKEN_RW: RW } });
-      const url = await new Promise<string>((done, fail) => {
-        let err = '';
-        child.stderr.on('data', (c: Buffer) => {
-          err += c.toString();
-          const m = /cache-server: (http:\/\/127\.0\.0\.1:\d+) serving/.exec(err);
-          if (m) done(m[1] as string);
-        });
-        child.on('exit', () => fail(new Error(`cache-server exited: ${err}`)));
-      });
-      return { child, url };
-    };
+    const start = () => spawnCacheServer(dir, { rw: RW });
     const first = await start();
     // Declare 1 MiB, send half, then kill the server.
     const req = httpRequest(`${first.url}/v1/cache/partial`, { method: 'PUT', headers: { Authorization: `Bearer ${RW}`, 'Content-Length': 1024 * 1024 } });
@@ -127,9 +116,7 @@ describe('deeprec cache-server', () => {
       expect((await call(second.url, 'PUT', '/v1/cache/partial', RW, Buffer.alloc(1024 * 1024, 7))).status).toBe(200);
       expect(readFileSync(join(dir, 'partial')).length).toBe(1024 * 1024);
     } finally {
-      const exited2 = new Promise((done) => second.child.on('exit', done));
-      second.child.kill('SIGTERM');
-      await exited2;
+      await second.stop();
     }
   });
 });

@@ -62,6 +62,12 @@ const StageSchema = z.strictObject({
   env: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: 'expected an environment variable name' })),
   /** It uses every core (tfjs): never run it alongside another task. */
   runsAlone: z.boolean(),
+  /**
+   * 'trials': Nx runs it as one project per trial of the model's search plus one for the
+   * selection (tools/nx-plugin/search.js), and not at all for a model without a search
+   * section (its dependants then depend on its inputs). Default: one task per run.
+   */
+  tasks: z.literal('trials').optional(),
 });
 
 /** The stage over every experiment (`deeprec report --all`, Nx report:build); never part of one experiment's run. */

@@ -8,11 +8,9 @@ import { ConfigError } from '@deeprec/base';
 import { pathBase } from './portablePaths';
 import { formatPath, loadConfigSource, type ConfigSource, type KeyPath } from './yamlSource';
 import { resolveSearch, type ParamSpecInput, type ResolvedSearch } from './searchSchema';
+import { MODEL_SCHEMAS, MODEL_TRAITS, MODEL_TYPES } from './modelSchemas';
 import {
   ExperimentSchema,
-  MODEL_SCHEMAS,
-  MODEL_TRAITS,
-  MODEL_TYPES,
   TrainSchema,
   type ExperimentConfig,
   type ParsedExperimentConfig,

@@ -25,7 +25,7 @@ import { ArtifactCatalogue, NEGATIVES_SCHEMA, writeSeedRuns, type SeedRuns, PRED
 import { ConfigError, type Logger } from '@deeprec/base';
 import { clip } from '@deeprec/compute';
 import { type ExperimentConfig, type ModelType } from '@deeprec/config';
-import { meanBaseline, ratingErrors, warmRatings, withoutRatingErrors } from '@deeprec/metrics';
+import { meanBaseline, ratingErrors, sampleStd, warmRatings, withoutRatingErrors } from '@deeprec/metrics';
 import { checkProtocol, NegativesIndex, rankingRequest, resolveProtocol, runRanking, type RankingOptions, type RankingOutput } from './ranking';
 import { sampleLists } from './samples';
 import { loadScorer, type Scorer, type SplitReader } from './scorer';
@@ -147,40 +147,46 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
   }
   const dataPaths = catalogue.data();
   const multi = info.folds.length > 1;
+  // Each split is read once: the folds, a classic model's history and every seed share it.
+  const read = new Map<string, Ratings>();
+  const ratings = (split: 'train' | 'valid' | 'test', k: number): Ratings => {
+    const key = `${split}/${k}`;
+    let r = read.get(key);
+    if (!r) read.set(key, (r = data.ratings(split, k)));
+    return r;
+  };
   const folds: FoldInputs[] = [];
   for (const [k, fold] of info.folds.entries()) {
-    const scorer = await loadScorer(multi ? modelPaths.fold(k) : modelPaths.dir, modelType, info.numItems, (split) => data.ratings(split, k));
-    const inputs: FoldInputs = { scorer, test: data.ratings('test', k), train: data.ratings('train', k), trainMean: fold.trainMean };
-    if (ranking) inputs.valid = data.ratings('valid', k);
+    const scorer = await loadScorer(multi ? modelPaths.fold(k) : modelPaths.dir, modelType, info.numItems, (split) => ratings(split, k));
+    const inputs: FoldInputs = { scorer, test: ratings('test', k), train: ratings('train', k), trainMean: fold.trainMean };
+    if (ranking) inputs.valid = ratings('valid', k);
     if (ranking?.protocol === 'sampled') {
       const file = multi ? dataPaths.fold(k).negatives : dataPaths.negatives;
       inputs.negatives = new NegativesIndex(readTable(file, NEGATIVES_SCHEMA), info.numItems, file);
     }
     folds.push(inputs);
   }
-  const out = runEvaluate(config.name, modelName, {
-    folds,
+  const shared: Omit<EvaluateInputs, 'folds'> = {
     numUsers: info.numUsers,
     numItems: info.numItems,
     scale: info.scale,
     train: trainManifest.details,
     backend: trainManifest.backend ?? 'unknown',
     feedback,
-    ...(ranking ? { ranking, samples: { seed: config.seed } } : {}),
-  });
+    ...(ranking ? { ranking } : {}),
+  };
+  const out = runEvaluate(config.name, modelName, { ...shared, folds, ...(ranking ? { samples: { seed: config.seed } } : {}) });
   folds.forEach((f) => f.scorer.dispose());
-  const seedRuns = await evaluateSeeds(config, modelName, modelPaths, modelType, trainManifest.details, folds[0], out, (inputs) =>
-    runEvaluate(config.name, modelName, {
-      folds: [inputs],
-      numUsers: info.numUsers,
-      numItems: info.numItems,
-      scale: info.scale,
-      train: trainManifest.details,
-      backend: trainManifest.backend ?? 'unknown',
-      feedback,
-      ...(ranking ? { ranking } : {}),
-    }),
-    (split) => data.ratings(split, 0),
+  const seedRuns = await evaluateSeeds(
+    config,
+    modelName,
+    modelPaths,
+    modelType,
+    trainManifest.details,
+    folds[0],
+    out,
+    (inputs) => runEvaluate(config.name, modelName, { ...shared, folds: [inputs] }),
+    (split) => ratings(split, 0),
     info.numItems,
   );
   const final = catalogue.evaluation(modelName);
@@ -215,12 +221,9 @@ export async function writeEvaluate(config: ExperimentConfig, modelName: string,
   return out;
 }
 
-/** Mean and sample standard deviation (n - 1; NaN for one value). */
+/** Mean and sample standard deviation (@deeprec/metrics' sampleStd: n - 1, NaN for one value). */
 function meanSd(values: number[]): { mean: number; sd: number; n: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : Number.NaN;
-  return { mean, sd, n };
+  return { mean: values.reduce((a, b) => a + b, 0) / values.length, sd: sampleStd(values), n: values.length };
 }
 
 /**

@@ -1,40 +1,14 @@
 /**
- * Scoring every item for many users at once: blocks of users x the whole catalogue go
- * through the scorer (scorer.ts) in large batches, so a full-ranking pass over ML-100k
- * (943 x 1682 pairs) is a few dozen predict calls rather than 943 small ones.
+ * Scoring every item for many users at once with a saved model: blocks of users x the
+ * whole catalogue through the scorer (scorer.ts), so a full-ranking pass over ML-100k
+ * (943 x 1682 pairs) is a few dozen calls rather than 943 small ones.
  */
+import { BLOCK_PAIRS, blockScorer as blocks, usersPerBlock } from '@deeprec/metrics';
 import type { Scorer } from './scorer';
 
-/** Pairs scored per block of users (a block's scores are kept while its users are read). */
-export const BLOCK_PAIRS = 1 << 18;
+export { BLOCK_PAIRS, usersPerBlock };
 
-/** Users per block for a catalogue of numItems items (at least one). */
-export function usersPerBlock(numItems: number, blockPairs = BLOCK_PAIRS): number {
-  return Math.max(1, Math.floor(blockPairs / numItems));
-}
-
-/**
- * A `scoreUser(u)` for users asked for in (roughly) the order of `users`: the first
- * request for a user outside the current block scores the next block of users from
- * there, so each user's catalogue is scored once when requests follow that order.
- * The returned array is a view, valid until the next call.
- */
+/** @deeprec/metrics' blockScorer over a saved model's scorer. */
 export function blockScorer(scorer: Scorer, users: ArrayLike<number>, numItems: number, blockPairs = BLOCK_PAIRS): (user: number) => Float32Array {
-  const position = new Map<number, number>();
-  for (let j = 0; j < users.length; j += 1) if (!position.has(users[j] as number)) position.set(users[j] as number, j);
-  const perBlock = usersPerBlock(numItems, blockPairs);
-  let start = 0;
-  let end = 0;
-  let scores: Float32Array = new Float32Array(0);
-  return (user) => {
-    const j = position.get(user);
-    if (j === undefined) throw new RangeError(`blockScorer: user ${user} was not announced`);
-    if (j < start || j >= end) {
-      start = j;
-      end = Math.min(users.length, j + perBlock);
-      scores = scorer.usersAllItems(Array.prototype.slice.call(users, start, end) as number[]);
-    }
-    const at = (j - start) * numItems;
-    return scores.subarray(at, at + numItems);
-  };
+  return blocks((block) => scorer.usersAllItems(block), users, numItems, blockPairs);
 }

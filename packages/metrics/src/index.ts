@@ -6,3 +6,4 @@ export { WILCOXON_EXACT_MAX_N, bootstrapMeanCI, bootstrapPairedDiffCI, compareMo
 export { erfc, logGamma, normalCdf, normalTwoSidedP, regularizedBeta, regularizedGammaP, regularizedGammaQ, studentTCdf, studentTTwoSidedP } from './distributions';
 export { evaluateFullRanking, evaluateSampled, groupByUser, type FullRankingEvaluation, type FullRankingInput, type RankingData, type RankingEvaluation, type SampledInput } from './protocols';
 export { errorSummary, meanBaseline, ratingErrors, sampleStd, warmRatings, withoutRatingErrors, type FoldPredictions, type UserItemPairs } from './baselines';
+export { BLOCK_PAIRS, blockScorer, usersPerBlock } from './blocks';

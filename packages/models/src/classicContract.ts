@@ -43,6 +43,30 @@ export interface ClassicFactory<T extends ModelType> {
   load(meta: unknown, arrays: SavedColumns): FittedClassic;
 }
 
+/**
+ * A FittedClassic from what every classic model has: its type, sizes and meta, the
+ * arrays it saves and its full-row scores. `scorePairs` where the model has a rating form
+ * or a cheaper pair score; otherwise pair scores are read off the full rows.
+ */
+export function fittedClassic<M extends { readonly numUsers: number; readonly numItems: number }>(
+  type: ModelType,
+  meta: M,
+  arrays: Record<string, Int32Array | Float32Array>,
+  scoreUsers: FittedClassic['scoreUsers'],
+  scorePairs?: FittedClassic['scorePairs'],
+): FittedClassic {
+  const { numUsers, numItems } = meta;
+  return {
+    type,
+    numUsers,
+    numItems,
+    meta: { ...meta },
+    arrays,
+    scoreUsers,
+    scorePairs: scorePairs ?? ((history, users, items) => pairsFromRows((u) => scoreUsers(history, u), numItems, users, items)),
+  };
+}
+
 /** Stored numbers: the architecture chart's "parameters" of a classic model. */
 export function storedValues(fitted: FittedClassic): number {
   return Object.values(fitted.arrays).reduce((n, a) => n + a.length, 0);

@@ -101,7 +101,8 @@ function itemCounts(train: RatingSource, numItems: number): Int32Array {
   return counts;
 }
 
-function historyColumns(rows: HistoryRow[], fold: number[] | null): Columns {
+/** history.arrow columns of the rows (with their folds for k-fold). */
+export function historyColumns(rows: HistoryRow[], fold: number[] | null): Columns {
   const f64 = (key: Exclude<keyof HistoryRow, 'epoch'>) => Float64Array.from(rows, (r) => r[key]);
   const columns: Columns = {
     epoch: Int32Array.from(rows, (r) => r.epoch),

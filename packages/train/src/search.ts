@@ -15,7 +15,7 @@ import { ArtifactCatalogue, HISTORY_SCHEMA, openDataset, readTrialRecord, writeA
 import { ConfigError, hashValue, type Logger } from '@deeprec/base';
 import { portableConfig, searchOf, type ExperimentConfig, type ParamSpecInput, type ResolvedSearch } from '@deeprec/config';
 import { dependsOnTrials, proposeTrial, type Observation, type Params, type ParamSpec, type Space } from '@deeprec/search';
-import { modelConfigOf } from './run';
+import { historyColumns, modelConfigOf } from './run';
 import { runTrial } from './trial';
 
 /** The sampler's space: choice values that are lists (layer widths) travel as JSON text. */
@@ -141,7 +141,7 @@ export async function writeTrial(request: TrialRequest, artifactsRoot: string, l
   };
   await writeArtifactDir(paths.trial(index).dir, (dir) => {
     writeTrialRecord(join(dir, 'trial.json'), record);
-    writeTable(join(dir, 'history.arrow'), HISTORY_SCHEMA, historyColumns(outcome.history));
+    writeTable(join(dir, 'history.arrow'), HISTORY_SCHEMA, historyColumns(outcome.history, null));
   });
   log.info(`${label}: ${search.objective} ${Number.isNaN(outcome.value) ? '–' : outcome.value.toFixed(4)} with ${JSON.stringify(params)}`);
   return record;
@@ -152,11 +152,6 @@ function samplerValues(params: Record<string, unknown>): Params {
   const out: Params = {};
   for (const [key, value] of Object.entries(params)) out[key] = Array.isArray(value) ? JSON.stringify(value) : (value as Params[string]);
   return out;
-}
-
-function historyColumns(rows: ReturnType<typeof runTrial>['history']) {
-  const f64 = (key: 'loss' | 'val_loss' | 'val_rmse' | 'val_mae' | 'lr' | 'seconds') => Float64Array.from(rows, (r) => r[key]);
-  return { epoch: Int32Array.from(rows, (r) => r.epoch), loss: f64('loss'), val_loss: f64('val_loss'), val_rmse: f64('val_rmse'), val_mae: f64('val_mae'), lr: f64('lr'), seconds: f64('seconds') };
 }
 
 /** Pure: the best trial on the validation objective (ties: the earlier trial); undefined when none has a value. */

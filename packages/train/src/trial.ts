@@ -14,7 +14,7 @@ import { collectRatings, type Columns, type DataInfo, type Ratings, type RatingS
 import { ConfigError, type Logger } from '@deeprec/base';
 import { scoreUsersAllItems } from '@deeprec/compute';
 import type { ResolvedModelConfig } from '@deeprec/config';
-import { evaluateFullRanking, groupByUser } from '@deeprec/metrics';
+import { blockScorer, evaluateFullRanking, groupByUser } from '@deeprec/metrics';
 import { buildCsr, isClassic, type FittedClassic, type RecModel } from '@deeprec/models';
 import { runTrainClassic } from './classic';
 import type { HistoryRow } from './loop';
@@ -33,9 +33,6 @@ export interface TrialOutcome {
   history: HistoryRow[];
   details: TrainDetails;
 }
-
-/** Users per block when ranking the validation split (bounds the scores held at once). */
-const RANK_BLOCK_PAIRS = 1 << 18;
 
 /** The objective's metric key in @deeprec/metrics terms: 'ndcg@10' for val_ndcg@10; undefined for the history's figures. */
 export function rankingKey(objective: string): string | undefined {
@@ -60,28 +57,7 @@ function validationRanking(key: string, numUsers: number, numItems: number, trai
   const users = Int32Array.from({ length: numUsers }, (_, u) => u).filter((u) => (validItems[u] as Int32Array).length > 0);
   if (users.length === 0) return Number.NaN;
   const ks = [Number(key.split('@')[1])];
-  const perBlock = Math.max(1, Math.floor(RANK_BLOCK_PAIRS / numItems));
-  let blockStart = -1;
-  let scores: Float32Array = new Float32Array(0);
-  const position = new Map<number, number>();
-  users.forEach((u, j) => position.set(u, j));
-  const result = evaluateFullRanking({
-    numItems,
-    trainItems,
-    testItems: validItems,
-    users,
-    ks,
-    auc: false,
-    scoreUser: (user) => {
-      const j = position.get(user) as number;
-      if (blockStart < 0 || j < blockStart || j >= blockStart + perBlock) {
-        blockStart = j;
-        scores = scoreUsers(Array.from(users.subarray(j, j + perBlock)));
-      }
-      const at = (j - blockStart) * numItems;
-      return scores.subarray(at, at + numItems);
-    },
-  });
+  const result = evaluateFullRanking({ numItems, trainItems, testItems: validItems, users, ks, auc: false, scoreUser: blockScorer(scoreUsers, users, numItems) });
   return result.means[key] ?? Number.NaN;
 }
 

@@ -6,26 +6,14 @@
  * ../classic/ease.ts. Implicit data only.
  */
 import { z } from 'zod';
-import type { ClassicFactory, FittedClassic } from '../classicContract';
-import { pairsFromRows } from '../classicContract';
-import type { Csr } from '../classic/sparse';
+import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { checkEaseSize, easeFromColumns, easeToColumns, fitEase, scoreEase, type FittedEase } from '../classic/ease';
 import { count, parseMeta, underModel } from './meta';
 
 const MetaSchema = z.object({ numUsers: count, numItems: count, lambda: z.number().gt(0), values: z.enum(['binary', 'rating']) });
 
 function wrap(fit: FittedEase): FittedClassic {
-  const { numUsers, numItems } = fit.meta;
-  const scoreUsers = (history: Csr, users: ArrayLike<number>) => scoreEase(fit, history, users);
-  return {
-    type: 'ease',
-    numUsers,
-    numItems,
-    meta: { ...fit.meta },
-    arrays: easeToColumns(fit),
-    scoreUsers,
-    scorePairs: (history, users, items) => pairsFromRows((u) => scoreUsers(history, u), numItems, users, items),
-  };
+  return fittedClassic('ease', fit.meta, easeToColumns(fit), (history, users) => scoreEase(fit, history, users));
 }
 
 export const ease: ClassicFactory<'ease'> = {

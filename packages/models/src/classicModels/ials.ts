@@ -7,7 +7,7 @@
  * layout (user and item factor matrices): ../classic/ials.ts. Implicit data only.
  */
 import { z } from 'zod';
-import type { ClassicFactory, FittedClassic } from '../classicContract';
+import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { fitIals, ialsFromColumns, ialsToColumns, scoreIals, type FittedIals } from '../classic/ials';
 import { scoreLatentPairs } from '../classic/latent';
 import { count, parseMeta, underModel } from './meta';
@@ -15,17 +15,14 @@ import { count, parseMeta, underModel } from './meta';
 const MetaSchema = z.object({ numUsers: count, numItems: count, dim: count });
 
 function wrap(fit: FittedIals): FittedClassic {
-  const { numUsers, numItems } = fit.meta;
-  return {
-    type: 'ials',
-    numUsers,
-    numItems,
-    meta: { ...fit.meta },
-    arrays: ialsToColumns(fit),
-    scoreUsers: (_history, users) => scoreIals(fit, null, users),
-    scorePairs: (_history, users, items) =>
-      scoreLatentPairs({ numUsers, numItems, dim: fit.meta.dim, userFactors: fit.userFactors, itemFactors: fit.itemFactors }, users, items, 'ials'),
-  };
+  const factors = { ...fit.meta, userFactors: fit.userFactors, itemFactors: fit.itemFactors };
+  return fittedClassic(
+    'ials',
+    fit.meta,
+    ialsToColumns(fit),
+    (_history, users) => scoreIals(fit, null, users),
+    (_history, users, items) => scoreLatentPairs(factors, users, items, 'ials'),
+  );
 }
 
 export const ials: ClassicFactory<'ials'> = {

@@ -10,8 +10,7 @@
  */
 import { z } from 'zod';
 import type { ResolvedModelConfig } from '@deeprec/config';
-import type { ClassicContext, ClassicFactory, FittedClassic } from '../classicContract';
-import { pairsFromRows } from '../classicContract';
+import { fittedClassic, type ClassicContext, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { KNN_SIMILARITIES, fitItemKnn, fitUserKnn, knnFromColumns, knnToColumns, type FittedKnn, type KnnKind, type KnnOptions } from '../classic/knn';
 import { scoreItemKnn, scorePairsItemKnn, scorePairsUserKnn, scoreUserKnn } from '../classic/knnScore';
 import { count, parseMeta, underModel } from './meta';
@@ -42,17 +41,14 @@ function wrap(fit: FittedKnn, ratingForm: boolean): FittedClassic {
   const item = fit.meta.kind === 'item';
   const scoreRows = item ? scoreItemKnn : scoreUserKnn;
   const scoreRated = item ? scorePairsItemKnn : scorePairsUserKnn;
-  const { numUsers, numItems } = fit.meta;
-  return {
-    type: item ? 'itemknn' : 'userknn',
-    numUsers,
-    numItems,
-    meta: { ...fit.meta, ratingForm },
-    arrays: knnToColumns(fit),
-    scoreUsers: (history, users) => scoreRows(fit, history, users),
-    scorePairs: (history, users, items) =>
-      ratingForm ? scoreRated(fit, history, users, items) : pairsFromRows((u) => scoreRows(fit, history, u), numItems, users, items),
-  };
+  return fittedClassic(
+    item ? 'itemknn' : 'userknn',
+    { ...fit.meta, ratingForm },
+    knnToColumns(fit),
+    (history, users) => scoreRows(fit, history, users),
+    // explicit data: the baseline-adjusted rating form; implicit: the ranking rows
+    ratingForm ? (history, users, items) => scoreRated(fit, history, users, items) : undefined,
+  );
 }
 
 export function knnFactory<T extends 'itemknn' | 'userknn'>(type: T, kind: KnnKind, paper: string): ClassicFactory<T> {

@@ -7,26 +7,14 @@
  * and are not ratings.
  */
 import { z } from 'zod';
-import type { ClassicFactory, FittedClassic } from '../classicContract';
-import { pairsFromRows } from '../classicContract';
-import type { Csr } from '../classic/sparse';
+import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { fitPureSvd, puresvdFromColumns, puresvdToColumns, scorePureSvd, type FittedPureSvd } from '../classic/puresvd';
 import { count, parseMeta, underModel } from './meta';
 
 const MetaSchema = z.object({ numUsers: count, numItems: count, factors: count, values: z.enum(['binary', 'rating']) });
 
 function wrap(fit: FittedPureSvd): FittedClassic {
-  const { numUsers, numItems } = fit.meta;
-  const scoreUsers = (history: Csr, users: ArrayLike<number>) => scorePureSvd(fit, history, users);
-  return {
-    type: 'puresvd',
-    numUsers,
-    numItems,
-    meta: { ...fit.meta },
-    arrays: puresvdToColumns(fit),
-    scoreUsers,
-    scorePairs: (history, users, items) => pairsFromRows((u) => scoreUsers(history, u), numItems, users, items),
-  };
+  return fittedClassic('puresvd', fit.meta, puresvdToColumns(fit), (history, users) => scorePureSvd(fit, history, users));
 }
 
 export const puresvd: ClassicFactory<'puresvd'> = {

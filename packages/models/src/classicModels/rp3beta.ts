@@ -6,8 +6,7 @@
  * and saved layout (a top-k item-item table): ../classic/rp3beta.ts. Implicit data only.
  */
 import { z } from 'zod';
-import type { ClassicFactory, FittedClassic } from '../classicContract';
-import { pairsFromRows } from '../classicContract';
+import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { fitRp3beta, rp3betaFromColumns, rp3betaToColumns, scoreRp3beta, type FittedRp3beta } from '../classic/rp3beta';
 import { count, parseMeta, underModel } from './meta';
 
@@ -21,17 +20,7 @@ const MetaSchema = z.object({
 });
 
 function wrap(fit: FittedRp3beta): FittedClassic {
-  const { numUsers, numItems } = fit.meta;
-  const scoreUsers = (history: Parameters<typeof scoreRp3beta>[1], users: ArrayLike<number>) => scoreRp3beta(fit, history, users);
-  return {
-    type: 'rp3beta',
-    numUsers,
-    numItems,
-    meta: { ...fit.meta },
-    arrays: rp3betaToColumns(fit),
-    scoreUsers,
-    scorePairs: (history, users, items) => pairsFromRows((u) => scoreUsers(history, u), numItems, users, items),
-  };
+  return fittedClassic('rp3beta', fit.meta, rp3betaToColumns(fit), (history, users) => scoreRp3beta(fit, history, users));
 }
 
 export const rp3beta: ClassicFactory<'rp3beta'> = {

@@ -6,7 +6,7 @@
  * and bias arrays): ../classic/svdpp.ts. Explicit data only: it regresses rating values.
  */
 import { z } from 'zod';
-import type { ClassicFactory, FittedClassic } from '../classicContract';
+import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { fitSvdpp, scorePairsSvdpp, scoreSvdpp, svdppFromColumns, svdppToColumns, type FittedSvdpp } from '../classic/svdpp';
 import { count, parseMeta, underModel } from './meta';
 
@@ -20,16 +20,13 @@ const MetaSchema = z.object({
 });
 
 function wrap(fit: FittedSvdpp): FittedClassic {
-  const { numUsers, numItems } = fit.meta;
-  return {
-    type: 'svdpp',
-    numUsers,
-    numItems,
-    meta: { ...fit.meta },
-    arrays: svdppToColumns(fit),
-    scoreUsers: (_history, users) => scoreSvdpp(fit, null, users),
-    scorePairs: (_history, users, items) => scorePairsSvdpp(fit, null, users, items),
-  };
+  return fittedClassic(
+    'svdpp',
+    fit.meta,
+    svdppToColumns(fit),
+    (_history, users) => scoreSvdpp(fit, null, users),
+    (_history, users, items) => scorePairsSvdpp(fit, null, users, items),
+  );
 }
 
 export const svdpp: ClassicFactory<'svdpp'> = {

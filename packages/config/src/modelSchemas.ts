@@ -1,0 +1,160 @@
+/**
+ * The model sections of the experiment config: the network models' schemas (the
+ * classic ones are in classicSchemas.ts), every type's traits (network or classic,
+ * deep or baseline, the feedback it has a meaning for), and the union a YAML model
+ * section is parsed with. Every default is documented on its field.
+ */
+import { z } from 'zod';
+import { CLASSIC_SCHEMAS, EaseSchema, IalsSchema, ItemKnnSchema, PureSvdSchema, Rp3betaSchema, SvdppSchema, UserKnnSchema } from './classicSchemas';
+import { ModelSearchSchema } from './searchSchema';
+
+const positiveInt = () => z.number().int().min(1);
+
+export const INITIALIZERS = ['glorot', 'he', 'normal', 'uniform'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'selu'] as const;
+
+/** Keys every model type accepts. */
+const modelCommon = {
+  l2: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('L2 penalty on the embedding and bias rows of each batch (per rating), and on dense kernels unless denseL2 is set. Default 0.'),
+  denseL2: z.number().min(0).optional().describe('L2 penalty on dense kernels. Default: l2.'),
+  initializer: z.enum(INITIALIZERS).default('glorot').describe('Weight initialiser of dense and embedding layers. Default glorot.'),
+  train: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Overrides of any key of the top-level train section for this model only.'),
+  search: ModelSearchSchema.optional().describe('Hyper-parameter search over this model\'s keys (searchSchema.ts); the selected values train the model.'),
+};
+/** Keys of the models with hidden layers. */
+const deepCommon = {
+  ...modelCommon,
+  dropout: z
+    .union([z.number().min(0).lt(1), z.array(z.number().min(0).lt(1))])
+    .default(0.2)
+    .describe('Dropout rate after each hidden layer but the last (a number), or one rate per hidden layer (a list). Default 0.2.'),
+  activation: z.enum(ACTIVATIONS).default('relu').describe('Hidden-layer activation. Default relu.'),
+};
+const layers = (defaults: number[]) =>
+  z.array(positiveInt()).min(1).default(defaults).describe(`Hidden layer widths. Default [${defaults.join(', ')}].`);
+const biasOption = (fallback: boolean) =>
+  z.boolean().default(fallback).describe(`Add user and item bias terms to the output. Default ${fallback}.`);
+const featuresOption = (fallback: boolean) =>
+  z
+    .boolean()
+    .default(fallback)
+    .describe(`Use user and item side features (users.arrow / items.arrow columns) when the data has them. Default ${fallback}.`);
+
+export const NcfSchema = z.strictObject({
+  type: z.literal('ncf'),
+  embeddingDim: positiveInt().default(32).describe('User and item embedding size. Default 32.'),
+  layers: layers([64, 32, 16]),
+  bias: biasOption(false),
+  features: featuresOption(false),
+  ...deepCommon,
+});
+
+export const WideDeepSchema = z.strictObject({
+  type: z.literal('widedeep'),
+  embeddingDim: positiveInt().default(32).describe('Embedding size of the deep part. Default 32.'),
+  layers: layers([64, 32]),
+  features: featuresOption(true),
+  crosses: z
+    .boolean()
+    .default(true)
+    .describe('Wide part: cross every user attribute with every item attribute (e.g. occupation x genre) when side features exist. Default true.'),
+  ...deepCommon,
+});
+
+export const NeuMfSchema = z.strictObject({
+  type: z.literal('neumf'),
+  gmfDim: positiveInt().default(32).describe('Embedding size of the GMF branch. Default 32.'),
+  mlpDim: positiveInt().default(32).describe('Embedding size of the MLP branch. Default 32.'),
+  gmfOutput: z
+    .enum(['dense', 'sum'])
+    .default('dense')
+    .describe(
+      "How the GMF branch reaches the output. 'dense' (the paper's NeuMF): its vector is concatenated with the MLP output into one learned prediction layer. 'sum': the GMF branch is biased MF exactly as the mf model, mu + s * (p . q + b_u + b_i) with one unregularised scale s (prediction weights tied, He et al. section 3.2), so L2 on the embeddings regularises it as in mf; the MLP output is added through its own learned weights, which start at zero. Default dense.",
+    ),
+  layers: layers([64, 32, 16]),
+  bias: biasOption(false),
+  features: featuresOption(false),
+  ...deepCommon,
+});
+
+export const BaselineSchema = z.strictObject({
+  type: z.literal('baseline'),
+  ...modelCommon,
+});
+
+export const PopularitySchema = z.strictObject({
+  type: z.literal('popularity'),
+  ...modelCommon,
+});
+
+export const MfSchema = z.strictObject({
+  type: z.literal('mf'),
+  embeddingDim: positiveInt().default(64).describe('Latent factor size. Default 64.'),
+  bias: biasOption(true),
+  ...modelCommon,
+});
+
+/** Model sections by type; the models package keeps a builder for each key (its registry). */
+export const NETWORK_SCHEMAS = {
+  ncf: NcfSchema,
+  widedeep: WideDeepSchema,
+  neumf: NeuMfSchema,
+  baseline: BaselineSchema,
+  mf: MfSchema,
+  popularity: PopularitySchema,
+} as const;
+export const MODEL_SCHEMAS = { ...NETWORK_SCHEMAS, ...CLASSIC_SCHEMAS } as const;
+/** Types trained as tfjs networks by the optimizer loop. */
+export type NetworkModelType = keyof typeof NETWORK_SCHEMAS;
+/** Types fitted by their own algorithm (classicSchemas.ts). */
+export type ClassicModelType = keyof typeof CLASSIC_SCHEMAS;
+export type ModelType = keyof typeof MODEL_SCHEMAS;
+export const MODEL_TYPES = Object.keys(MODEL_SCHEMAS) as ModelType[];
+
+export type Feedback = 'explicit' | 'implicit';
+export type ModelKind = 'network' | 'classic';
+export type ModelFamily = 'deep' | 'baseline';
+
+/**
+ * What each model type is: trained as a tfjs network by the optimizer loop, or fitted by
+ * its own algorithm (classic); a deep model or a baseline in the report's comparisons;
+ * and the feedback it has a meaning for (validate stops with exit 2 on any other).
+ */
+export const MODEL_TRAITS: { readonly [T in ModelType]: { kind: ModelKind; family: ModelFamily; feedback: readonly Feedback[]; why?: string } } = {
+  ncf: { kind: 'network', family: 'deep', feedback: ['explicit', 'implicit'] },
+  widedeep: { kind: 'network', family: 'deep', feedback: ['explicit', 'implicit'] },
+  neumf: { kind: 'network', family: 'deep', feedback: ['explicit', 'implicit'] },
+  baseline: { kind: 'network', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  mf: { kind: 'network', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  popularity: { kind: 'network', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  itemknn: { kind: 'classic', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  userknn: { kind: 'classic', family: 'baseline', feedback: ['explicit', 'implicit'] },
+  rp3beta: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'a random walk over interactions that ranks items; it has no rating form' },
+  ease: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'item-item regression on the interaction matrix that ranks items; it has no rating form' },
+  ials: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'implicit ALS weighs every unobserved pair as a negative; for ratings use svdpp or mf' },
+  puresvd: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'a truncated SVD with missing entries as zeros ranks items; its scores are not ratings' },
+  svdpp: { kind: 'classic', family: 'baseline', feedback: ['explicit'], why: 'SVD++ regresses rating values; on implicit data every target is 1 (use ials)' },
+};
+
+export const ModelSchema = z.discriminatedUnion('type', [
+  NcfSchema,
+  WideDeepSchema,
+  NeuMfSchema,
+  BaselineSchema,
+  MfSchema,
+  PopularitySchema,
+  ItemKnnSchema,
+  UserKnnSchema,
+  Rp3betaSchema,
+  EaseSchema,
+  IalsSchema,
+  PureSvdSchema,
+  SvdppSchema,
+]);
