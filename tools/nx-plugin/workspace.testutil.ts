@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { tasksOfNxOutput } from '../../packages/cli/src/fanout/nxRun';
 
 export const REPO = resolve(__dirname, '../..');
 
@@ -51,17 +52,5 @@ export function runPipeline(ws: string, env: NodeJS.ProcessEnv = nxEnv()): Pipel
   // eslint-disable-next-line no-control-regex
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
   if (result.status !== 0) throw new Error(`nx run report:build failed (status ${result.status}, ${result.error ?? ''}):\n${output.slice(-8000)}`);
-  const ran: string[] = [];
-  const cached: string[] = [];
-  const remote: string[] = [];
-  for (const line of output.split('\n')) {
-    // "> nx run tiny-ncf:train", "> nx run tiny-ncf:train  [local cache]", "... [remote cache]",
-    // "> nx run tiny-ncf:train  [existing outputs match the cache, left as is]"
-    const m = /^> nx run (\S+)(.*)$/.exec(line.trim());
-    if (!m) continue;
-    const tag = m[2] ?? '';
-    (/\[[^\]]*cache[^\]]*\]/.test(tag) ? cached : ran).push(m[1] as string);
-    if (/\[remote cache\]/.test(tag)) remote.push(m[1] as string);
-  }
-  return { ran: ran.sort(), cached: cached.sort(), remote: remote.sort(), output };
+  return { ...tasksOfNxOutput(output), output };
 }

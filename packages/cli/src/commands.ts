@@ -11,6 +11,9 @@ import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { ArtifactCatalogue, readSelectedRecord } from '@deeprec/artifacts';
 import { checkObjective, modelConfigOf, requireSearch, resolveLoss, writeSelected, writeTrain, writeTrial } from '@deeprec/train';
 import type { CommandContext } from './context';
+import { formatSummary, runQueue } from './fanout/queue';
+import { redisConnection, requireRemoteCache } from './fanout/protocol';
+import { defaultWorkerName, runWorker } from './fanout/worker';
 import { DEFAULT_MAX_ENTRY_BYTES, TOKEN_RO_ENV, TOKEN_RW_ENV, startCacheServer } from './cacheServer';
 
 /** Runs one stage for one experiment; `model` is given exactly for the stages that run per model. */
@@ -299,5 +302,52 @@ export async function cacheServer(ctx: CommandContext, args: CacheServerArgs): P
     const stop = () => server.close(() => done());
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+  });
+}
+
+export interface QueueArgs {
+  redis: string;
+  queueName: string;
+  attempts: number;
+}
+
+/** `deeprec queue`: fans an experiment's train tasks and search trials out to workers (fanout/queue.ts). */
+export async function queue(ctx: CommandContext, configPath: string, args: QueueArgs): Promise<void> {
+  if (!Number.isInteger(args.attempts) || args.attempts < 1) throw new ConfigError(`--attempts: expected a positive integer, found ${String(args.attempts)}`);
+  const config = ctx.config(configPath);
+  const summary = await runQueue({
+    configPath,
+    experiment: config.name,
+    redisUrl: args.redis,
+    queueName: args.queueName,
+    cwd: process.cwd(),
+    attempts: args.attempts,
+    pollMs: 500,
+    log: ctx.log,
+  });
+  ctx.print(formatSummary(summary));
+}
+
+export interface WorkerArgs {
+  redis: string;
+  queueName: string;
+  name?: string;
+  lockSeconds: number;
+  verbose: boolean;
+}
+
+/** `deeprec worker`: runs queued jobs in this checkout until SIGINT or SIGTERM (fanout/worker.ts). */
+export async function worker(ctx: CommandContext, args: WorkerArgs): Promise<void> {
+  if (!(args.lockSeconds > 0)) throw new ConfigError(`--lock-seconds: expected a positive number, found ${String(args.lockSeconds)}`);
+  requireRemoteCache('deeprec worker');
+  redisConnection(args.redis);
+  await runWorker({
+    redisUrl: args.redis,
+    queueName: args.queueName,
+    cwd: process.cwd(),
+    name: args.name ?? defaultWorkerName(),
+    lockSeconds: args.lockSeconds,
+    log: ctx.log,
+    ...(args.verbose ? { echo: (text: string) => process.stderr.write(text) } : {}),
   });
 }

@@ -87,12 +87,44 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
         commands.cacheServer(ctx, { dir: a.dir as string, host: a.host as string, port: a.port as number, ...(a['max-entry-mb'] !== undefined ? { maxEntryMb: a['max-entry-mb'] as number } : {}) }),
       ),
     )
+    .command(
+      'queue <config>',
+      'Fan an experiment out to workers on Redis: datagen here, one job per train task or search trial (BullMQ), then evaluate and report here from the shared Nx cache',
+      (y) =>
+        withConfig(y)
+          .option('redis', { type: 'string', demandOption: true, describe: 'Redis URL, e.g. redis://127.0.0.1:6379' })
+          .option('queue-name', { type: 'string', default: 'deeprec', describe: 'BullMQ queue name (the workers must use the same)' })
+          .option('attempts', { type: 'number', default: 2, describe: 'tries per job before it counts as failed' }),
+      handle((a) => (ctx) => {
+        if ((a.set as string[] | undefined)?.length) throw new UsageError('--set: not with queue (workers read the config file as it is); edit the config instead');
+        return commands.queue(ctx, a.config as string, { redis: a.redis as string, queueName: a['queue-name'] as string, attempts: a.attempts as number });
+      }),
+    )
+    .command(
+      'worker',
+      'Take jobs from the queue on Redis one at a time and run each as an Nx task in this checkout (the shared Nx cache brings inputs and takes outputs)',
+      (y) =>
+        y
+          .option('redis', { type: 'string', demandOption: true, describe: 'Redis URL, e.g. redis://cache-host:6379' })
+          .option('queue-name', { type: 'string', default: 'deeprec', describe: 'BullMQ queue name' })
+          .option('name', { type: 'string', describe: 'worker name in logs and job results (default host:pid)' })
+          .option('lock-seconds', { type: 'number', default: 30, describe: "job lock; a dead worker's job goes back to the queue within about twice this" }),
+      handle((a) => (ctx) =>
+        commands.worker(ctx, {
+          redis: a.redis as string,
+          queueName: a['queue-name'] as string,
+          lockSeconds: a['lock-seconds'] as number,
+          verbose: a.verbose as boolean,
+          ...(a.name !== undefined ? { name: a.name as string } : {}),
+        }),
+      ),
+    )
     .command('validate <config>', 'Check a config and its data (generate or import and split in memory, build the models); trains nothing, writes nothing', withConfig, handle((a) => (ctx) => commands.validate(ctx, a.config as string)))
     .option('set', { type: 'string', array: true, describe: 'override a config key, e.g. --set train.epochs=5 --set models.ncf.dropout=0.3 (values are YAML)' })
     .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
     .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
-    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, validate or cache-server')
+    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, validate, cache-server, queue or worker')
     .strict()
     .help()
     .version(false)
