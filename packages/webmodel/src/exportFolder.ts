@@ -37,7 +37,7 @@ export function exportFiles(pack: WebModelPack, info: ExportInfo): Record<string
     items: data.itemIds.length,
     tfjs: tfjsVersion(),
   };
-  return {
+  const loaded: Record<string, string | Buffer> = {
     'model.json': JSON.stringify(modelJson),
     'weights.bin': pack.weights,
     'users.json': JSON.stringify({ ids: data.userIds, seen: data.seen }),
@@ -45,9 +45,10 @@ export function exportFiles(pack: WebModelPack, info: ExportInfo): Record<string
     'recommend.js': browserModule('recommend'),
     'recommender.js': browserModule('recommender'),
     [tfjsFileName('esm')]: tfjsSource('esm'),
-    'README.md': exportReadme(pack, info),
-    [EXPORT_MARKER]: `${JSON.stringify(marker, null, 2)}\n`,
   };
+  // What a page downloads on the first call: every file above.
+  const bytes = Object.values(loaded).reduce((n, content) => n + Buffer.byteLength(content), 0);
+  return { ...loaded, 'README.md': exportReadme(pack, info, bytes), [EXPORT_MARKER]: `${JSON.stringify(marker, null, 2)}\n` };
 }
 
 function isExportFolder(dir: string): boolean {

@@ -7,7 +7,8 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(0)} kB`;
 }
 
-export function exportReadme(pack: WebModelPack, info: ExportInfo): string {
+/** `loadBytes`: what the first call downloads (the module, tfjs, the network and the JSON). */
+export function exportReadme(pack: WebModelPack, info: ExportInfo, loadBytes: number): string {
   const { data } = pack;
   const example = data.userIds.find((_, u) => (data.seen[u]?.length ?? 0) > 0) ?? data.userIds[0] ?? '1';
   return `# ${data.model}: recommendations in the browser
@@ -38,7 +39,7 @@ training ratings) gets the most popular items instead, \`fallback: true\`, the s
 the item's number of training ratings. \`item\` is the raw item id of your data;
 \`title\` is there when the data has titles.
 
-The first call loads tfjs and the model (about ${kb(Buffer.byteLength(pack.weights) + 1_100_000)} together); later calls
+The first call loads tfjs, the network and the JSON files (${kb(loadBytes)} in all); later calls
 reuse them. To load ahead of time or pick a backend, call \`load\` first:
 
 \`\`\`js
