@@ -201,11 +201,13 @@ window.lists = Promise.all(${JSON.stringify(users)}.map((u) => recommend(u, 10))
     expect(JSON.parse(readFileSync(join(cwd, 'site/recommender/export.json'), 'utf8'))).toMatchObject({ model: 'ncf', type: 'ncf', users: 40, items: 60 });
   });
 
-  it('report.tryIt.maxBytes below the network’s size: the panel is left out with a note saying why', () => {
+  it('report.tryIt.maxBytes below the network’s size, or a classic report.tryIt.model: the panel is left out with a note saying why', () => {
     must(cwd, 'report', 'web.yaml', '--set', 'report.tryIt.maxBytes=100');
     const html = readFileSync(page, 'utf8');
     expect(html).not.toContain('id="try-it-data"');
     expect(html).toMatch(/The panel that runs a saved network in this page is left out\. \w+’s saved network is [\d,]+ bytes, above report\.tryIt\.maxBytes \(100\)/);
+    must(cwd, 'report', 'web.yaml', '--set', 'report.tryIt.model=itemknn');
+    expect(readFileSync(page, 'utf8')).toContain('left out. report.tryIt.model names itemknn, which has no saved tfjs network');
     const bad = deeprec(cwd, 'report', 'web.yaml', '--set', 'report.tryIt.model=nope');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/report\.tryIt\.model: expected one of the models \(mf, ncf, itemknn\), found 'nope'/);
