@@ -146,6 +146,8 @@ describe('the saved network in a browser', () => {
         expect(items.length).toBeGreaterThan(0);
         // What the user rated highest in training: none for the unknown user.
         expect(rated > 0).toBe(user !== 'nobody');
+        // Scored by tfjs's WebAssembly backend, inlined with its binary (CPU only where that fails).
+        if (user !== 'nobody') expect(await p.textContent('#try-it-status')).toMatch(/ scored in this page in \d+ ms \(WebAssembly backend\)\.$/);
       }
       expect(problems).toEqual([]);
       expect(aborted).toEqual([]);

@@ -10,7 +10,7 @@
  */
 import { type ArtifactCatalogue, type Dataset } from '@deeprec/artifacts';
 import { portableConfig, type ExperimentConfig } from '@deeprec/config';
-import { networkBytes, networkDir, packWebModel, tfjsSource, tfjsVersion, tryItScript } from '@deeprec/webmodel';
+import { networkBytes, networkDir, packWebModel, tfjsSource, tfjsVersion, tfjsWasm, tryItScript } from '@deeprec/webmodel';
 import { escapeHtml, escapeScript, scriptJson } from './assets';
 import { fixed, int } from './format';
 import { primaryMean } from './ranking';
@@ -64,6 +64,7 @@ export function loadTryIt(catalogue: ArtifactCatalogue, config: ExperimentConfig
     network: { modelTopology: pack.modelJson.modelTopology, weightSpecs: pack.modelJson.weightsManifest.flatMap((g) => g.weights), weightsBase64: pack.weights.toString('base64') },
     highest: pack.highest,
     k: TRY_IT_K,
+    wasmSimdBase64: tfjsWasm().simdBase64,
   };
   return { ...choice, bytes: size, payload };
 }
@@ -84,7 +85,7 @@ export function tryItSection(input: ExperimentReportInput): string {
   const folds = input.data.info.folds.length;
   return `<section id="try-it" data-state="loading" data-model="${model}">
 <h2>Try it</h2>
-<p class="note">Type or choose a user: the saved <strong>${model}</strong> network (${type}; ${escapeHtml(tryIt.reason)}) scores every item in this page, with TensorFlow.js ${escapeHtml(tfjsVersion())} and the weights inlined (${int(tryIt.bytes ?? 0)} bytes), and lists the ${TRY_IT_K} best the user did not rate in training${
+<p class="note">Type or choose a user: the saved <strong>${model}</strong> network (${type}; ${escapeHtml(tryIt.reason)}) scores every item in this page, with TensorFlow.js ${escapeHtml(tfjsVersion())} (WebAssembly backend, or CPU where WebAssembly SIMD is missing) and the weights inlined (${int(tryIt.bytes ?? 0)} bytes), and lists the ${TRY_IT_K} best the user did not rate in training${
     folds > 1 ? ' (fold 1’s network and data)' : ''
   }: the list <code>deeprec recommend ${escapeHtml(configFile)} --model ${model} --user &lt;id&gt;</code> prints. A user with no training ratings gets the most popular items. Choose another model with <code>report.tryIt.model</code>.</p>
 <form id="try-it-form"><label>User <input id="try-it-user" list="try-it-users" autocomplete="off" size="16"></label> <button type="submit">Recommend</button></form>
@@ -97,6 +98,9 @@ export function tryItSection(input: ExperimentReportInput): string {
 <script type="application/json" id="try-it-data">${scriptJson(tryIt.payload)}</script>
 <script data-bundle="@tensorflow/tfjs@${escapeHtml(tfjsVersion())}">
 ${escapeScript(tfjsSource('umd'))}
+</script>
+<script data-bundle="@tensorflow/tfjs-backend-wasm@${escapeHtml(tfjsWasm().version)}">
+${escapeScript(tfjsWasm().script)}
 </script>
 <script type="module">
 ${escapeScript(tryItScript())}

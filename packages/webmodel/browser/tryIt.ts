@@ -11,7 +11,8 @@
  */
 import { createRecommender, loadInlineNetwork, type InlineNetwork, type Tfjs, type UserRecommendations, type WebModelData } from './recommender.js';
 
-declare const tf: Tfjs;
+/** The page's tfjs, with the WebAssembly backend's global when its script was inlined. */
+declare const tf: Tfjs & { wasm?: { setWasmPaths(paths: Record<string, string>): void } };
 
 /** What the report writes into #try-it-data. */
 export interface TryItPayload {
@@ -21,6 +22,29 @@ export interface TryItPayload {
   highest: Array<Array<[number, number]>>;
   /** List length. */
   k: number;
+  /** tfjs-backend-wasm-simd.wasm as base64, when the page inlines the WebAssembly backend. */
+  wasmSimdBase64?: string;
+}
+
+/**
+ * The WebAssembly backend when the page carries it and the browser runs it (SIMD,
+ * every current browser), the CPU backend otherwise. Both compute in float32 like the
+ * CLI, so the lists equal `deeprec recommend`. The binary comes from the page as a data:
+ * URL; the plain and threaded names point at it too, so a browser that would want
+ * another build fails to start it and falls back to CPU instead of fetching a file.
+ */
+async function chooseBackend(payload: TryItPayload): Promise<string> {
+  if (payload.wasmSimdBase64 && tf.wasm) {
+    const url = `data:application/wasm;base64,${payload.wasmSimdBase64}`;
+    tf.wasm.setWasmPaths({ 'tfjs-backend-wasm-simd.wasm': url, 'tfjs-backend-wasm.wasm': url, 'tfjs-backend-wasm-threaded-simd.wasm': url });
+    try {
+      if (await tf.setBackend('wasm')) return 'WebAssembly';
+    } catch {
+      // falls through to the CPU backend
+    }
+  }
+  await tf.setBackend('cpu');
+  return 'CPU';
 }
 
 function element<T extends HTMLElement>(id: string): T {
@@ -43,8 +67,7 @@ async function mount(): Promise<void> {
   try {
     const payload = JSON.parse(element<HTMLScriptElement>('try-it-data').textContent ?? '') as TryItPayload;
     const { data } = payload;
-    // The CPU backend computes in float32 like the CLI, so the lists equal `deeprec recommend`.
-    await tf.setBackend('cpu');
+    const backend = await chooseBackend(payload);
     const recommender = createRecommender(tf, await loadInlineNetwork(tf, payload.network), data);
     const users = element<HTMLDataListElement>('try-it-users');
     for (const id of data.userIds.slice(0, 5000)) row(users, 'option', '', { value: id });
@@ -64,7 +87,7 @@ async function mount(): Promise<void> {
       for (const [i, rating] of u === undefined ? [] : (payload.highest[u] ?? [])) row(rated, 'li', `${label(i)} (${rating})`);
       status.textContent = result.fallback
         ? `User ${result.user} has no training ratings: the ${result.k} most popular items (score = training interactions).`
-        : `Top ${result.k} of ${data.itemIds.length} items for user ${result.user}, scored in this page in ${millis.toFixed(0)} ms.`;
+        : `Top ${result.k} of ${data.itemIds.length} items for user ${result.user}, scored in this page in ${millis.toFixed(0)} ms (${backend} backend).`;
     };
 
     const run = async () => {

@@ -59,6 +59,33 @@ export function tfjsSource(build: TfjsBuild): string {
   return readOnce(join(tfjsDist(), TFJS_FILES[build]), `@tensorflow/tfjs browser build`);
 }
 
+function wasmDist(): string {
+  // The package's main entry (dist/tf-backend-wasm.node.js) sits beside its browser builds and binaries.
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+}
+
+/**
+ * tfjs's WebAssembly backend for a page: the classic script that registers it on the
+ * global `tf` (tf-backend-wasm.es2017.min.js) and its SIMD binary as base64, which the
+ * page hands to `tf.wasm.setWasmPaths` as a data: URL (no file to fetch). About 5-8x
+ * faster than the CPU backend at scoring a catalogue; pages fall back to CPU without it.
+ */
+export function tfjsWasm(): { script: string; simdBase64: string; version: string } {
+  const dir = wasmDist();
+  const binary = join(dir, 'tfjs-backend-wasm-simd.wasm');
+  let simdBase64 = cache.get(binary);
+  if (simdBase64 === undefined) {
+    try {
+      simdBase64 = readFileSync(binary).toString('base64');
+    } catch (error) {
+      throw new ArtifactError(`${binary}: tfjs wasm binary cannot be read (${messageOf(error)})`, { cause: error });
+    }
+    cache.set(binary, simdBase64);
+  }
+  const version = (JSON.parse(readOnce(join(dir, '..', 'package.json'), '@tensorflow/tfjs-backend-wasm package.json')) as { version: string }).version;
+  return { script: readOnce(join(dir, 'tf-backend-wasm.es2017.min.js'), '@tensorflow/tfjs-backend-wasm browser build'), simdBase64, version };
+}
+
 /**
  * The report panel's module: recommender.js and tryIt.js in one script, since an inline
  * module cannot import a file; tryIt's import of the recommender is dropped (a build

@@ -5,6 +5,6 @@
  * as a folder.
  */
 export { packWebModel, networkDir, networkBytes, HIGHEST_SHOWN, type WebModelPack } from './pack';
-export { browserModule, tfjsSource, tfjsFileName, tfjsVersion, tryItScript, type BrowserModule, type TfjsBuild } from './assets';
+export { browserModule, tfjsSource, tfjsWasm, tfjsFileName, tfjsVersion, tryItScript, type BrowserModule, type TfjsBuild } from './assets';
 export { writeWebExport, exportFiles, EXPORT_MARKER, EXPORT_FORMAT, type ExportInfo } from './exportFolder';
 export type { WebModelData, UserRecommendations, RecommendedItem } from '../dist/browser/recommender.js';
