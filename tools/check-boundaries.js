@@ -22,7 +22,7 @@
  * that some rule names.
  * @type {Array<{ from: string, allow?: string[], deny?: string[], except?: string[] }>}
  */
-const LIBRARIES = ['type:base', 'type:config', 'type:artifacts', 'type:compute', 'type:metrics', 'type:search'];
+const LIBRARIES = ['type:base', 'type:config', 'type:artifacts', 'type:compute', 'type:metrics', 'type:search', 'type:webmodel'];
 const RULES = [
   // The shared libraries, bottom up: each may use only those below it.
   { from: 'type:base', allow: [] },
@@ -31,6 +31,8 @@ const RULES = [
   { from: 'type:compute', allow: ['type:base', 'type:artifacts'] },
   { from: 'type:metrics', allow: ['type:base', 'type:artifacts'] },
   { from: 'type:search', allow: ['type:base'] },
+  // A saved network in a web page: packs artifacts for the browser; runs no network in Node.
+  { from: 'type:webmodel', allow: ['type:base', 'type:config', 'type:artifacts'] },
   // Test fixtures: any library; never a stage (stage tests keep their own fixtures).
   { from: 'type:testing', allow: LIBRARIES },
   { from: 'type:models', allow: [...LIBRARIES, 'type:testing'] },

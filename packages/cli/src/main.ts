@@ -6,6 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import { DeeprecError, exitCodeOf, messageOf } from '@deeprec/base';
 import * as commands from './commands';
+import { exportWeb } from './exportCommand';
 import { createContext, type GlobalArgs } from './context';
 
 class UsageError extends DeeprecError {
@@ -75,6 +76,15 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
       ),
     )
     .command(
+      'export <config>',
+      'Write a folder a web page loads: the trained network (tfjs files), ids, titles and training items as JSON, and an ES module with recommend(user, k); see its README.md',
+      (y) =>
+        withModel(y)
+          .option('out', { type: 'string', demandOption: true, describe: 'folder to write (replaced atomically; a non-empty folder is refused unless an earlier export wrote it)' })
+          .example('$0 export configs/examples/movielens-100k.yaml --model neumf --out site/recommender', 'the NeuMF network for a web page'),
+      handle((a) => (ctx) => exportWeb(ctx, a.config as string, { model: a.model as string, out: a.out })),
+    )
+    .command(
       'cache-server',
       `Serve a shared Nx remote cache (Nx's self-hosted protocol) from a folder; tokens from ${'$'}DEEPREC_CACHE_TOKEN_RW (read-write) and ${'$'}DEEPREC_CACHE_TOKEN_RO (read-only)`,
       (y) =>
@@ -124,7 +134,7 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
     .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
     .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
-    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, validate, cache-server, queue or worker')
+    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, export, validate, cache-server, queue or worker')
     .strict()
     .help()
     .version(false)

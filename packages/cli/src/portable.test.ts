@@ -101,6 +101,8 @@ describe('two clones in different folders', () => {
     expect(html).toContain('<code>../shared/ratings.csv</code>');
     // The data section lists the skipped row where the data manifest does.
     expect(html).toContain('<code>../shared/ratings.csv:101</code> expected a numeric rating, found &quot;not-a-rating&quot;');
+    // The "Try it" panel inlines a network's weights: the comparison above covers them too.
+    expect(html).toMatch(/<script type="application\/json" id="try-it-data">\{"data":.*"weightsBase64":"[A-Za-z0-9+/]{100,}/);
   });
 
   it('write manifests with the same config hashes, input files and input hashes', () => {

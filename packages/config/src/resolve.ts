@@ -198,6 +198,10 @@ export function resolveConfig(source: ConfigSource): ExperimentConfig {
   if (config.split.method !== 'predefined' && typeof config.split.test === 'string') {
     throw new ConfigError(`${source.locate(['split', 'test'])}: split.test: expected a fraction between 0 and 1 for method ${config.split.method}, found '${config.split.test}'`);
   }
+  const tryItModel = config.report.tryIt.model;
+  if (tryItModel !== undefined && !(tryItModel in models)) {
+    throw new ConfigError(`${source.locate(['report', 'tryIt', 'model'])}: report.tryIt.model: expected one of the models (${Object.keys(models).join(', ')}), found '${tryItModel}'`);
+  }
   if (config.data.source !== 'synthetic' && !config.data.path) {
     throw new ConfigError(`${source.locate(['data'])}: data.path: is required for source ${config.data.source}`);
   }

@@ -252,6 +252,21 @@ export const ExperimentSchema = z.strictObject({
     .strictObject({
       title: z.string().optional().describe('Report title. Default: the experiment name.'),
       sampleUsers: z.number().int().min(0).max(20).default(3).describe('Users whose recommendations the report shows next to what they rated (0 to 20: evaluate stores the first 20 users of a seeded draw in eval/<model>/samples.arrow). Default 3.'),
+      tryIt: z
+        .strictObject({
+          model: z
+            .string()
+            .optional()
+            .describe('The network the "Try it" panel runs in the page. Default: the best network model by the page\'s main metric (test RMSE, or the primary ranking metric on implicit data).'),
+          maxBytes: z
+            .number()
+            .int()
+            .min(0)
+            .default(8_000_000)
+            .describe('Largest saved network (model.json + weights, before base64) the page inlines; above it the panel is left out with a note (0 leaves it out always). Default 8000000.'),
+        })
+        .prefault({})
+        .describe('The "Try it" panel: top-10 recommendations computed live in the page by a saved network, weights inlined.'),
     })
     .prefault({})
     .describe('Report options.'),

@@ -17,6 +17,7 @@ import { protocolCaption, rankingBaselinesSection, rankingSection, recommendatio
 import { baselinesSection, coldStartSection, foldsSection } from './sections/results';
 import { searchChartKind, searchSection, searchedModels, seedsTable } from './sections/search';
 import { searchSpec } from './charts/search';
+import { tryItSection } from './tryIt';
 import type { ExperimentReportInput, ModelReportInput, StageProvenance } from './types';
 import { stringify as toYaml } from 'yaml';
 
@@ -339,6 +340,7 @@ ${input.implicit ? rankingBaselinesSection(input) : baselinesSection(input)}
 ${input.implicit ? '' : coldStartSection(input)}
 ${input.implicit ? '' : foldsSection(input)}
 ${recommendationsSection(input)}
+${tryItSection(input)}
 ${searchSection(input)}
 ${sections}
 <section id="provenance">
@@ -364,6 +366,7 @@ ${provenanceSection(input)}
       ...(input.implicit ? [] : [{ href: '#cold-start', label: 'Cold start' }]),
       ...(!input.implicit && foldsSection(input) ? [{ href: '#folds', label: 'Folds' }] : []),
       ...(recommendationsSection(input) ? [{ href: '#recommendations', label: 'Recommendations' }] : []),
+      ...(input.tryIt ? [{ href: '#try-it', label: 'Try it' }] : []),
       ...(searchedModels(input).length > 0 ? [{ href: '#search', label: 'Search' }] : []),
       ...shown.map((s) => ({ href: `#${s.id}`, label: s.heading })),
       { href: '#provenance', label: 'Provenance' },

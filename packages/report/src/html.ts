@@ -64,6 +64,10 @@ ul.rated { columns: 1; }
 .item, .rec { display: inline-block; max-width: 230px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
 table.recs td { padding: 3px 10px; }
 .rec.hit { background: #dafbe1; color: var(--good); border-radius: 3px; padding: 0 4px; }
+#try-it h4 { font-size: 13px; margin: 10px 0 4px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+#try-it ol.rated, #try-it ul.rated { columns: 1; padding-left: 30px; }
+#try-it .score { color: var(--muted); margin-left: 10px; font-size: 12.5px; font-variant-numeric: tabular-nums; }
+#try-it input { font: inherit; padding: 2px 6px; }
 footer { max-width: 1180px; margin: 40px auto 30px; padding: 0 24px; color: var(--muted); font-size: 13px; }
 `;
 

@@ -13,6 +13,7 @@ import { type ExperimentConfig } from '@deeprec/config';
 import { loadData } from './loadData';
 import { rankingReport, readRankingTable, type RankingTable } from './ranking';
 import { sampleRecommendations } from './recommendations';
+import { loadTryIt } from './tryIt';
 import { finiteOrNull, heatmap, histogram } from './stats';
 import type { ExperimentReportInput, HistoryRow, ModelReportInput, StageProvenance } from './types';
 
@@ -26,6 +27,8 @@ export interface LoadOptions {
   statistics?: boolean;
   /** Sample recommendations (samples.arrow and the data of the sample users); the index page turns them off. Default true. */
   samples?: boolean;
+  /** The "Try it" panel (a saved network inlined); the index page turns it off. Default true. */
+  tryIt?: boolean;
 }
 
 function provenanceOf(manifest: Manifest): StageProvenance {
@@ -174,5 +177,6 @@ export function loadExperimentReportInput(
     const recommendations = sampleRecommendations(dataset, catalogue, config, input);
     if (recommendations) input.recommendations = recommendations;
   }
+  if (options.tryIt ?? true) input.tryIt = loadTryIt(catalogue, config, input, dataset);
   return input;
 }

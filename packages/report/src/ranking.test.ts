@@ -418,7 +418,7 @@ describe('pages', () => {
 
   it('implicit: nothing built on rating error, and no NaN anywhere', () => {
     const sections = [...impPage.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
-    expect(sections).toEqual(['metrics', 'data', 'comparison', 'ranking', 'significance', 'baselines', 'recommendations', 'curves', 'architecture', 'provenance']);
+    expect(sections).toEqual(['metrics', 'data', 'comparison', 'ranking', 'significance', 'baselines', 'recommendations', 'try-it', 'curves', 'architecture', 'provenance']);
     const metricsSection = /<section id="metrics">([\s\S]*?)<\/section>/.exec(impPage)?.[1] ?? '';
     expect(metricsSection).not.toContain('RMSE');
     expect(withoutBundles(impPage)).not.toContain('NaN');
@@ -439,6 +439,7 @@ describe('pages', () => {
       'baselines',
       'cold-start',
       'recommendations',
+      'try-it',
       'curves',
       'predicted-vs-actual',
       'distribution',

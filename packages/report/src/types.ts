@@ -227,6 +227,22 @@ export interface ExperimentReportInput {
   ranking?: RankingReport;
   /** Sample users' top-10 lists (eval/<model>/samples.arrow); absent without ranking metrics or with report.sampleUsers 0. */
   recommendations?: SampleRecommendations;
+  /** The "Try it" panel (report.tryIt); absent on the index page. */
+  tryIt?: TryItInput;
+}
+
+/** The "Try it" panel: a saved network inlined into the page, or a note saying why it is left out. */
+export interface TryItInput {
+  /** The network the panel runs (or would run). */
+  model?: string;
+  /** Why this model: "the best network model by test RMSE" or "report.tryIt.model". */
+  reason: string;
+  /** model.json + weights bytes before base64. */
+  bytes?: number;
+  /** What #try-it-data holds (@deeprec/webmodel's TryItPayload); absent when the panel is left out. */
+  payload?: object;
+  /** Why the panel is left out. */
+  note?: string;
 }
 
 /**

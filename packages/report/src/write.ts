@@ -8,13 +8,14 @@ import { join, relative } from 'node:path';
 import { ArtifactCatalogue, indexReport, makeManifest, writeArtifactDir, writeManifest } from '@deeprec/artifacts';
 import { ConfigError } from '@deeprec/base';
 import { type ExperimentConfig } from '@deeprec/config';
+import { networkDir } from '@deeprec/webmodel';
 import { experimentCharts } from './charts';
 import { loadExperimentReportInput } from './load';
 import { renderExperimentReport, renderIndexReport } from './run';
 import type { ExperimentReportInput } from './types';
 
 /** The artifact files an experiment page is built from, for the manifest's input hashes. */
-function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig, folds: number, samples: boolean): Record<string, string> {
+function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig, folds: number, samples: boolean, tryItModel: string | undefined): Record<string, string> {
   const data = catalogue.data();
   // Fold 1's data only: the charts show it; every other figure comes from metrics.json.
   const first = folds > 1 ? data.fold(0) : data;
@@ -27,6 +28,11 @@ function inputFiles(catalogue: ArtifactCatalogue, config: ExperimentConfig, fold
     files.push(m.manifest, m.history, e.metrics);
     // Optional inputs: predictions (explicit data), per-user ranking values, the sample users' lists, an evaluate manifest.
     for (const optional of [e.predictions, e.ranking, ...(samples ? [e.samples] : []), e.manifest]) if (existsSync(optional)) files.push(optional);
+  }
+  // The "Try it" panel inlines one network: its files are inputs of the page.
+  if (tryItModel !== undefined) {
+    const dir = networkDir(catalogue, tryItModel, folds);
+    files.push(join(dir, 'model.json'), join(dir, 'weights.bin'));
   }
   return Object.fromEntries(files.map((f) => [relative(catalogue.root, f), f]));
 }
@@ -51,7 +57,7 @@ export async function writeExperimentReport(root: string, config: ExperimentConf
         experiment: config.name,
         seed: config.seed,
         configSection: config.report,
-        inputFiles: inputFiles(catalogue, config, input.data.info.folds.length, input.recommendations !== undefined),
+        inputFiles: inputFiles(catalogue, config, input.data.info.folds.length, input.recommendations !== undefined, input.tryIt?.payload ? input.tryIt.model : undefined),
         wallSeconds: (Date.now() - started) / 1000,
         details: { models: Object.keys(config.models), charts: Object.keys(experimentCharts(input)), bytes: Buffer.byteLength(html) },
       }),
@@ -72,7 +78,7 @@ export async function writeIndexReport(root: string, configs: readonly Experimen
     seen.add(config.name);
   }
   // The index shows means only: no bootstrap or tests (seconds per experiment on real data).
-  const inputs: ExperimentReportInput[] = configs.map((config) => loadExperimentReportInput(new ArtifactCatalogue(root, config.name), config, { statistics: false, samples: false }));
+  const inputs: ExperimentReportInput[] = configs.map((config) => loadExperimentReportInput(new ArtifactCatalogue(root, config.name), config, { statistics: false, samples: false, tryIt: false }));
   const html = renderIndexReport(inputs);
   const paths = indexReport(root);
   await writeArtifactDir(paths.dir, (dir) => writeFileSync(join(dir, 'index.html'), html));
