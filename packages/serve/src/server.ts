@@ -5,6 +5,7 @@
  * (stop accepting, let requests in flight finish, then resolve so the process exits 0).
  */
 import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ArtifactCatalogue } from '@deeprec/artifacts';
@@ -56,26 +57,29 @@ export interface RunningServer {
 
 /**
  * Watches models/ (train replaces models/<m>/ by a rename) and the experiment folder
- * (datagen replaces data/ likewise); bursts of events become one reload after `debounceMs`.
+ * (datagen replaces data/ likewise); bursts of events become one reload after
+ * `debounceMs`. Returns the function that stops watching.
  */
-function watchArtifacts(catalogue: ArtifactCatalogue, debounceMs: number, reload: (reason: string) => void, log: Logger): FSWatcher[] {
+function watchArtifacts(catalogue: ArtifactCatalogue, debounceMs: number, reload: (reason: string) => void, log: Logger): () => void {
   let timer: NodeJS.Timeout | undefined;
   const changed = () => {
     clearTimeout(timer);
     timer = setTimeout(() => reload('artifacts changed'), debounceMs);
   };
   const watchers: FSWatcher[] = [];
-  for (const dir of [catalogue.experimentDir, `${catalogue.experimentDir}/models`]) {
+  for (const dir of [catalogue.experimentDir, join(catalogue.experimentDir, 'models')]) {
     try {
-      const w = watch(dir, { persistent: false }, changed);
-      w.on('error', (error) => log.info(`serve: watching ${dir} stopped (${messageOf(error)}); SIGHUP still reloads`));
-      watchers.push(w);
+      const watcher = watch(dir, { persistent: false }, changed);
+      watcher.on('error', (error) => log.info(`serve: watching ${dir} stopped (${messageOf(error)}); SIGHUP still reloads`));
+      watchers.push(watcher);
     } catch (error) {
       log.info(`serve: cannot watch ${dir} (${messageOf(error)}); SIGHUP still reloads`);
     }
   }
-  const close = watchers.map((w) => w.close.bind(w));
-  return watchers.map((w, j) => Object.assign(w, { close: () => (clearTimeout(timer), close[j]?.()) }));
+  return () => {
+    clearTimeout(timer);
+    for (const watcher of watchers) watcher.close();
+  };
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -106,11 +110,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   registerRoutes(app, models, options.limits);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const reload = (reason: string) => models.reload(reason);
-  const watchers = options.watch ? watchArtifacts(new ArtifactCatalogue(options.artifactsRoot, options.config.name), options.watchDebounceMs, (r) => void reload(r), log) : [];
+  const catalogue = new ArtifactCatalogue(options.artifactsRoot, options.config.name);
+  const stopWatching = options.watch ? watchArtifacts(catalogue, options.watchDebounceMs, (r) => void reload(r), log) : () => undefined;
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
-    for (const w of watchers) w.close();
+    stopWatching();
     models.dispose();
     throw error;
   }
@@ -124,7 +129,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     reload,
     async close() {
       closing = true;
-      for (const w of watchers) w.close();
+      stopWatching();
       await app.close();
       models.dispose();
     },
