@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@deeprec/compute';
 import { MODEL_REGISTRY, itemTablesOf, type ItemRepresentation } from '@deeprec/models';
 import { networkItemVectors, similarItems } from './similar';
 
 describe('similarItems', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
   it('vectors: cosine, best first, the item itself left out, ties to the lower index', () => {
     // item 0 = (1, 0); 1 = (2, 0) (same direction); 2 = (0, 1); 3 = (1, 1); 4 = (0, 0) (no direction: 0)
     const rep: ItemRepresentation = { kind: 'vectors', source: 'test', dim: 2, values: Float32Array.of(1, 0, 2, 0, 0, 1, 1, 1, 0, 0) };
