@@ -46,6 +46,11 @@ const RULES = [
   // report read and write artifacts. (tfjs itself is an npm node this graph check does
   // not see; packages/report/src/presentOnly.test.ts checks the report's imports of it.)
   { from: 'type:stage', except: ['train', 'evaluate'], deny: ['type:compute'] },
+  // The HTTP service (deeprec serve) scores saved models through evaluate's loading and
+  // scoring code, the one `deeprec recommend` runs, so both give the same numbers; it
+  // builds no networks (no models) and the command line wraps it (not the reverse).
+  { from: 'type:service', allow: [...LIBRARIES, 'type:stage'] },
+  { from: 'type:service', deny: ['type:models'] },
   { from: 'type:cli', allow: ['*'] },
   { from: 'type:workspace', allow: ['*'] },
   // Inferred by tools/nx-plugin from configs/experiments: tasks only, no code.

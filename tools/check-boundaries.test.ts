@@ -38,6 +38,7 @@ const PROJECTS = {
   evaluate: ['type:stage'],
   report: ['type:stage'],
   cli: ['type:cli'],
+  serve: ['type:service'],
   deeprec: ['type:workspace'],
   'exp-data': ['type:experiment', 'experiment:exp'],
 };
@@ -61,12 +62,16 @@ const GOOD: Array<[string, string]> = [
   ['cli', 'train'],
   ['cli', 'evaluate'],
   ['cli', 'report'],
+  // the HTTP service scores through evaluate's code (the path of deeprec recommend)
+  ['serve', 'evaluate'],
+  ['serve', 'artifacts'],
+  ['cli', 'serve'],
 ];
 
 describe('checkBoundaries', () => {
   it('accepts the intended architecture and counts internal edges once', () => {
     const g = graph(PROJECTS, [...GOOD, ['train', 'models'], ['train', 'npm:@tensorflow/tfjs'], ['base', 'base']]);
-    expect(checkBoundaries(g)).toEqual({ projects: 14, dependencies: GOOD.length, violations: [] });
+    expect(checkBoundaries(g)).toEqual({ projects: 15, dependencies: GOOD.length, violations: [] });
   });
 
   it.each([
@@ -84,6 +89,9 @@ describe('checkBoundaries', () => {
     ['datagen', 'evaluate', 'datagen (type:stage) must not import evaluate (type:stage)'],
     ['train', 'cli', 'train (type:stage) must not import cli (type:cli)'],
     ['exp-data', 'base', 'exp-data (type:experiment) must not import base (type:base)'],
+    ['serve', 'models', 'serve (type:service) must not import models (type:models)'],
+    ['serve', 'cli', 'serve (type:service) must not import cli (type:cli)'],
+    ['evaluate', 'serve', 'evaluate (type:stage) must not import serve (type:service)'],
   ])('rejects %s -> %s', (source, target, message) => {
     const result = checkBoundaries(graph(PROJECTS, [...GOOD, [source, target]]));
     expect(result.violations).toEqual([message]);
@@ -114,13 +122,13 @@ describe('checkBoundaries', () => {
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('report (type:stage) must not import models (type:models)');
       expect(result.stderr).toContain('base (type:base) must not import report (type:stage)');
-      expect(result.stderr).toContain('module boundaries: 14 projects, 20 internal dependencies, 2 violations');
+      expect(result.stderr).toContain('module boundaries: 15 projects, 23 internal dependencies, 2 violations');
     });
 
     it('exits 0 with one summary line on a clean graph', () => {
       const result = run(graph(PROJECTS, GOOD));
       expect(result.status).toBe(0);
-      expect(result.stdout).toBe('module boundaries: 14 projects, 18 internal dependencies, 0 violations\n');
+      expect(result.stdout).toBe('module boundaries: 15 projects, 21 internal dependencies, 0 violations\n');
     });
   });
 });

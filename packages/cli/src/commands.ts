@@ -15,6 +15,7 @@ import { formatSummary, runQueue } from './fanout/queue';
 import { redisConnection, requireRemoteCache } from './fanout/protocol';
 import { defaultWorkerName, runWorker } from './fanout/worker';
 import { DEFAULT_MAX_ENTRY_BYTES, TOKEN_RO_ENV, TOKEN_RW_ENV, startCacheServer } from './cacheServer';
+import { SERVE_DEFAULTS, serveUntilStopped } from '@deeprec/serve';
 
 /** Runs one stage for one experiment; `model` is given exactly for the stages that run per model. */
 export type StageRunner = (ctx: CommandContext, config: ExperimentConfig, model: string | undefined) => Promise<void>;
@@ -280,6 +281,47 @@ export async function recommend(ctx: CommandContext, configPath: string, args: R
   } finally {
     rec.scorer.dispose();
   }
+}
+
+export interface ServeArgs {
+  /** Model names; default every model of the config. */
+  models: string[];
+  host: string;
+  port: number;
+  batchWindowMs: number;
+  maxBatch: number;
+  maxK: number;
+  maxPairs: number;
+  bodyLimitKb: number;
+  watch: boolean;
+}
+
+function checkCount(flag: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`--${flag}: expected an integer >= ${min}, found ${String(value)}`);
+  return value;
+}
+
+/** `deeprec serve`: the HTTP API over saved models (@deeprec/serve) until SIGTERM or SIGINT; SIGHUP reloads. */
+export async function serve(ctx: CommandContext, configPath: string, args: ServeArgs): Promise<void> {
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new ConfigError(`--port: expected a port number 0-65535, found ${String(args.port)}`);
+  if (!(args.batchWindowMs >= 0)) throw new ConfigError(`--batch-window-ms: expected a number of milliseconds >= 0, found ${String(args.batchWindowMs)}`);
+  const config = ctx.config(configPath);
+  const models = args.models.length > 0 ? [...new Set(args.models)] : Object.keys(config.models);
+  for (const model of models) modelConfigOf(config, model);
+  await ctx.backend();
+  await serveUntilStopped({
+    config,
+    artifactsRoot: ctx.artifactsRoot,
+    models,
+    host: args.host,
+    port: args.port,
+    batch: { windowMs: args.batchWindowMs, maxBatch: checkCount('max-batch', args.maxBatch, 1) },
+    limits: { maxK: checkCount('max-k', args.maxK, 1), maxPairs: checkCount('max-pairs', args.maxPairs, 1) },
+    bodyLimit: checkCount('body-limit-kb', args.bodyLimitKb, 1) * 1024,
+    watch: args.watch,
+    watchDebounceMs: SERVE_DEFAULTS.watchDebounceMs,
+    log: ctx.log,
+  });
 }
 
 export interface CacheServerArgs {

@@ -8,6 +8,7 @@ import { DeeprecError, exitCodeOf, messageOf } from '@deeprec/base';
 import * as commands from './commands';
 import { exportWeb } from './exportCommand';
 import { createContext, type GlobalArgs } from './context';
+import { SERVE_DEFAULTS } from '@deeprec/serve';
 
 class UsageError extends DeeprecError {
   constructor(message: string) {
@@ -85,6 +86,35 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
       handle((a) => (ctx) => exportWeb(ctx, a.config as string, { model: a.model as string, out: a.out })),
     )
     .command(
+      'serve <config>',
+      'Serve saved models over HTTP (no training): GET /v1/recommend, POST /v1/score, GET /v1/similar, GET /v1/models, /healthz, /openapi.json; SIGHUP or new artifacts reload, SIGTERM stops gracefully',
+      (y) =>
+        withConfig(y)
+          .option('model', { type: 'string', array: true, describe: 'a model to serve (repeatable; default every model of the config)' })
+          .option('host', { type: 'string', default: SERVE_DEFAULTS.host, describe: 'address to listen on (loopback unless told otherwise)' })
+          .option('port', { type: 'number', default: SERVE_DEFAULTS.port, describe: 'port to listen on (0: any free port)' })
+          .option('batch-window-ms', { type: 'number', default: SERVE_DEFAULTS.batch.windowMs, describe: 'how long a /v1/recommend request waits for others to be scored with it' })
+          .option('max-batch', { type: 'number', default: SERVE_DEFAULTS.batch.maxBatch, describe: 'most users scored in one batched call' })
+          .option('max-k', { type: 'number', default: SERVE_DEFAULTS.limits.maxK, describe: 'largest k a request may ask for' })
+          .option('max-pairs', { type: 'number', default: SERVE_DEFAULTS.limits.maxPairs, describe: 'most pairs in one /v1/score request' })
+          .option('body-limit-kb', { type: 'number', default: SERVE_DEFAULTS.bodyLimit / 1024, describe: 'largest request body in KiB' })
+          .option('watch', { type: 'boolean', default: SERVE_DEFAULTS.watch, describe: 'reload when the artifacts change (--no-watch: on SIGHUP only)' })
+          .example('$0 serve configs/examples/movielens-100k.yaml --model neumf --port 8080', 'then: curl "http://127.0.0.1:8080/v1/recommend?user=196&k=5"'),
+      handle((a) => (ctx) =>
+        commands.serve(ctx, a.config as string, {
+          models: (a.model as string[] | undefined) ?? [],
+          host: a.host as string,
+          port: a.port as number,
+          batchWindowMs: a['batch-window-ms'] as number,
+          maxBatch: a['max-batch'] as number,
+          maxK: a['max-k'] as number,
+          maxPairs: a['max-pairs'] as number,
+          bodyLimitKb: a['body-limit-kb'] as number,
+          watch: a.watch as boolean,
+        }),
+      ),
+    )
+    .command(
       'cache-server',
       `Serve a shared Nx remote cache (Nx's self-hosted protocol) from a folder; tokens from ${'$'}DEEPREC_CACHE_TOKEN_RW (read-write) and ${'$'}DEEPREC_CACHE_TOKEN_RO (read-only)`,
       (y) =>
@@ -134,7 +164,7 @@ export function parser(argv: string[], act: (task: (ctx: ReturnType<typeof creat
     .option('backend', { type: 'string', describe: 'tfjs backend: auto (default), tensorflow, wasm or cpu; or set DEEPREC_BACKEND' })
     .option('artifacts', { type: 'string', describe: 'artifacts root folder (default ./artifacts, or DEEPREC_ARTIFACTS)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'more log lines, and stack traces on errors' })
-    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, export, validate, cache-server, queue or worker')
+    .demandCommand(1, 'expected a command: run, datagen, search, trial, train, evaluate, report, recommend, serve, export, validate, cache-server, queue or worker')
     .strict()
     .help()
     .version(false)

@@ -16,6 +16,7 @@ export {
   type RankingOutput,
 } from './ranking';
 export { blockScorer, usersPerBlock } from './scoring';
+export { networkItemVectors, similarItems, type SimilarItems } from './similar';
 export { classicScorer, loadNetwork, loadScorer, networkScorer, type Scorer, type SplitReader } from './scorer';
 export {
   recommendData,
@@ -24,6 +25,8 @@ export {
   recommendMany,
   loadRecommender,
   recommendForUser,
+  userRecommendations,
+  namedItems,
   recommendAll,
   writeRecommendations,
   type RecommendData,

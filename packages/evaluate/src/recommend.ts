@@ -109,6 +109,8 @@ export interface Recommender {
   titles?: string[];
   /** Dense index of a raw user id; undefined when users.arrow has no such id. */
   userIndex(raw: string): number | undefined;
+  /** Dense index of a raw item id; undefined when items.arrow has no such id. */
+  itemIndex(raw: string): number | undefined;
 }
 
 /** Loads models/<model>/ (fold 1 of k-fold), users.arrow, items.arrow and the training ratings; errors name the missing file. */
@@ -128,6 +130,8 @@ export async function loadRecommender(config: ExperimentConfig, model: string, a
   const title = items.title;
   const index = new Map<string, number>();
   userIds.forEach((id, u) => index.set(id, u));
+  const itemIndex = new Map<string, number>();
+  itemIds.forEach((id, i) => itemIndex.set(id, i));
   return {
     model,
     scorer,
@@ -136,6 +140,7 @@ export async function loadRecommender(config: ExperimentConfig, model: string, a
     itemIds,
     ...(Array.isArray(title) ? { titles: title } : {}),
     userIndex: (raw) => index.get(raw),
+    itemIndex: (raw) => itemIndex.get(raw),
   };
 }
 
@@ -155,7 +160,8 @@ export interface UserRecommendations {
   items: RecommendedItem[];
 }
 
-function named(rec: Recommender, list: TopK): RecommendedItem[] {
+/** Ranked items (dense indices, best first) by raw id, with titles when items.arrow has them. */
+export function namedItems(rec: Recommender, list: { items: Int32Array; scores: Float32Array }): RecommendedItem[] {
   return Array.from(list.items, (i, r) => ({
     rank: r + 1,
     item: rec.itemIds[i] as string,
@@ -164,10 +170,14 @@ function named(rec: Recommender, list: TopK): RecommendedItem[] {
   }));
 }
 
+/** One user's list by raw ids, as `recommend --json` prints it. */
+export function userRecommendations(rec: Recommender, rawUser: string, k: number, list: TopK): UserRecommendations {
+  return { user: rawUser, model: rec.model, k, fallback: list.fallback, items: namedItems(rec, list) };
+}
+
 /** The top K of one user by raw id; an unknown id gets the popularity fallback. */
 export function recommendForUser(rec: Recommender, rawUser: string, k: number): UserRecommendations {
-  const list = recommend(rec.scorer, rec.data, rec.userIndex(rawUser), k);
-  return { user: rawUser, model: rec.model, k, fallback: list.fallback, items: named(rec, list) };
+  return userRecommendations(rec, rawUser, k, recommend(rec.scorer, rec.data, rec.userIndex(rawUser), k));
 }
 
 /** Every user's top K as RECOMMENDATIONS_SCHEMA columns (user, rank, item, score; raw ids), users in index order. */

@@ -11,20 +11,26 @@ import { CLASSIC_FILE, concatRatings, readClassicModel, type Ratings } from '@de
 import { ArtifactError, messageOf } from '@deeprec/base';
 import { fileLoadHandler, scorePairs, scoreUsersAllItems } from '@deeprec/compute';
 import { MODEL_TYPES, type ModelType } from '@deeprec/config';
-import { buildCsr, classicFactory, isClassic, type FittedClassic } from '@deeprec/models';
+import { buildCsr, classicFactory, isClassic, itemTablesOf, type FittedClassic, type ItemRepresentation } from '@deeprec/models';
+import { networkItemVectors } from './similar';
 
 export interface Scorer {
   /** Scores of (users[k], items[k]), in order: raw outputs (ratings or ranking scores). */
   pairs(users: Int32Array, items: Int32Array): Float32Array;
   /** Scores of every item for each of `users`, user-major: (users[j], i) at j * numItems + i. */
   usersAllItems(users: ArrayLike<number>): Float32Array;
+  /** The model's item representation (similar.ts), read on first use; undefined when it has none. */
+  items(): ItemRepresentation | undefined;
   dispose(): void;
 }
 
-export function networkScorer(network: tf.LayersModel, numItems: number): Scorer {
+/** `itemTables`: the network's item embedding layers (its factory's itemTables); `where` names the model in errors. */
+export function networkScorer(network: tf.LayersModel, numItems: number, itemTables?: readonly string[], where = 'network'): Scorer {
+  let vectors: ItemRepresentation | undefined;
   return {
     pairs: (users, items) => scorePairs(network, users, items),
     usersAllItems: (users) => scoreUsersAllItems(network, users, numItems),
+    items: () => (itemTables && itemTables.length > 0 ? (vectors ??= networkItemVectors(network, itemTables, numItems, where)) : undefined),
     dispose: () => network.dispose(),
   };
 }
@@ -34,6 +40,7 @@ export function classicScorer(fitted: FittedClassic, fitData: Ratings): Scorer {
   return {
     pairs: (users, items) => fitted.scorePairs(history, users, items),
     usersAllItems: (users) => fitted.scoreUsers(history, users),
+    items: () => fitted.items,
     dispose: () => undefined,
   };
 }
@@ -60,7 +67,7 @@ export async function loadScorer(dir: string, expectedType: ModelType, numItems:
     const found = existsSync(classicFile) ? `a classic model (${CLASSIC_FILE})` : 'no classic.json';
     throw new ArtifactError(`${dir}: expected a saved ${expectedType} model, found ${found}; rerun train for this model`);
   }
-  if (!isClassic(expectedType)) return networkScorer(await loadNetwork(dir), numItems);
+  if (!isClassic(expectedType)) return networkScorer(await loadNetwork(dir), numItems, itemTablesOf(expectedType), join(dir, 'model.json'));
   const saved = readClassicModel(dir);
   const type = saved.type as ModelType;
   if (type !== expectedType || !MODEL_TYPES.includes(type)) {

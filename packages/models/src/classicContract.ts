@@ -9,6 +9,7 @@
 import type { Feedback, ModelType, ResolvedModelConfig } from '@deeprec/config';
 import type { SavedColumns } from './classic/columns';
 import type { Csr, Interactions } from './classic/sparse';
+import type { ItemRepresentation } from './itemRepresentation';
 
 /** Facts from the data a fit needs beyond the interactions. */
 export interface ClassicContext {
@@ -29,6 +30,8 @@ export interface FittedClassic {
   scoreUsers(history: Csr, users: ArrayLike<number>): Float32Array;
   /** Scores of (users[k], items[k]): predicted ratings for explicit data where the model has a rating form, else ranking scores. */
   scorePairs(history: Csr, users: Int32Array, items: Int32Array): Float32Array;
+  /** Item factors or item-item weights, for similar items; absent when the model has neither (userknn). */
+  readonly items?: ItemRepresentation;
 }
 
 export interface ClassicFactory<T extends ModelType> {
@@ -54,6 +57,7 @@ export function fittedClassic<M extends { readonly numUsers: number; readonly nu
   arrays: Record<string, Int32Array | Float32Array>,
   scoreUsers: FittedClassic['scoreUsers'],
   scorePairs?: FittedClassic['scorePairs'],
+  items?: ItemRepresentation,
 ): FittedClassic {
   const { numUsers, numItems } = meta;
   return {
@@ -64,6 +68,7 @@ export function fittedClassic<M extends { readonly numUsers: number; readonly nu
     arrays,
     scoreUsers,
     scorePairs: scorePairs ?? ((history, users, items) => pairsFromRows((u) => scoreUsers(history, u), numItems, users, items)),
+    ...(items ? { items } : {}),
   };
 }
 

@@ -51,6 +51,12 @@ export interface ModelFactory<T extends ModelType> {
   /** Full reference of the paper the architecture follows. */
   paper: string;
   build(config: ResolvedModelConfig<T>, context: ModelContext): RecModel;
+  /**
+   * Names of the layers holding item embedding tables (numItems x dim), the model's item
+   * representation for similar items (each table's rows unit-normalised, then joined);
+   * absent when items have only a bias or a count.
+   */
+  readonly itemTables?: readonly string[];
 }
 
 

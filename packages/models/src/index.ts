@@ -2,8 +2,9 @@
 export { trainableParams, type ModelContext, type ModelFactory, type RecModel, type TrainingPass } from './contract';
 export { pairsFromRows, storedValues, type ClassicContext, type ClassicFactory, type FittedClassic } from './classicContract';
 export { type SavedColumns } from './classic/columns';
+export { type ItemRepresentation } from './itemRepresentation';
 export { modelContext } from './context';
-export { MODEL_REGISTRY, buildModel, classicFactory, isClassic, isNetworkConfig, type ModelRegistry } from './registry';
+export { MODEL_REGISTRY, buildModel, classicFactory, isClassic, isNetworkConfig, itemTablesOf, type ModelRegistry } from './registry';
 export { ncf } from './ncf';
 export { widedeep } from './widedeep';
 export { neumf } from './neumf';

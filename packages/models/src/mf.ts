@@ -12,6 +12,7 @@ import { BiasTerms, sum } from './parts';
 export const mf: ModelFactory<'mf'> = {
   type: 'mf',
   paper: 'Koren, Bell and Volinsky, Matrix Factorization Techniques for Recommender Systems, IEEE Computer 2009, doi:10.1109/MC.2009.263',
+  itemTables: ['item_factors'],
   build(config, context) {
     const f = new LayerFactory(config, context.seed);
     const userFactors = f.embedding('user_factors', context.numUsers, config.embeddingDim);

@@ -14,6 +14,7 @@ import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './par
 export const ncf: ModelFactory<'ncf'> = {
   type: 'ncf',
   paper: 'He et al., Neural Collaborative Filtering, WWW 2017, doi:10.1145/3038912.3052569',
+  itemTables: ['item_embedding'],
   build(config, context) {
     const f = new LayerFactory(config, context.seed);
     const userEmbedding = f.embedding('user_embedding', context.numUsers, config.embeddingDim);

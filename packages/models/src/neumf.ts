@@ -15,6 +15,7 @@ import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './par
 export const neumf: ModelFactory<'neumf'> = {
   type: 'neumf',
   paper: 'He et al., Neural Collaborative Filtering (NeuMF), WWW 2017, doi:10.1145/3038912.3052569',
+  itemTables: ['gmf_item_embedding', 'mlp_item_embedding'],
   build(config, context) {
     const f = new LayerFactory(config, context.seed);
     const gmfUser = f.embedding('gmf_user_embedding', context.numUsers, config.gmfDim);

@@ -46,6 +46,12 @@ export function classicFactory(type: ModelType): ClassicFactory<ModelType> {
   return factory;
 }
 
+/** The item embedding layers of a network type (its factory's itemTables); undefined for classic types and networks without any. */
+export function itemTablesOf(type: ModelType): readonly string[] | undefined {
+  const factory = factoryOf(type, type);
+  return 'fit' in factory ? undefined : factory.itemTables;
+}
+
 export function buildModel(config: ResolvedModelConfig, context: ModelContext): RecModel {
   const factory = factoryOf(config.type, config.name);
   if ('fit' in factory) throw new RangeError(`models.${config.name}: ${config.type} is a classic model; it is fitted, not built as a network`);

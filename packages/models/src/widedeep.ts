@@ -16,6 +16,7 @@ import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './par
 export const widedeep: ModelFactory<'widedeep'> = {
   type: 'widedeep',
   paper: 'Cheng et al., Wide & Deep Learning for Recommender Systems, DLRS 2016, doi:10.1145/2988450.2988454',
+  itemTables: ['item_embedding'],
   build(config, context) {
     const f = new LayerFactory(config, context.seed);
     const biases = new BiasTerms(f, context);

@@ -92,6 +92,20 @@ describe('classic model types', () => {
       if (!ratingForm) expect(Array.from(pairs)).toEqual([rows[20 + 2], rows[20 + 11]]);
       else expect(pairs.every((p) => p > 0.5 && p < 5.5)).toBe(true);
     });
+
+    it('hands over its item representation for similar items, the same after a load; userknn has none', () => {
+      const kind = { itemknn: 'neighbours', userknn: undefined, rp3beta: 'neighbours', ease: 'matrix', ials: 'vectors', puresvd: 'vectors', svdpp: 'vectors' }[type];
+      const loaded = factory.load(JSON.parse(JSON.stringify(fitted.meta)), fitted.arrays);
+      expect([fitted.items?.kind, loaded.items?.kind]).toEqual([kind, kind]);
+      const items = loaded.items;
+      if (items?.kind === 'vectors') {
+        expect(items.dim).toBeGreaterThan(0);
+        expect(items.values).toHaveLength(20 * items.dim);
+      }
+      if (items?.kind === 'neighbours') expect([items.rows.numRows, items.rows.offsets.length]).toEqual([20, 21]);
+      if (items?.kind === 'matrix') expect(items.weights).toHaveLength(400);
+      expect(loaded.items).toEqual(fitted.items);
+    });
   });
 
   it('load rejects meta that does not fit, naming the key', () => {

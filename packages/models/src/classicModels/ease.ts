@@ -13,7 +13,8 @@ import { count, parseMeta, underModel } from './meta';
 const MetaSchema = z.object({ numUsers: count, numItems: count, lambda: z.number().gt(0), values: z.enum(['binary', 'rating']) });
 
 function wrap(fit: FittedEase): FittedClassic {
-  return fittedClassic('ease', fit.meta, easeToColumns(fit), (history, users) => scoreEase(fit, history, users));
+  const items = { kind: 'matrix', source: 'item-item weights B', numItems: fit.meta.numItems, weights: fit.weights } as const;
+  return fittedClassic('ease', fit.meta, easeToColumns(fit), (history, users) => scoreEase(fit, history, users), undefined, items);
 }
 
 export const ease: ClassicFactory<'ease'> = {

@@ -11,6 +11,7 @@ import { fittedClassic, type ClassicFactory, type FittedClassic } from '../class
 import { fitIals, ialsFromColumns, ialsToColumns, scoreIals, type FittedIals } from '../classic/ials';
 import { scoreLatentPairs } from '../classic/latent';
 import { count, parseMeta, underModel } from './meta';
+import { itemFactorVectors } from '../itemRepresentation';
 
 const MetaSchema = z.object({ numUsers: count, numItems: count, dim: count });
 
@@ -22,6 +23,7 @@ function wrap(fit: FittedIals): FittedClassic {
     ialsToColumns(fit),
     (_history, users) => scoreIals(fit, null, users),
     (_history, users, items) => scoreLatentPairs(factors, users, items, 'ials'),
+    itemFactorVectors('item factors', fit.itemFactors, fit.meta.numItems),
   );
 }
 

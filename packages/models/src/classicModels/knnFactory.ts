@@ -48,6 +48,8 @@ function wrap(fit: FittedKnn, ratingForm: boolean): FittedClassic {
     (history, users) => scoreRows(fit, history, users),
     // explicit data: the baseline-adjusted rating form; implicit: the ranking rows
     ratingForm ? (history, users, items) => scoreRated(fit, history, users, items) : undefined,
+    // item-based: each item's kept neighbours; user-based lists compare users, not items
+    item ? { kind: 'neighbours', source: `${fit.meta.similarity} similarities`, rows: fit.neighbours } : undefined,
   );
 }
 

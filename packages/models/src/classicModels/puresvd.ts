@@ -10,11 +10,13 @@ import { z } from 'zod';
 import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { fitPureSvd, puresvdFromColumns, puresvdToColumns, scorePureSvd, type FittedPureSvd } from '../classic/puresvd';
 import { count, parseMeta, underModel } from './meta';
+import { itemFactorVectors } from '../itemRepresentation';
 
 const MetaSchema = z.object({ numUsers: count, numItems: count, factors: count, values: z.enum(['binary', 'rating']) });
 
 function wrap(fit: FittedPureSvd): FittedClassic {
-  return fittedClassic('puresvd', fit.meta, puresvdToColumns(fit), (history, users) => scorePureSvd(fit, history, users));
+  const items = itemFactorVectors('item factors Q', fit.itemFactors, fit.meta.numItems);
+  return fittedClassic('puresvd', fit.meta, puresvdToColumns(fit), (history, users) => scorePureSvd(fit, history, users), undefined, items);
 }
 
 export const puresvd: ClassicFactory<'puresvd'> = {

@@ -20,7 +20,8 @@ const MetaSchema = z.object({
 });
 
 function wrap(fit: FittedRp3beta): FittedClassic {
-  return fittedClassic('rp3beta', fit.meta, rp3betaToColumns(fit), (history, users) => scoreRp3beta(fit, history, users));
+  const items = { kind: 'neighbours', source: 'item-item transition weights', rows: fit.weights } as const;
+  return fittedClassic('rp3beta', fit.meta, rp3betaToColumns(fit), (history, users) => scoreRp3beta(fit, history, users), undefined, items);
 }
 
 export const rp3beta: ClassicFactory<'rp3beta'> = {

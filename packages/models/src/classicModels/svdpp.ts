@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { fittedClassic, type ClassicFactory, type FittedClassic } from '../classicContract';
 import { fitSvdpp, scorePairsSvdpp, scoreSvdpp, svdppFromColumns, svdppToColumns, type FittedSvdpp } from '../classic/svdpp';
 import { count, parseMeta, underModel } from './meta';
+import { itemFactorVectors } from '../itemRepresentation';
 
 const MetaSchema = z.object({
   numUsers: count,
@@ -26,6 +27,7 @@ function wrap(fit: FittedSvdpp): FittedClassic {
     svdppToColumns(fit),
     (_history, users) => scoreSvdpp(fit, null, users),
     (_history, users, items) => scorePairsSvdpp(fit, null, users, items),
+    itemFactorVectors('item factors q', fit.itemFactors, fit.meta.numItems),
   );
 }
 
