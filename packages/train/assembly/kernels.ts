@@ -40,10 +40,10 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
       for (let p = 0; p < inner; p++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
-        const x0 = f32x4.splat(load<f32>(pa0));
-        const x1 = f32x4.splat(load<f32>(pa1));
-        const x2 = f32x4.splat(load<f32>(pa2));
-        const x3 = f32x4.splat(load<f32>(pa3));
+        const x0 = v128.load32_splat(pa0);
+        const x1 = v128.load32_splat(pa1);
+        const x2 = v128.load32_splat(pa2);
+        const x3 = v128.load32_splat(pa3);
         s00 = f32x4.add(s00, f32x4.mul(x0, b0));
         s01 = f32x4.add(s01, f32x4.mul(x0, b1));
         s10 = f32x4.add(s10, f32x4.mul(x1, b0));
@@ -77,10 +77,10 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
       let pb = b + off;
       for (let p = 0; p < inner; p++) {
         const b0 = v128.load(pb);
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(pa0)), b0));
-        s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(pa1)), b0));
-        s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(pa2)), b0));
-        s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(pa3)), b0));
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa0), b0));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa1), b0));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa2), b0));
+        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa3), b0));
         pa0 += as4; pa1 += as4; pa2 += as4; pa3 += as4;
         pb += bs4;
       }
@@ -117,7 +117,7 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
       let pa0 = a0;
       let pb = b + off;
       for (let p = 0; p < inner; p++) {
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(pa0)), v128.load(pb)));
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa0), v128.load(pb)));
         pa0 += as4;
         pb += bs4;
       }
@@ -224,13 +224,14 @@ export function rowDotGrad(g: usize, a: usize, b: usize, rows: i32, cols: i32, d
 /** Dropout mask of `size` entries: xorshift32 from `seed`, exactly fusedTower.ts's dropoutMask (0 or 1 / (1 - rate)). */
 export function dropoutMask(out: usize, size: i32, rate: f64, seed: u32): void {
   const keep = <f32>(1 / (1 - rate));
-  const threshold = rate * 4294967296;
+  // s < rate * 2^32 (a double) exactly when s < its ceiling, for an integer s: one integer compare
+  const threshold = <u64>Math.ceil(rate * 4294967296);
   let s: u32 = seed != 0 ? seed : 0x9e3779b9;
   for (let i = 0; i < size; i++) {
     s ^= s << 13;
     s ^= s >> 17;
     s ^= s << 5;
-    store<f32>(out + ((<usize>i) << 2), <f64>s < threshold ? 0 : keep);
+    store<f32>(out + ((<usize>i) << 2), select<f32>(0, keep, <u64>s < threshold));
   }
 }
 
