@@ -20,6 +20,7 @@ export interface Kernels {
   rowDot(a: number, b: number, rows: number, cols: number, out: number): void;
   rowDotGrad(g: number, a: number, b: number, rows: number, cols: number, da: number, db: number): void;
   dropoutMask(out: number, size: number, rate: number, seed: number): void;
+  dropoutMask2(outA: number, sizeA: number, rateA: number, seedA: number, outB: number, sizeB: number, rateB: number, seedB: number): void;
   multiply(x: number, mask: number, count: number, out: number): void;
   reluGrad(g: number, z: number, mask: number, count: number, out: number): void;
   columnSums(x: number, rows: number, cols: number, out: number): void;
@@ -84,4 +85,27 @@ export class Arena {
   i32(at: number, count: number): Int32Array {
     return new Int32Array(this.kernels.memory.buffer, at, count);
   }
+}
+
+/**
+ * GFLOP/s of the kernels' matmul on a [rows x inner] by [inner x cols] product repeated for
+ * about `seconds` (the bench's arithmetic limit: FLOP per sample against this peak).
+ */
+export function matmulPeakGflops(rows = 256, inner = 64, cols = 64, seconds = 0.3): number {
+  const kernels = instantiateKernels();
+  const arena = new Arena(kernels);
+  const a = arena.take(rows * inner);
+  const b = arena.take(inner * cols);
+  const c = arena.take(rows * cols);
+  arena.commit();
+  arena.f32(a, rows * inner).fill(0.5);
+  arena.f32(b, inner * cols).fill(0.25);
+  kernels.matmulPeak(a, b, c, rows, inner, cols, 50); // warm-up: the optimising compiler's tier
+  let repeats = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    kernels.matmulPeak(a, b, c, rows, inner, cols, 100);
+    repeats += 100;
+  }
+  return (2 * rows * inner * cols * repeats) / ((performance.now() - started) / 1000) / 1e9;
 }

@@ -281,8 +281,14 @@ export class KernelStep {
       const [du, di] = this.embedWidth.tower;
       k.gather(this.table(plan.tower.user).w, du, this.users, n, this.towerIn, du + di);
       k.gather(this.table(plan.tower.item).w, di, this.items, n, this.towerIn + du * 4, du + di);
-      // Masks drawn first, layer by layer, as fusedTower.ts draws them: the same seeds in the same order.
-      for (const l of this.tower) if (l.rate > 0) k.dropoutMask(l.mask, n * l.units, l.rate, this.options.nextSeed());
+      // Masks drawn first, layer by layer, as fusedTower.ts draws them: the same seeds in the same order; two at a time.
+      const dropped = this.tower.filter((l) => l.rate > 0).map((l) => ({ l, seed: this.options.nextSeed() }));
+      for (let i = 0; i < dropped.length; i += 2) {
+        const { l, seed } = dropped[i] as { l: TowerLayer; seed: number };
+        const second = dropped[i + 1];
+        if (second) k.dropoutMask2(l.mask, n * l.units, l.rate, seed, second.l.mask, n * second.l.units, second.l.rate, second.seed);
+        else k.dropoutMask(l.mask, n * l.units, l.rate, seed);
+      }
       let x = this.towerIn;
       for (const l of this.tower) {
         k.gemm(x, l.inputs, 1, this.weight(l.kernel), l.units, l.z, l.units, n, l.inputs, l.units, this.weight(l.bias), 1);
