@@ -99,11 +99,11 @@ describe('train.engine: kernels in the training loop', () => {
     await initBackend('wasm');
   });
 
-  const fitWith = (engine: 'fused' | 'kernels', modelConfig: ResolvedModelConfig) => {
+  const fitWith = (engine: 'fused' | 'kernels', modelConfig: ResolvedModelConfig, l2: number) => {
     const model = buildModel(modelConfig, modelContext(data.info, 1));
     const notes: string[] = [];
     const log = { ...silentLogger(), info: (line: string) => notes.push(line) };
-    const result = fit(model, memorySource(data.train), data.valid, { config: { ...modelConfig.train, engine }, l2: modelConfig.l2, seed: 1, log, label: engine });
+    const result = fit(model, memorySource(data.train), data.valid, { config: { ...modelConfig.train, engine }, l2, seed: 1, log, label: engine });
     const out = { result, weights: model.network.getWeights().map((w) => Float32Array.from(w.dataSync())), notes };
     model.network.dispose();
     return out;
@@ -111,8 +111,8 @@ describe('train.engine: kernels in the training loop', () => {
 
   it('trains, validates and keeps the best epoch as the fused engine does (within 1e-5), weights synced into the model', () => {
     const modelConfig = config.models.ncf as ResolvedModelConfig;
-    const kernels = fitWith('kernels', modelConfig);
-    const fused = fitWith('fused', modelConfig);
+    const kernels = fitWith('kernels', modelConfig, 0.01);
+    const fused = fitWith('fused', modelConfig, 0.01);
     expect(kernels.result.engine.engine).toBe('kernels');
     expect(kernels.result.history.length).toBe(3);
     kernels.result.history.forEach((row, i) => {
