@@ -11,7 +11,7 @@
 // goes first. The arithmetic limit: matmul FLOP per sample x samples/s against the peak of the
 // kernels' own SIMD matmul, measured here. Method and figures: README "Training speed".
 // Prints figures, not pass/fail.
-// Options: --runs N (default 3), --epochs N (default 2), --batches 256,1024, --skip-torch,
+// Options: --runs N (default 3), --epochs N (default 2), --batches 256,1024, --threads 1,2 (PyTorch's), --skip-torch,
 // --data <ml-100k folder>, --scale (afterwards, also bench/scale.js: the 10M-rating streaming case).
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -47,11 +47,11 @@ const batchSizes = option('batches', '256,1024').split(',').map(Number);
 const data = resolve(option('data', join(root, '..', 'shared', 'data', 'ml-100k')));
 const config = join(root, 'configs', 'examples', 'bench-ml100k.yaml');
 const models = ['ncf', 'widedeep', 'neumf'];
-const threadCounts = [1, 2];
+const threadCounts = option('threads', '1,2').split(',').map(Number);
 const backendName = process.env.DEEPREC_BACKEND ?? 'wasm';
 const bin = join(root, 'packages', 'cli', 'bin', 'deeprec.js');
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(epochs) || epochs < 1 || !batchSizes.every((b) => Number.isInteger(b) && b >= 1)) {
-  process.stderr.write('bench: --runs, --epochs and each of --batches take a whole number of at least 1\n');
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(epochs) || epochs < 1 || ![...batchSizes, ...threadCounts].every((b) => Number.isInteger(b) && b >= 1)) {
+  process.stderr.write('bench: --runs, --epochs and each of --batches and --threads take a whole number of at least 1\n');
   process.exit(2);
 }
 if (!existsSync(join(root, 'packages', 'cli', 'dist', 'main.js'))) {

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// Builds the kernel engine's WebAssembly (packages/train/assembly/kernels.ts, AssemblyScript
+// Builds the kernel engine's WebAssembly (packages/train/assembly/, entry kernels.ts; AssemblyScript
 // with SIMD) into packages/train/dist/kernels.wasm, where src/kernels/module.ts loads it from
 // both src (tests) and dist. Part of `npm run compile` and `prepare`, so `npm ci` on a fresh
-// clone builds it; skipped when the wasm is newer than its source and this script.
+// clone builds it; skipped when the wasm is newer than every source file and this script.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync, statSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, statSync } = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..');
-const source = join(root, 'packages', 'train', 'assembly', 'kernels.ts');
+const assembly = join(root, 'packages', 'train', 'assembly');
+const source = join(assembly, 'kernels.ts');
 const output = join(root, 'packages', 'train', 'dist', 'kernels.wasm');
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 
-const newest = Math.max(statSync(source).mtimeMs, statSync(__filename).mtimeMs);
+const newest = Math.max(statSync(__filename).mtimeMs, ...readdirSync(assembly).map((f) => statSync(join(assembly, f)).mtimeMs));
 if (!process.argv.includes('--force') && existsSync(output) && statSync(output).mtimeMs > newest) process.exit(0);
 mkdirSync(dirname(output), { recursive: true });
 // -O3, SIMD (f32x4), no runtime or GC (the module allocates nothing; the engine lays out its memory), no bounds asserts.
