@@ -244,7 +244,7 @@ async function main() {
         for (const t of TORCH) for (const model of models) checkSame(row(batch, 'deeprec kernels lazy')[model][0], row(batch, t.key)[model][0], model);
       }
     }
-    const torchVersion = skipTorch ? null : row(scoreBatch, 'torch sparse 1').ncf[0].torch;
+    const torchVersion = skipTorch ? null : row(scoreBatch, `torch sparse ${threadCounts[0]}`).ncf[0].torch;
     const c = (model) => first && row(scoreBatch, 'deeprec kernels lazy')[model][0].modelConfig;
     const dropout = (m) => JSON.stringify(dropoutRates(c(m)));
     const peak = median(peaks);
