@@ -31,6 +31,11 @@ describe('resolveEngine (backend -> engine)', () => {
     expect(resolveEngine('fused', 'wasm', 'adam')).toEqual({ engine: 'fused', requested: 'fused', note: null });
   });
 
+  it('honours kernels on any backend with adam; other optimizers train with tfjs, saying so', () => {
+    expect(resolveEngine('kernels', 'tensorflow', 'adam')).toEqual({ engine: 'kernels', requested: 'kernels', note: null });
+    expect(resolveEngine('kernels', 'wasm', 'sgd')).toEqual({ engine: 'tfjs', requested: 'kernels', note: "the kernels engine supports adam only; training sgd with tfjs's optimizer" });
+  });
+
   it('honours tfjs anywhere, wasm included', () => {
     expect(resolveEngine('tfjs', 'wasm', 'adam')).toEqual({ engine: 'tfjs', requested: 'tfjs', note: null });
   });

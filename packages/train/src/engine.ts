@@ -1,10 +1,13 @@
 /**
- * The two training engines, and which one runs (train.engine; DESIGN section 6).
+ * The three training engines, and which one runs (train.engine; DESIGN section 6).
  *
  * fused (fused/step.ts): one gradient pass in which the step gathers embedding rows
  * itself and captures their gradients, then Adam as plain loops over host memory (lazy:
  * only the rows in the batch). On wasm and cpu the tensors live in host memory, so this
  * removes tfjs's gather, segment-sum and per-variable optimizer kernels: the fast path.
+ *
+ * kernels (kernels/step.ts, opt-in): a batch as calls into compiled WebAssembly SIMD code that
+ * holds the weights and Adam state, copied into the tfjs variables once an epoch; no tfjs ops.
  *
  * tfjs: tf.Optimizer.minimize over the same forward pass. On the native tensorflow backend
  * (tfjs-node, tfjs-node-gpu) tables and optimizer state stay on the device; the fused
@@ -34,11 +37,6 @@ export interface EngineChoice {
 }
 
 /**
- * auto: fused on the host-memory backends (wasm, cpu), tfjs elsewhere (tensorflow, and any
- * device backend). An explicit request is honoured, with a note where it costs; the fused
- * engine implements Adam only, so other optimizers always train with tfjs's.
- */
-/**
  * The kernel engine where it covers the model and loss; else the fused engine, with a note
  * saying what it does not cover (the model's network shape, or the loss).
  */
@@ -48,6 +46,12 @@ export function coverKernels(choice: EngineChoice, model: RecModel, loss: string
   return gap ? { engine: 'fused', requested: choice.requested, note: `the kernel engine does not cover ${gap}; training with the fused engine` } : choice;
 }
 
+/**
+ * auto: fused on the host-memory backends (wasm, cpu), tfjs elsewhere (tensorflow, and any
+ * device backend). An explicit request is honoured, with a note where it costs; the fused
+ * engine implements Adam only, so other optimizers always train with tfjs's. kernels (with
+ * adam) is honoured on any backend; coverKernels then checks the model and loss.
+ */
 export function resolveEngine(requested: EngineSetting, backend: string, optimizer: TrainConfig['optimizer']['name']): EngineChoice {
   if (requested === 'tfjs') return { engine: 'tfjs', requested, note: null };
   if (optimizer !== 'adam') {
