@@ -4,11 +4,15 @@
 //   lazy Adam   deeprec train.optimizer.lazy: true  vs  PyTorch sparse embeddings + SparseAdam
 //               (+ Adam for the dense layers)
 //   dense Adam  deeprec train.optimizer.lazy: false vs  PyTorch torch.optim.Adam over everything
-// PyTorch at 1 thread (deeprec's wasm backend uses one) and at 2. Each figure is the median
-// of N runs with the min and max; the order of the runs is reversed every round, so neither
-// side always goes first. Method and figures: bench/README.md. Prints figures, not pass/fail.
-// Options: --runs N (default 3), --epochs N (default 2), --skip-torch, --data <ml-100k folder>,
-// --scale (afterwards, also bench/scale.js: the 10M-rating streaming case).
+// deeprec with the kernel engine (train.engine: kernels) and the fused engine (the default),
+// PyTorch at 1 thread (deeprec uses one) and at 2, at each batch size; each deeprec figure is
+// also set against PyTorch's best setting for that model. Each figure is the median of N runs
+// with the min and max; the order of the runs is reversed every round, so neither side always
+// goes first. The arithmetic limit: matmul FLOP per sample x samples/s against the peak of the
+// kernels' own SIMD matmul, measured here. Method and figures: README "Training speed".
+// Prints figures, not pass/fail.
+// Options: --runs N (default 3), --epochs N (default 2), --batches 256,1024, --threads 1,2 (PyTorch's), --skip-torch,
+// --data <ml-100k folder>, --scale (afterwards, also bench/scale.js: the 10M-rating streaming case).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -25,6 +29,10 @@ function loadDeeprecCompute() {
   const core = require(join(root, 'packages', 'compute', 'dist', 'index.js'));
   return { initBackend: core.initBackend, fileLoadHandler: core.fileLoadHandler, scorePairs: core.scorePairs };
 }
+/** The kernel engine's matmul peak (GFLOP/s), from @deeprec/train's compiled library. */
+function matmulPeak() {
+  return require(join(root, 'packages', 'train', 'dist', 'index.js')).matmulPeakGflops();
+}
 // ---------------------------------------------------------------------------------------
 
 const args = process.argv.slice(2);
@@ -35,14 +43,15 @@ const option = (name, fallback) => {
 const runs = Number(option('runs', '3'));
 const epochs = Number(option('epochs', '2'));
 const skipTorch = args.includes('--skip-torch');
+const batchSizes = option('batches', '256,1024').split(',').map(Number);
 const data = resolve(option('data', join(root, '..', 'shared', 'data', 'ml-100k')));
 const config = join(root, 'configs', 'examples', 'bench-ml100k.yaml');
 const models = ['ncf', 'widedeep', 'neumf'];
-const threadCounts = [1, 2];
+const threadCounts = option('threads', '1,2').split(',').map(Number);
 const backendName = process.env.DEEPREC_BACKEND ?? 'wasm';
 const bin = join(root, 'packages', 'cli', 'bin', 'deeprec.js');
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(epochs) || epochs < 1) {
-  process.stderr.write('bench: --runs and --epochs take a whole number of at least 1\n');
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(epochs) || epochs < 1 || ![...batchSizes, ...threadCounts].every((b) => Number.isInteger(b) && b >= 1)) {
+  process.stderr.write('bench: --runs, --epochs and each of --batches and --threads take a whole number of at least 1\n');
   process.exit(2);
 }
 if (!existsSync(join(root, 'packages', 'cli', 'dist', 'main.js'))) {
@@ -97,15 +106,16 @@ function lastLoss(modelDir) {
   return loss ? Number(loss.get(loss.length - 1)) : Number.NaN;
 }
 
-/** Trains the three models with lazy or dense Adam, one process each (as Nx runs them); scores them when asked. */
-async function deeprecJob(artifacts, info, lazy, score) {
-  const sets = ['--set', `data.path=${data}`, '--set', `train.epochs=${epochs}`, '--set', `train.optimizer.lazy=${lazy}`, '--artifacts', artifacts];
+/** Trains the three models with lazy or dense Adam on `engine` at batch size `batch`, one process each (as Nx runs them); scores them when asked. */
+async function deeprecJob(artifacts, info, lazy, score, engine, batch) {
+  const sets = ['--set', `data.path=${data}`, '--set', `train.epochs=${epochs}`, '--set', `train.optimizer.lazy=${lazy}`, '--set', `train.engine=${engine}`, '--set', `train.batchSize=${batch}`, '--artifacts', artifacts];
   const out = {};
   for (const model of models) {
     deeprec('train', config, '--model', model, ...sets);
     const dir = join(artifacts, 'bench-ml100k', 'models', model);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     if (manifest.details.modelConfig.train.optimizer.lazy !== lazy) throw new Error(`bench: ${model} trained with optimizer.lazy ${manifest.details.modelConfig.train.optimizer.lazy}, asked ${lazy}`);
+    if (manifest.details.engine.name !== engine) throw new Error(`bench: ${model} trained with the ${manifest.details.engine.name} engine, asked ${engine}`);
     out[model] = {
       train: manifest.details.trainSamplesPerSecond,
       score: score ? await scoreSpeed(dir, info.numUsers, info.numItems) : null,
@@ -154,8 +164,8 @@ function checkSame(deeprecRow, torchRow, model) {
   }
   if (deeprecRow.params !== torchRow.params) throw new Error(`bench: ${model} has ${deeprecRow.params} parameters in deeprec, ${torchRow.params} in PyTorch`);
   const t = c.train;
-  if (t.optimizer.name !== 'adam' || deeprecRow.engine !== 'fused' || !['auto', 'mse'].includes(t.loss) || t.lrSchedule.type !== 'none') {
-    throw new Error(`bench: ${model} must train with adam, the fused engine, MSE and no schedule to compare (found ${t.optimizer.name}, ${deeprecRow.engine}, ${t.loss}, ${t.lrSchedule.type})`);
+  if (t.optimizer.name !== 'adam' || !['fused', 'kernels'].includes(deeprecRow.engine) || !['auto', 'mse'].includes(t.loss) || t.lrSchedule.type !== 'none') {
+    throw new Error(`bench: ${model} must train with adam, the fused or kernel engine, MSE and no schedule to compare (found ${t.optimizer.name}, ${deeprecRow.engine}, ${t.loss}, ${t.lrSchedule.type})`);
   }
 }
 
@@ -168,96 +178,151 @@ const f = (n) => Math.round(n).toLocaleString('en-US');
 /** "median (min-max)" of one figure over the runs. */
 const cell = (xs) => (xs.length === 1 ? f(xs[0]) : `${f(median(xs))} (${f(Math.min(...xs))}-${f(Math.max(...xs))})`);
 
+/** Matmul FLOP per training sample: forward 2 x MACs, backward 4 x MACs (weight and input gradients), of the tower and the output layer. */
+function flopPerSample(c) {
+  const input = c.type === 'neumf' ? 2 * c.mlpDim : 2 * c.embeddingDim;
+  let macs = 0;
+  let width = input;
+  for (const units of c.layers) {
+    macs += width * units;
+    width = units;
+  }
+  macs += width + (c.type === 'neumf' ? c.gmfDim : 0);
+  return 6 * macs;
+}
+
+const ENGINES = [
+  { key: 'kernels lazy', engine: 'kernels', lazy: true },
+  { key: 'kernels dense', engine: 'kernels', lazy: false },
+  { key: 'fused lazy', engine: 'fused', lazy: true },
+  { key: 'fused dense', engine: 'fused', lazy: false },
+];
+const TORCH = threadCounts.flatMap((t) => [
+  { key: `torch sparse ${t}`, mode: 'sparse', threads: t, label: `PyTorch SparseAdam ${t}t` },
+  { key: `torch dense ${t}`, mode: 'dense', threads: t, label: `PyTorch Adam ${t}t` },
+]);
+
 async function main() {
   const artifacts = mkdtempSync(join(tmpdir(), 'deeprec-bench-'));
   try {
     deeprec('datagen', config, '--set', `data.path=${data}`, '--artifacts', artifacts);
     const info = JSON.parse(readFileSync(join(artifacts, 'bench-ml100k', 'data', 'manifest.json'), 'utf8')).details.info;
-    // Adam's values and the batch size as deeprec resolved them, from its first training (round 1
-    // starts with deeprec lazy), handed to every PyTorch run: the two cannot drift apart.
+    // Adam's values as deeprec resolved them, from its first training (round 1 starts with
+    // deeprec), handed to every PyTorch run with the batch size of the job: the two cannot drift apart.
     let hyper = null;
     const results = {}; // job key -> model -> list of one row per run
     const record = (key, out) => {
       results[key] ??= {};
       for (const [model, row] of Object.entries(out)) (results[key][model] ??= []).push(row);
     };
-    const jobs = [
-      { key: 'deeprec lazy', run: () => deeprecJob(artifacts, info, true, true) },
-      ...threadCounts.map((t) => ({ key: `torch sparse ${t}`, torch: true, run: () => torchJob(info, hyper, 'sparse', t, true) })),
-      { key: 'deeprec dense', run: () => deeprecJob(artifacts, info, false, false) },
-      ...threadCounts.map((t) => ({ key: `torch dense ${t}`, torch: true, run: () => torchJob(info, hyper, 'dense', t, false) })),
-    ].filter((j) => !(skipTorch && j.torch));
+    const scoreBatch = batchSizes[0];
+    const jobs = batchSizes.flatMap((batch) => {
+      const ours = ENGINES.map((e) => ({ key: `${batch} deeprec ${e.key}`, run: () => deeprecJob(artifacts, info, e.lazy, batch === scoreBatch && e.key === 'kernels lazy', e.engine, batch) }));
+      const theirs = skipTorch ? [] : TORCH.map((t) => ({ key: `${batch} ${t.key}`, torch: true, run: () => torchJob(info, { ...hyper, batchSize: batch }, t.mode, t.threads, batch === scoreBatch && t.mode === 'sparse') }));
+      // interleaved: each deeprec job next to PyTorch jobs
+      return ours.flatMap((o, i) => [o, ...(theirs[i] ? [theirs[i]] : [])]);
+    });
     const started = performance.now();
     const loadAtStart = loadavg()[0];
+    const peaks = [];
     for (let round = 1; round <= runs; round += 1) {
-      // Odd rounds deeprec first in each pairing, even rounds PyTorch first (the whole order reversed).
+      // Odd rounds in order, even rounds reversed: neither side always goes first.
       const order = round % 2 === 1 ? jobs : [...jobs].reverse();
       for (const job of order) {
         const out = await job.run();
         record(job.key, out);
-        if (!hyper && !job.torch) hyper = { ...out.ncf.modelConfig.train.optimizer, batchSize: out.ncf.modelConfig.train.batchSize };
+        if (!hyper && !job.torch) hyper = { ...out.ncf.modelConfig.train.optimizer };
         process.stderr.write(`bench: round ${round}/${runs}: ${job.key} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
       }
+      peaks.push(matmulPeak());
     }
 
-    const ours = (mode) => results[`deeprec ${mode}`];
-    const theirs = (mode, t) => results[`torch ${mode} ${t}`];
-    const first = ours('lazy').ncf[0];
-    if (!skipTorch) for (const model of models) for (const key of Object.keys(results).filter((k) => k.startsWith('torch'))) checkSame(ours('lazy')[model][0], results[key][model][0], model);
-    const torchVersion = skipTorch ? null : theirs('sparse', 1).ncf[0].torch;
-    const c = (model) => ours('lazy')[model][0].modelConfig;
+    const row = (batch, key) => results[`${batch} ${key}`];
+    const first = row(scoreBatch, 'deeprec kernels lazy').ncf[0];
+    if (!skipTorch) {
+      for (const batch of batchSizes) {
+        for (const t of TORCH) for (const model of models) checkSame(row(batch, 'deeprec kernels lazy')[model][0], row(batch, t.key)[model][0], model);
+      }
+    }
+    const torchVersion = skipTorch ? null : row(scoreBatch, `torch sparse ${threadCounts[0]}`).ncf[0].torch;
+    const c = (model) => first && row(scoreBatch, 'deeprec kernels lazy')[model][0].modelConfig;
     const dropout = (m) => JSON.stringify(dropoutRates(c(m)));
+    const peak = median(peaks);
     const lines = [
       `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.versions.node}; deeprec backend ${first.backend} (one thread)${skipTorch ? '' : `; PyTorch ${torchVersion} CPU at ${threadCounts.join(' and ')} threads (torch.set_num_threads)`}`,
       `data: ML-100k u1.base, ${f(info.counts.train)} ratings, tables of ${f(info.numUsers)} users x ${f(info.numItems)} items; ${epochs} epoch${epochs > 1 ? 's' : ''} per run; ${runs > 1 ? `median of ${runs} runs (min-max)` : 'one run'}, the run order reversed every round`,
       `same on both sides${skipTorch ? '' : ' (checked against the config deeprec resolved, and equal parameter counts)'}: ` +
         `ncf layers ${JSON.stringify(c('ncf').layers)} dropout ${dropout('ncf')}, widedeep (user + item biases, no side features) ${JSON.stringify(c('widedeep').layers)} dropout ${dropout('widedeep')}, ` +
         `neumf (GMF + MLP, dense output) ${JSON.stringify(c('neumf').layers)} dropout ${dropout('neumf')}; embeddings 32, ReLU, glorot-uniform init; ` +
-        `MSE loss; batch ${first.modelConfig.train.batchSize}; Adam lr ${hyper.learningRate}, beta1 ${hyper.beta1}, beta2 ${hyper.beta2}, epsilon ${hyper.epsilon}; ` +
+        `MSE loss; batch ${batchSizes.join(' and ')}; Adam lr ${hyper.learningRate}, beta1 ${hyper.beta1}, beta2 ${hyper.beta2}, epsilon ${hyper.epsilon}; ` +
         `no weight decay or L2 (l2 ${c('ncf').l2}); no validation, no lr schedule`,
+      'deeprec: kernels = train.engine: kernels (the batch as calls into compiled WebAssembly SIMD code), fused = the default engine (tfjs ops); lazy = optimizer.lazy: true (PyTorch: sparse embeddings + SparseAdam), dense = false (torch.optim.Adam)',
       'training samples/s: the training loop alone (shuffle, batches, forward, backward, optimizer step, loss read back) over all epochs of a fresh model, each model in its own process, no warm-up pass on either side; scoring: all user x item pairs, batches of 65,536, after one warm-up batch',
     ];
-    /** Markdown rows: deeprec's figure and PyTorch's at each thread count, median (min-max), and the ratio of the medians. */
-    const speedTable = (figure, ourMode, theirMode) => {
+    const m = (xs) => median(xs);
+    const figure = (batch, key, model, what = 'train') => row(batch, key)[model].map((r) => r[what]);
+    /** PyTorch's best setting for a model at a batch size: the highest median. */
+    const bestTorch = (batch, model) => TORCH.map((t) => ({ ...t, value: m(figure(batch, t.key, model)) })).sort((a, b) => b.value - a.value)[0];
+    for (const batch of batchSizes) {
+      lines.push('', `Training samples/s at batch ${batch}, median (min-max)`, '');
+      const head = ['model', ...ENGINES.map((e) => `deeprec ${e.key}`), ...(skipTorch ? [] : [...TORCH.map((t) => t.label), 'kernels lazy / best PyTorch', 'kernels dense / best PyTorch', 'fused lazy / best PyTorch'])];
+      const rows = models.map((model) => {
+        const ourCells = ENGINES.map((e) => cell(figure(batch, `deeprec ${e.key}`, model)));
+        if (skipTorch) return [model, ...ourCells];
+        const best = bestTorch(batch, model);
+        const ratio = (key) => `${(m(figure(batch, `deeprec ${key}`, model)) / best.value).toFixed(2)}x`;
+        return [model, ...ourCells, ...TORCH.map((t) => cell(figure(batch, t.key, model))), `${ratio('kernels lazy')} (vs ${best.label})`, ratio('kernels dense'), ratio('fused lazy')];
+      });
+      lines.push(...[head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`));
+    }
+
+    lines.push('', `Arithmetic limit: matmul FLOP per sample (forward 2, backward 4 x multiply-adds of the tower and output layer) x samples/s, against the kernels' own SIMD matmul peak here, ${peak.toFixed(1)} GFLOP/s (256 x 64 by 64 x 64, median of ${peaks.length} measurements, ${Math.min(...peaks).toFixed(1)}-${Math.max(...peaks).toFixed(1)}); limit = peak / FLOP per sample`, '');
+    const ahead = ['model', 'kFLOP/sample', 'limit samples/s', ...batchSizes.flatMap((b) => [`kernels lazy, batch ${b}: GFLOP/s`, 'of peak', ...(skipTorch ? [] : [`best PyTorch, batch ${b}: GFLOP/s`])])];
+    const arows = models.map((model) => {
+      const flop = flopPerSample(c(model));
+      const cols = batchSizes.flatMap((b) => {
+        const ours = m(figure(b, 'deeprec kernels lazy', model)) * flop;
+        return [(ours / 1e9).toFixed(2), `${((100 * ours) / (peak * 1e9)).toFixed(0)}%`, ...(skipTorch ? [] : [((bestTorch(b, model).value * flop) / 1e9).toFixed(2)])];
+      });
+      return [model, (flop / 1000).toFixed(1), f((peak * 1e9) / flop), ...cols];
+    });
+    lines.push(...[ahead, ahead.map(() => '---'), ...arows].map((r) => `| ${r.join(' | ')} |`));
+
+    lines.push('', `Scoring pairs/s, all ${f(info.numUsers)} x ${f(info.numItems)} pairs (the kernels-lazy models of batch ${scoreBatch}; deeprec scorePairs with tfjs, PyTorch eval + no_grad)`, '');
+    {
       const head = ['model', 'deeprec', ...(skipTorch ? [] : threadCounts.flatMap((t) => [`PyTorch ${t} thread${t > 1 ? 's' : ''}`, 'deeprec / PyTorch']))];
       const rows = models.map((model) => {
-        const d = ours(ourMode)[model].map((r) => r[figure]);
-        const cols = skipTorch
-          ? []
-          : threadCounts.flatMap((t) => {
-              const p = theirs(theirMode, t)[model].map((r) => r[figure]);
-              return [cell(p), `${(median(d) / median(p)).toFixed(2)}x`];
-            });
+        const d = figure(scoreBatch, 'deeprec kernels lazy', model, 'score');
+        const cols = skipTorch ? [] : threadCounts.flatMap((t) => {
+          const p = figure(scoreBatch, `torch sparse ${t}`, model, 'score');
+          return [cell(p), `${(m(d) / m(p)).toFixed(2)}x`];
+        });
         return [model, cell(d), ...cols];
       });
-      return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
-    };
-    lines.push('', 'Training samples/s, lazy Adam: deeprec optimizer.lazy: true vs PyTorch nn.Embedding(sparse=True) + SparseAdam (embedding tables) + Adam (the rest)', '');
-    lines.push(...speedTable('train', 'lazy', 'sparse'));
-    lines.push('', 'Training samples/s, dense Adam: deeprec optimizer.lazy: false vs PyTorch torch.optim.Adam over all parameters', '');
-    lines.push(...speedTable('train', 'dense', 'dense'));
-    lines.push('', `Scoring pairs/s, all ${f(info.numUsers)} x ${f(info.numItems)} pairs (the lazy-Adam models; deeprec scorePairs, PyTorch eval + no_grad)`, '');
-    lines.push(...speedTable('score', 'lazy', 'sparse'));
+      lines.push(...[head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`));
+    }
 
     // A sanity check that both sides train the same problem: the mean training loss of the last epoch.
     const loss = (rows) => median(rows.map((r) => r.loss)).toFixed(4);
-    const torchLoss = (mode, model) => loss(threadCounts.flatMap((t) => theirs(mode, t)[model]));
-    lines.push('', `Training loss (MSE) of epoch ${epochs}, median of the runs (a check that both sides learn alike; initial weights, shuffles and dropout masks differ)`, '');
-    lines.push(`| model | deeprec lazy |${skipTorch ? '' : ' PyTorch SparseAdam |'} deeprec dense |${skipTorch ? '' : ' PyTorch Adam |'}`);
-    lines.push(`| --- | --- | --- |${skipTorch ? '' : ' --- | --- |'}`);
-    for (const model of models) {
-      const cols = [loss(ours('lazy')[model]), ...(skipTorch ? [] : [torchLoss('sparse', model)]), loss(ours('dense')[model]), ...(skipTorch ? [] : [torchLoss('dense', model)])];
-      lines.push(`| ${model} | ${cols.join(' | ')} |`);
+    for (const batch of batchSizes) {
+      lines.push('', `Training loss (MSE) of epoch ${epochs} at batch ${batch}, median of the runs (a check that all learn alike; PyTorch's initial weights, shuffles and dropout masks differ)`, '');
+      const head = ['model', ...ENGINES.map((e) => `deeprec ${e.key}`), ...(skipTorch ? [] : ['PyTorch SparseAdam', 'PyTorch Adam'])];
+      const rows = models.map((model) => [
+        model,
+        ...ENGINES.map((e) => loss(row(batch, `deeprec ${e.key}`)[model])),
+        ...(skipTorch ? [] : ['sparse', 'dense'].map((mode) => loss(threadCounts.flatMap((t) => row(batch, `torch ${mode} ${t}`)[model])))),
+      ]);
+      lines.push(...[head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`));
     }
     if (!skipTorch) {
-      const steps = epochs * Math.ceil(info.counts.train / hyper.batchSize);
+      const steps = epochs * Math.ceil(info.counts.train / batchSizes[0]);
       const factor = (t) => (1 / Math.sqrt(1 - hyper.beta2 ** t)).toFixed(1);
       lines.push(
         '',
         'Lazy Adam vs SparseAdam: the same algorithm (moments and weights of only the rows in the batch, repeated ids summed first, ' +
           'bias correction from one step count per table, which is the global step as every table is in every batch), except where epsilon goes: ' +
           'deeprec (as tf.train.adam and torch.optim.Adam) divides by sqrt(v_hat) + eps, SparseAdam by (sqrt(v) + eps) before the bias correction, ' +
-          `an effective eps / sqrt(1 - beta2^t) (${factor(1)}x eps at step 1, ${factor(steps)}x at step ${steps}, the last here). ` +
+          `an effective eps / sqrt(1 - beta2^t) (${factor(1)}x eps at step 1, ${factor(steps)}x at step ${steps}, the last at batch ${batchSizes[0]}). ` +
           'Dense Adam vs torch.optim.Adam: the same update, float rounding aside.',
       );
     }

@@ -193,10 +193,10 @@ export const TrainSchema = z.strictObject({
     .prefault({})
     .describe('implicit only: training negatives, drawn afresh each epoch from items the user has not interacted with (seeded).'),
   engine: z
-    .enum(['auto', 'fused', 'tfjs'])
+    .enum(['auto', 'fused', 'tfjs', 'kernels'])
     .default('auto')
     .describe(
-      "auto: fused on the wasm and cpu backends (tables in host memory), tfjs on the native tensorflow backend (tables stay on the device); fused: one gradient pass with embedding rows gathered in place and one Adam update of every variable (adam only; others use tfjs; on tensorflow it copies every table to the host and back each step); tfjs: tf.Optimizer.minimize. Default auto.",
+      "auto: fused on the wasm and cpu backends (tables in host memory), tfjs on the native tensorflow backend (tables stay on the device); fused: one gradient pass with embedding rows gathered in place and one Adam update of every variable (adam only; others use tfjs; on tensorflow it copies every table to the host and back each step); tfjs: tf.Optimizer.minimize; kernels: each batch as a few calls into compiled SIMD code (WebAssembly) holding the weights and Adam state, copied into the model once an epoch (adam; ncf, widedeep, neumf and mf without side features and with ReLU towers; mse or bce; anything else falls back to fused, logged). Default auto.",
     ),
   refit: z
     .boolean()

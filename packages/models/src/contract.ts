@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelType, ResolvedModelConfig } from '@deeprec/config';
 import type { FeatureField } from './features';
+import type { KernelPlan } from './kernelPlan';
 import type { ForwardOptions } from './pass';
 
 /** Facts from the data that size and initialise a network. */
@@ -44,6 +45,8 @@ export interface RecModel {
   trainingPass(users: tf.Tensor2D, items: tf.Tensor2D, forward: ForwardOptions): TrainingPass;
   /** Dense kernels that the L2 penalty covers. */
   readonly kernels: tf.Variable[];
+  /** The network's parts for the kernel engine, or null where its shape is not the one that engine covers (kernelPlan.ts). */
+  readonly kernelPlan?: KernelPlan | null;
 }
 
 export interface ModelFactory<T extends ModelType> {

@@ -13,6 +13,7 @@ export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
 export { type EmbedOverride, type ForwardOptions } from './pass';
+export { type KernelPlan } from './kernelPlan';
 export { type Csr, type Interactions, buildCsr, checkInteractions } from './classic/sparse';
 export {
   IALS_DEFAULTS,

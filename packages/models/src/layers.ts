@@ -104,7 +104,8 @@ export class Tower {
   readonly layers: tf.layers.Layer[];
   readonly rates: number[];
 
-  private readonly relu: boolean;
+  /** Whether every layer is ReLU (the fused tower and the kernel engine cover only that). */
+  readonly relu: boolean;
 
   constructor(factory: LayerFactory, prefix: string, widths: number[], activation: Activation, dropout: number | number[], where: string) {
     this.relu = activation === 'relu';

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
+import type { KernelPlan } from './kernelPlan';
 import { flatten, LayerFactory } from './layers';
 import { BiasTerms, sum } from './parts';
 
@@ -22,11 +23,17 @@ export const mf: ModelFactory<'mf'> = {
     const biases = config.bias ? new BiasTerms(f, context) : null;
     const total = tf.layers.add({ name: 'with_biases' });
     const mean = f.dense('global_mean', 1, 'linear', { bias: context.trainMean, regularize: false, kernel: 'ones' });
+    const plan: KernelPlan = {
+      tower: null,
+      gmf: { user: userFactors, item: itemFactors },
+      biases: biases ? { user: biases.user, item: biases.item } : null,
+      head: { kind: 'scaled', scale: mean, mlp: null },
+    };
     return assemble(config, f, (user, item, pass) => {
       const p = pass.apply(flatUser, pass.apply(userFactors, user));
       const q = pass.apply(flatItem, pass.apply(itemFactors, item));
       const b = biases ? biases.apply(user, item, pass) : [];
       return { output: pass.apply(mean, sum(pass, total, [pass.apply(dot, [p, q]), ...b])), embeddings: [p, q, ...b] };
-    });
+    }, plan);
   },
 };

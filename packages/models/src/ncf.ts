@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
+import type { KernelPlan } from './kernelPlan';
 import { flatten, LayerFactory, Tower } from './layers';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
 
@@ -29,13 +30,27 @@ export const ncf: ModelFactory<'ncf'> = {
     const biases = config.bias ? new BiasTerms(f, context) : null;
     const total = tf.layers.add({ name: 'with_biases' });
 
-    return assemble(config, f, (user, item, pass) => {
-      const u = pass.apply(flatUser, pass.apply(userEmbedding, user));
-      const i = pass.apply(flatItem, pass.apply(itemEmbedding, item));
-      const extra = [...(userAttributes ? [userAttributes.apply(user, pass)] : []), ...(itemAttributes ? [itemAttributes.apply(item, pass)] : [])];
-      const h = tower.apply(concat(pass, mlpInput, [u, i, ...extra]), pass);
-      const b = biases ? biases.apply(user, item, pass) : [];
-      return { output: sum(pass, total, [pass.apply(prediction, h), ...b]), embeddings: [u, i, ...b] };
-    });
+    const plan: KernelPlan | null =
+      side || !tower.relu
+        ? null
+        : {
+            tower: { user: userEmbedding, item: itemEmbedding, layers: tower.layers, rates: tower.rates },
+            gmf: null,
+            biases: biases ? { user: biases.user, item: biases.item } : null,
+            head: { kind: 'dense', layer: prediction },
+          };
+    return assemble(
+      config,
+      f,
+      (user, item, pass) => {
+        const u = pass.apply(flatUser, pass.apply(userEmbedding, user));
+        const i = pass.apply(flatItem, pass.apply(itemEmbedding, item));
+        const extra = [...(userAttributes ? [userAttributes.apply(user, pass)] : []), ...(itemAttributes ? [itemAttributes.apply(item, pass)] : [])];
+        const h = tower.apply(concat(pass, mlpInput, [u, i, ...extra]), pass);
+        const b = biases ? biases.apply(user, item, pass) : [];
+        return { output: sum(pass, total, [pass.apply(prediction, h), ...b]), embeddings: [u, i, ...b] };
+      },
+      plan,
+    );
   },
 };

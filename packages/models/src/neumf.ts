@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
+import type { KernelPlan } from './kernelPlan';
 import { flatten, LayerFactory, Tower } from './layers';
 import type { AnyTensor, Pass } from './pass';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
@@ -32,6 +33,16 @@ export const neumf: ModelFactory<'neumf'> = {
     const tower = new Tower(f, 'mlp', config.layers, config.activation, config.dropout, `models.${config.name}`);
     const biases = config.bias ? new BiasTerms(f, context) : null;
     const total = tf.layers.add({ name: 'with_biases' });
+    const covered = !side && tower.relu;
+    const planOf = (head: KernelPlan['head']): KernelPlan | null =>
+      covered
+        ? {
+            tower: { user: mlpUser, item: mlpItem, layers: tower.layers, rates: tower.rates },
+            gmf: { user: gmfUser, item: gmfItem },
+            biases: biases ? { user: biases.user, item: biases.item } : null,
+            head,
+          }
+        : null;
     if (config.gmfOutput === 'sum') {
       // The GMF branch is biased MF exactly as the mf model (Koren et al.): mu + s * (p . q + b_u + b_i),
       // with an unregularised scale s; the MLP branch adds its own learned output, which starts
@@ -45,7 +56,7 @@ export const neumf: ModelFactory<'neumf'> = {
         const b = biases ? biases.apply(user, item, pass) : [];
         const mf = pass.apply(gmfScale, sum(pass, total, [pass.apply(gmfDot, [gu, gi]), ...b]));
         return { output: pass.apply(withMlp, [mf, pass.apply(mlpOutput, mlp.output)]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
-      });
+      }, planOf({ kind: 'scaled', scale: gmfScale, mlp: mlpOutput }));
     }
     const prediction = f.dense('prediction', 1, 'linear', { bias: context.trainMean });
     return assemble(config, f, (user, item, pass) => {
@@ -53,7 +64,7 @@ export const neumf: ModelFactory<'neumf'> = {
       const b = biases ? biases.apply(user, item, pass) : [];
       const fused = pass.apply(prediction, pass.apply(fuse, [pass.apply(product, [gu, gi]), mlp.output]));
       return { output: sum(pass, total, [fused, ...b]), embeddings: [gu, gi, ...mlp.embeddings, ...b] };
-    });
+    }, planOf({ kind: 'dense', layer: prediction }));
 
     /** The two branches' inputs: GMF embeddings and the MLP tower's output. */
     function branches<T extends AnyTensor>(user: T, item: T, pass: Pass): { gu: T; gi: T; mlp: { output: T; embeddings: T[] } } {

@@ -17,8 +17,8 @@ export function concat<T extends AnyTensor>(pass: Pass, layer: tf.layers.Layer, 
 
 /** User and item bias terms b_u and b_i, each [batch, 1]. */
 export class BiasTerms {
-  private readonly user: tf.layers.Layer;
-  private readonly item: tf.layers.Layer;
+  readonly user: tf.layers.Layer;
+  readonly item: tf.layers.Layer;
   private readonly flat = [flatten('user_bias_flatten'), flatten('item_bias_flatten')] as const;
 
   constructor(f: LayerFactory, context: ModelContext) {

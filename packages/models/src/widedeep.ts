@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFactory } from './contract';
 import { assemble } from './assemble';
+import type { KernelPlan } from './kernelPlan';
 import { flatten, LayerFactory, Tower } from './layers';
 import type { AnyTensor } from './pass';
 import { AttributeEmbedding, BiasTerms, concat, featureBlocks, sum } from './parts';
@@ -49,6 +50,15 @@ export const widedeep: ModelFactory<'widedeep'> = {
     const deepOut = f.dense('deep_output', 1, 'linear', { bias: context.trainMean });
     const total = tf.layers.add({ name: 'wide_plus_deep' });
 
+    const plan: KernelPlan | null =
+      side || !tower.relu
+        ? null
+        : {
+            tower: { user: userEmbedding, item: itemEmbedding, layers: tower.layers, rates: tower.rates },
+            gmf: null,
+            biases: { user: biases.user, item: biases.item },
+            head: { kind: 'dense', layer: deepOut },
+          };
     return assemble(config, f, (user, item, pass) => {
       const [bu, bi] = biases.apply(user, item, pass);
       const wide: AnyTensor[] = [bu, bi];
@@ -63,6 +73,6 @@ export const widedeep: ModelFactory<'widedeep'> = {
       const extra = [...(userAttributes ? [userAttributes.apply(user, pass)] : []), ...(itemAttributes ? [itemAttributes.apply(item, pass)] : [])];
       const deep = pass.apply(deepOut, tower.apply(concat(pass, deepInput, [u, i, ...extra]), pass));
       return { output: sum(pass, total, [...(wide as Array<typeof user>), deep]), embeddings: [u, i, bu, bi] };
-    });
+    }, plan);
   },
 };

@@ -16,7 +16,7 @@ import { type TrainConfig } from '@deeprec/config';
 import { mae, rmse } from '@deeprec/metrics';
 import type { EmbedOverride, ForwardOptions, RecModel } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
-import { createEngine, resolveEngine, type EngineChoice, type TrainingEngine } from './engine';
+import { coverKernels, createEngine, resolveEngine, type EngineChoice, type TrainingEngine } from './engine';
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
 import { meanSquaredError } from './mse';
@@ -152,7 +152,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
   const dropoutRng = new Rng(seed, 'dropout', model.name);
   const nextSeed = () => dropoutRng.seed();
   const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const choice = resolveEngine(config.engine, options.backend ?? tf.getBackend(), config.optimizer.name);
+  const choice = coverKernels(resolveEngine(config.engine, options.backend ?? tf.getBackend(), config.optimizer.name), model, lossName);
   if (choice.note) log.info(`${label}: ${choice.note}`);
   const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
   const stopping = new EarlyStopping(config.earlyStopping);
@@ -201,7 +201,8 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
   }
 
   // Disposed when the run ends, however it ends: only what this run created.
-  const engine: TrainingEngine = createEngine(choice.engine, model, config.optimizer, variables);
+  const kernelLoss = lossName === 'bce' ? 'bce' : 'mse';
+  const engine: TrainingEngine = createEngine(choice.engine, model, config.optimizer, variables, { loss: kernelLoss, l2, denseL2, maxBatch: config.batchSize, nextSeed });
   const history: HistoryRow[] = [];
   let best: tf.Tensor[] | null = null;
   let trainSeconds = 0;
@@ -238,6 +239,12 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
       let visited = 0;
       for (const batch of shuffledBatches(blocks, batchSize, shuffleRng)) {
         const size = batch.user.length;
+        if (engine.stepArrays) {
+          lossSum += engine.stepArrays(batch, size) * size;
+          visited += size;
+          progress.update(Math.ceil(visited / batchSize));
+          continue;
+        }
         const cost = tf.tidy(() => {
           const users = tf.tensor2d(batch.user, [size, 1], 'int32');
           const items = tf.tensor2d(batch.item, [size, 1], 'int32');
@@ -272,6 +279,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
         visited += size;
         progress.update(Math.ceil(visited / batchSize));
       }
+      engine.sync?.();
       if (visited !== n) throw new ArtifactError(`${label}: the training data gave ${visited} rows in epoch ${epoch}, expected ${n} (the rows its record batches declare)`);
       const loss = lossSum / n;
       const seconds = (performance.now() - started) / 1000;

@@ -1,0 +1,144 @@
+// The kernel engine's matrix products (AssemblyScript, SIMD; see kernels.ts).
+
+/**
+ * C[r, c] = init + sum_p A[r * ars + p * aps] * B[p * ldb + c] for r < rows, c < cols, with
+ * init the bias row (bias != 0) or zero, then max(0, .) when relu != 0. With strides this is
+ * X W (forward), A^T G (weight gradients: ars 1, aps the row length) and G W^T (through a
+ * transposed copy of W). Tiles of 4 rows x 8 columns keep 8 f32x4 sums in registers.
+ */
+export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize, ldc: i32, rows: i32, inner: i32, cols: i32, bias: usize, relu: i32): void {
+  const zero = f32x4.splat(0);
+  const as4 = <usize>aps << 2;
+  const bs4 = <usize>ldb << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const a0 = a + ((<usize>(r * ars)) << 2);
+    const a1 = a0 + ((<usize>ars) << 2);
+    const a2 = a1 + ((<usize>ars) << 2);
+    const a3 = a2 + ((<usize>ars) << 2);
+    const c0 = c + ((<usize>(r * ldc)) << 2);
+    const c1 = c0 + ((<usize>ldc) << 2);
+    const c2 = c1 + ((<usize>ldc) << 2);
+    const c3 = c2 + ((<usize>ldc) << 2);
+    let col = 0;
+    for (; col + 8 <= cols; col += 8) {
+      const off = (<usize>col) << 2;
+      let s00 = bias ? v128.load(bias + off) : zero;
+      let s01 = bias ? v128.load(bias + off, 16) : zero;
+      let s10 = s00, s11 = s01, s20 = s00, s21 = s01, s30 = s00, s31 = s01;
+      let pa0 = a0, pa1 = a1, pa2 = a2, pa3 = a3;
+      let pb = b + off;
+      for (let p = 0; p < inner; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const x0 = v128.load32_splat(pa0);
+        const x1 = v128.load32_splat(pa1);
+        const x2 = v128.load32_splat(pa2);
+        const x3 = v128.load32_splat(pa3);
+        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
+        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
+        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
+        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
+        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
+        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
+        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
+        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+        pa0 += as4;
+        pa1 += as4;
+        pa2 += as4;
+        pa3 += as4;
+        pb += bs4;
+      }
+      if (relu) {
+        s00 = f32x4.max(s00, zero); s01 = f32x4.max(s01, zero);
+        s10 = f32x4.max(s10, zero); s11 = f32x4.max(s11, zero);
+        s20 = f32x4.max(s20, zero); s21 = f32x4.max(s21, zero);
+        s30 = f32x4.max(s30, zero); s31 = f32x4.max(s31, zero);
+      }
+      v128.store(c0 + off, s00); v128.store(c0 + off, s01, 16);
+      v128.store(c1 + off, s10); v128.store(c1 + off, s11, 16);
+      v128.store(c2 + off, s20); v128.store(c2 + off, s21, 16);
+      v128.store(c3 + off, s30); v128.store(c3 + off, s31, 16);
+    }
+    for (; col + 4 <= cols; col += 4) {
+      const off = (<usize>col) << 2;
+      let s0 = bias ? v128.load(bias + off) : zero;
+      let s1 = s0, s2 = s0, s3 = s0;
+      let pa0 = a0, pa1 = a1, pa2 = a2, pa3 = a3;
+      let pb = b + off;
+      for (let p = 0; p < inner; p++) {
+        const b0 = v128.load(pb);
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa0), b0));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa1), b0));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa2), b0));
+        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa3), b0));
+        pa0 += as4; pa1 += as4; pa2 += as4; pa3 += as4;
+        pb += bs4;
+      }
+      if (relu) {
+        s0 = f32x4.max(s0, zero); s1 = f32x4.max(s1, zero); s2 = f32x4.max(s2, zero); s3 = f32x4.max(s3, zero);
+      }
+      v128.store(c0 + off, s0); v128.store(c1 + off, s1); v128.store(c2 + off, s2); v128.store(c3 + off, s3);
+    }
+    for (; col < cols; col++) {
+      const off = (<usize>col) << 2;
+      const init: f32 = bias ? load<f32>(bias + off) : 0;
+      let s0 = init, s1 = init, s2 = init, s3 = init;
+      let pa0 = a0, pa1 = a1, pa2 = a2, pa3 = a3;
+      let pb = b + off;
+      for (let p = 0; p < inner; p++) {
+        const w = load<f32>(pb);
+        s0 += load<f32>(pa0) * w; s1 += load<f32>(pa1) * w; s2 += load<f32>(pa2) * w; s3 += load<f32>(pa3) * w;
+        pa0 += as4; pa1 += as4; pa2 += as4; pa3 += as4;
+        pb += bs4;
+      }
+      if (relu) {
+        s0 = max<f32>(s0, 0); s1 = max<f32>(s1, 0); s2 = max<f32>(s2, 0); s3 = max<f32>(s3, 0);
+      }
+      store<f32>(c0 + off, s0); store<f32>(c1 + off, s1); store<f32>(c2 + off, s2); store<f32>(c3 + off, s3);
+    }
+  }
+  for (; r < rows; r++) {
+    const a0 = a + ((<usize>(r * ars)) << 2);
+    const c0 = c + ((<usize>(r * ldc)) << 2);
+    let col = 0;
+    for (; col + 4 <= cols; col += 4) {
+      const off = (<usize>col) << 2;
+      let s0 = bias ? v128.load(bias + off) : zero;
+      let pa0 = a0;
+      let pb = b + off;
+      for (let p = 0; p < inner; p++) {
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa0), v128.load(pb)));
+        pa0 += as4;
+        pb += bs4;
+      }
+      if (relu) s0 = f32x4.max(s0, zero);
+      v128.store(c0 + off, s0);
+    }
+    for (; col < cols; col++) {
+      const off = (<usize>col) << 2;
+      let s0: f32 = bias ? load<f32>(bias + off) : 0;
+      let pa0 = a0;
+      let pb = b + off;
+      for (let p = 0; p < inner; p++) {
+        s0 += load<f32>(pa0) * load<f32>(pb);
+        pa0 += as4;
+        pb += bs4;
+      }
+      if (relu) s0 = max<f32>(s0, 0);
+      store<f32>(c0 + off, s0);
+    }
+  }
+}
+
+/** dst[c * rows + r] = src[r * cols + c]: W^T for the input gradient G W^T. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(dst + ((<usize>(c * rows + r)) << 2), load<f32>(src + ((<usize>(r * cols + c)) << 2)));
+  }
+}
+
+/** The peak a SIMD matmul reaches here: `repeats` products of [rows x inner] by [inner x cols] (for the bench). */
+export function matmulPeak(a: usize, b: usize, c: usize, rows: i32, inner: i32, cols: i32, repeats: i32): void {
+  for (let k = 0; k < repeats; k++) gemm(a, inner, 1, b, cols, c, cols, rows, inner, cols, 0, 0);
+}
