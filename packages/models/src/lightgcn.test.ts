@@ -6,7 +6,8 @@ import { Rng } from '@deeprec/base';
 import { initBackend } from '@deeprec/compute';
 import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
 import { buildModel } from './registry';
-import { propagate, propagationGraph } from './lightgcnGraph';
+import { hop, meanOfLayers, propagate, propagationGraph } from './lightgcnGraph';
+import { simdHop } from './lightgcnSimd';
 import type { ForwardOptions } from './pass';
 
 // A tiny graph: 4 users, 5 items, user 3 without interactions, item 4 without any.
@@ -84,6 +85,20 @@ describe('lightgcn propagation', () => {
     expect(tf.max(tf.abs(tf.sub(gi!, di!))).dataSync()[0]).toBeLessThan(1e-5);
     // K > 0 mixes neighbours: the gradient is not the K = 0 one (the check above could not pass by accident)
     if (layers > 0) expect(tf.max(tf.abs(tf.sub(gu!, wU!))).dataSync()[0]).toBeGreaterThan(1e-3);
+  });
+
+  it('the wasm SIMD step equals the JavaScript one (rows of 8 floats) within float32 rounding; 3 floats fall back to JavaScript', () => {
+    const x = Float32Array.from({ length: (numUsers + numItems) * 8 }, (_, j) => Math.sin(j));
+    const edges = { userRow: interactions.user.map((u) => u * 32), itemRow: interactions.item.map((i) => (numUsers + i) * 32), weight: Float32Array.from(interactions.user, (u, e) => graph.userScale[u]! * graph.itemScale[interactions.item[e]!]!) };
+    const simd = simdHop(edges, x, 8);
+    expect(simd).not.toBeNull();
+    const plain = hop(graph, x, 8);
+    plain.forEach((v, j) => expect(simd![j]).toBeCloseTo(v, 6));
+    expect(Math.max(...Array.from(plain, Math.abs))).toBeGreaterThan(0.1);
+    expect(simdHop(edges, x.subarray(0, (numUsers + numItems) * 3), 3)).toBeNull();
+    // the mean of layers through SIMD against the dense matrix form
+    const dense = denseReference(tf.tensor2d(x.subarray(0, numUsers * 8), [numUsers, 8]), tf.tensor2d(x.subarray(numUsers * 8), [numItems, 8]), 2).dataSync();
+    meanOfLayers(x, graph, 2, 8).forEach((v, j) => expect(v).toBeCloseTo(dense[j]!, 5));
   });
 
   it('a node without interactions keeps only its layer 0, divided by K + 1', () => {

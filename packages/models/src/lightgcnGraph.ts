@@ -14,6 +14,7 @@
  * at batch 2048 on this shared machine.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdHop, type SimdEdges } from './lightgcnSimd';
 
 /** The interaction graph: one edge per training (user, item) pair, and each node's 1/sqrt(degree). */
 export interface PropagationGraph {
@@ -51,35 +52,58 @@ export function propagationGraph(interactions: { user: Int32Array; item: Int32Ar
 }
 
 /**
- * x <- mean of layers 0..K of propagation, in place of a copy: x holds the users' rows
- * (numUsers x dim) then the items' rows. One pass over the edges per layer does each
- * edge's gather and segment sum in both directions at once, so the working memory is
- * three N x d layers (N = users + items), never an E x d buffer of gathered rows.
+ * The mean of layers 0..K of propagation from x, the users' rows (numUsers x dim) then the
+ * items' rows. One pass over the edges per layer does each edge's gather and segment sum
+ * in both directions at once (wasm SIMD where it can, lightgcnSimd.ts), so the working
+ * memory is a few N x d layers (N = users + items), never an E x d buffer of gathered rows.
  */
 export function meanOfLayers(x: Float32Array, graph: PropagationGraph, layers: number, dim: number): Float32Array {
-  const { numUsers, edgeUser, edgeItem, userScale, itemScale } = graph;
-  const itemBase = numUsers * dim;
   const sum = Float32Array.from(x);
   let current = x;
   for (let k = 0; k < layers; k += 1) {
-    const next = new Float32Array(x.length);
-    for (let e = 0; e < edgeUser.length; e += 1) {
-      const u = edgeUser[e] as number;
-      const i = edgeItem[e] as number;
-      const w = (userScale[u] as number) * (itemScale[i] as number);
-      const ur = u * dim;
-      const ir = itemBase + i * dim;
-      for (let j = 0; j < dim; j += 1) {
-        next[ur + j] = (next[ur + j] as number) + w * (current[ir + j] as number);
-        next[ir + j] = (next[ir + j] as number) + w * (current[ur + j] as number);
-      }
-    }
+    const next = simdHop(simdEdges(graph, dim), current, dim) ?? hop(graph, current, dim);
     for (let j = 0; j < sum.length; j += 1) sum[j] = (sum[j] as number) + (next[j] as number);
     current = next;
   }
   const mean = 1 / (layers + 1);
   for (let j = 0; j < sum.length; j += 1) sum[j] = (sum[j] as number) * mean;
   return sum;
+}
+
+/** One propagation step in plain JavaScript (where wasm SIMD is unavailable or dim is not a multiple of 4). */
+export function hop(graph: PropagationGraph, current: Float32Array, dim: number): Float32Array {
+  const { numUsers, edgeUser, edgeItem, userScale, itemScale } = graph;
+  const itemBase = numUsers * dim;
+  const next = new Float32Array(current.length);
+  for (let e = 0; e < edgeUser.length; e += 1) {
+    const u = edgeUser[e] as number;
+    const i = edgeItem[e] as number;
+    const w = (userScale[u] as number) * (itemScale[i] as number);
+    const ur = u * dim;
+    const ir = itemBase + i * dim;
+    for (let j = 0; j < dim; j += 1) {
+      next[ur + j] = (next[ur + j] as number) + w * (current[ir + j] as number);
+      next[ir + j] = (next[ir + j] as number) + w * (current[ur + j] as number);
+    }
+  }
+  return next;
+}
+
+const simdEdgesOf = new WeakMap<PropagationGraph, { dim: number; edges: SimdEdges }>();
+
+/** Each edge's row byte offsets and weight, for simdHop (kept per graph and row size). */
+function simdEdges(graph: PropagationGraph, dim: number): SimdEdges {
+  const kept = simdEdgesOf.get(graph);
+  if (kept && kept.dim === dim) return kept.edges;
+  const { numUsers, edgeUser, edgeItem, userScale, itemScale } = graph;
+  const rowBytes = dim * 4;
+  const edges: SimdEdges = {
+    userRow: edgeUser.map((u) => u * rowBytes),
+    itemRow: edgeItem.map((i) => (numUsers + i) * rowBytes),
+    weight: Float32Array.from(edgeUser, (u, e) => (userScale[u] as number) * (itemScale[edgeItem[e] as number] as number)),
+  };
+  simdEdgesOf.set(graph, { dim, edges });
+  return edges;
 }
 
 /**
