@@ -66,7 +66,11 @@ describe('lightgcn end to end', () => {
     expect(list.items.map((i) => i.rank)).toEqual([1, 2, 3]);
     expect(list.items[0]!.score).toBeGreaterThanOrEqual(list.items[2]!.score);
     const html = readFileSync(join(cwd, 'artifacts/lgcn/report/index.html'), 'utf8');
-    expect(html).toContain('lightgcn');
+    // the report's significance matrix pairs it with the other model, with no report changes
+    const significance = /<section id="significance">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(significance).toContain('lightgcn');
+    expect(significance).toContain('popularity');
+    expect(significance).toContain('<table');
   });
 
   it('validate stops with exit 2 on explicit data, naming the model and why', () => {
