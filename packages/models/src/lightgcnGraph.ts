@@ -11,7 +11,8 @@
  * rather than composed from tfjs's gather and UnsortedSegmentSum kernels: as tfjs ops,
  * every layer materialised E x d gathered rows forward and backward, and the gather's
  * gradient adds transposes and masks; a first ML-100k run that way took about 9 s a step
- * at batch 2048 on this shared machine.
+ * at batch 2048 on this (heavily loaded) shared machine, the fused JavaScript loop about
+ * 0.2 s of CPU, and the wasm SIMD loop (lightgcnSimd.ts) propagates about 6x faster again.
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdHop, type SimdEdges } from './lightgcnSimd';
