@@ -90,6 +90,8 @@ interface Instance {
 }
 
 let instance: Instance | null | undefined;
+/** The edges now in the module's memory: a training step propagates over the same graph every call. */
+let resident: SimdEdges | null = null;
 
 /** The compiled module, or null where the runtime has no wasm SIMD (the caller keeps its JavaScript loop). */
 function simd(): Instance | null {
@@ -124,9 +126,12 @@ export function simdHop(edges: SimdEdges, cur: Float32Array, dim: number): Float
   if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
   const buffer = wasm.memory.buffer;
   const [userRows, itemRows, weights, curAt, nextAt] = [0, e * 4, 2 * e * 4, 3 * e * 4, 3 * e * 4 + layerBytes];
-  new Int32Array(buffer, userRows, e).set(edges.userRow);
-  new Int32Array(buffer, itemRows, e).set(edges.itemRow);
-  new Float32Array(buffer, weights, e).set(edges.weight);
+  if (resident !== edges || need > have) {
+    new Int32Array(buffer, userRows, e).set(edges.userRow);
+    new Int32Array(buffer, itemRows, e).set(edges.itemRow);
+    new Float32Array(buffer, weights, e).set(edges.weight);
+    resident = edges;
+  }
   new Float32Array(buffer, curAt, cur.length).set(cur);
   new Float32Array(buffer, nextAt, cur.length).fill(0);
   wasm.hop(userRows, itemRows, weights, e, curAt, nextAt, dim * 4);
