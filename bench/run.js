@@ -13,6 +13,7 @@
 // Prints figures, not pass/fail.
 // Options: --runs N (default 3), --epochs N (default 2), --batches 256,1024, --threads 1,2 (PyTorch's), --skip-torch,
 // --data <ml-100k folder>, --scale (afterwards, also bench/scale.js: the 10M-rating streaming case).
+// Then lightgcn against its PyTorch reference (bench/lightgcn/bench.js, with the same --runs, --epochs, --data, --skip-torch).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -331,6 +332,11 @@ async function main() {
   } finally {
     rmSync(artifacts, { recursive: true, force: true });
   }
+  // lightgcn has its own pairing (graph propagation, BPR, implicit data): bench/lightgcn/bench.js, same options.
+  process.stdout.write('\n');
+  const graphArgs = ['--runs', String(runs), '--epochs', String(epochs), '--data', data, ...(skipTorch ? ['--skip-torch'] : [])];
+  const graph = spawnSync(process.execPath, [join(__dirname, 'lightgcn', 'bench.js'), ...graphArgs], { stdio: 'inherit' });
+  if (graph.status !== 0) throw new Error(`bench/lightgcn/bench.js exited with ${graph.status}`);
   if (args.includes('--scale')) {
     process.stdout.write('\n');
     const r = spawnSync(process.execPath, [join(__dirname, 'scale.js')], { stdio: 'inherit' });

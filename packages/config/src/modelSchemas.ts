@@ -101,6 +101,25 @@ export const MfSchema = z.strictObject({
   ...modelCommon,
 });
 
+export const LightGcnSchema = z.strictObject({
+  type: z.literal('lightgcn'),
+  embeddingDim: positiveInt().default(64).describe('Size of the layer-0 user and item embeddings (the only parameters). Default 64, as in He et al. 2020.'),
+  propagationLayers: z
+    .number()
+    .int()
+    .min(0)
+    .max(8)
+    .default(3)
+    .describe('K, the number of propagation steps over the normalised user-item graph; the final embedding is the mean of layers 0..K (0: plain MF). Default 3, the paper\'s choice.'),
+  ...modelCommon,
+  l2: z
+    .number()
+    .min(0)
+    .default(0.0001)
+    .describe('L2 penalty on the layer-0 embeddings of each batch\'s users, positive and negative items (sum of squares over the batch size), as in the paper. Default 0.0001.'),
+  initializer: z.enum(INITIALIZERS).default('normal').describe('Initialiser of the layer-0 embeddings. Default normal (sd 0.05); the paper\'s code draws from N(0, 0.1).'),
+});
+
 /** Model sections by type; the models package keeps a builder for each key (its registry). */
 export const NETWORK_SCHEMAS = {
   ncf: NcfSchema,
@@ -109,6 +128,7 @@ export const NETWORK_SCHEMAS = {
   baseline: BaselineSchema,
   mf: MfSchema,
   popularity: PopularitySchema,
+  lightgcn: LightGcnSchema,
 } as const;
 export const MODEL_SCHEMAS = { ...NETWORK_SCHEMAS, ...CLASSIC_SCHEMAS } as const;
 /** Types trained as tfjs networks by the optimizer loop. */
@@ -141,6 +161,7 @@ export const MODEL_TRAITS: { readonly [T in ModelType]: { kind: ModelKind; famil
   ials: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'implicit ALS weighs every unobserved pair as a negative; for ratings use svdpp or mf' },
   puresvd: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'a truncated SVD with missing entries as zeros ranks items; its scores are not ratings' },
   svdpp: { kind: 'classic', family: 'baseline', feedback: ['explicit'], why: 'SVD++ regresses rating values; on implicit data every target is 1 (use ials)' },
+  lightgcn: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'graph convolution over the interactions that ranks items (BPR); it has no rating form' },
 };
 
 export const ModelSchema = z.discriminatedUnion('type', [
@@ -157,4 +178,5 @@ export const ModelSchema = z.discriminatedUnion('type', [
   IalsSchema,
   PureSvdSchema,
   SvdppSchema,
+  LightGcnSchema,
 ]);

@@ -25,6 +25,11 @@ export interface ModelContext {
    * model asks): counting a streamed 10M-rating split is a pass over the file.
    */
   itemCounts?: () => Int32Array;
+  /**
+   * The training interactions (the user-item graph), collected when first asked for (only
+   * lightgcn asks): like itemCounts, a pass over a streamed split.
+   */
+  interactions?: () => { user: Int32Array; item: Int32Array };
   /** Encoded side features, when the data has them (see features.ts). */
   features?: { users: FeatureField[]; items: FeatureField[] };
 }
@@ -47,6 +52,13 @@ export interface RecModel {
   readonly kernels: tf.Variable[];
   /** The network's parts for the kernel engine, or null where its shape is not the one that engine covers (kernelPlan.ts). */
   readonly kernelPlan?: KernelPlan | null;
+  /**
+   * For a network whose scoring weights are derived from the trained ones (lightgcn: the
+   * propagated embeddings, in frozen tables): recomputes them. The train loop calls it
+   * before each validation and when training ends, so `network` scores as trained
+   * whenever it is read. Absent: the trained weights are the scoring weights.
+   */
+  refreshScoring?(): void;
 }
 
 export interface ModelFactory<T extends ModelType> {

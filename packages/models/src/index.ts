@@ -12,6 +12,8 @@ export { baseline } from './baseline';
 export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
+export { lightgcn } from './lightgcn';
+export { propagate, propagationGraph, type PropagationGraph } from './lightgcnGraph';
 export { type EmbedOverride, type ForwardOptions } from './pass';
 export { type KernelPlan } from './kernelPlan';
 export { type Csr, type Interactions, buildCsr, checkInteractions } from './classic/sparse';

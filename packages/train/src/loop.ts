@@ -286,6 +286,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
       trainSeconds += seconds;
       trainSamples += n;
 
+      model.refreshScoring?.();
       const row: HistoryRow = { epoch, loss, ...validateEpoch(), lr, seconds };
       history.push(row);
       const monitored = row[monitorKey];
@@ -311,6 +312,8 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
       schedule.step(monitored);
     }
     if (best && config.earlyStopping.restoreBest) variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));
+    // Scoring weights derived from the trained ones (lightgcn) follow the weights kept.
+    model.refreshScoring?.();
   } finally {
     best?.forEach((t) => t.dispose());
     engine.dispose();

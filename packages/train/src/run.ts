@@ -53,8 +53,10 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
   if (!isNetworkConfig(modelConfig)) throw new RangeError(`models.${modelConfig.name}: ${modelConfig.type} is a classic model; runTrainClassic fits it`);
   const loss = resolveLoss(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
-  const context = modelContext(inputs.info, seed, inputs.sideTables, () => itemCounts(inputs.train, inputs.info.numItems));
-  let model = buildModel(modelConfig, context);
+  // The data a model may read about its training split (item counts, the interaction graph), asked for lazily.
+  const contextOf = (train: RatingSource) =>
+    modelContext(inputs.info, seed, inputs.sideTables, () => itemCounts(train, inputs.info.numItems), () => collectRatings(train));
+  let model = buildModel(modelConfig, contextOf(inputs.train));
   const sizes = { numUsers: inputs.info.numUsers, numItems: inputs.info.numItems };
   const options = { config: modelConfig.train, l2: modelConfig.l2, denseL2: modelConfig.denseL2, seed, log, label, loss, sizes };
   const result = fit(model, inputs.train, inputs.valid, options);
@@ -65,8 +67,9 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     const epochs = result.bestEpoch;
     log.info(`${label}: refitting on train + valid for ${epochs} epochs`);
     model.network.dispose();
-    model = buildModel(modelConfig, context);
     const all = appendRatings(inputs.train, inputs.valid);
+    // A graph model's graph is the data it is refitted on: train + valid.
+    model = buildModel(modelConfig, contextOf(all));
     const empty = subsetRatings(inputs.valid, []);
     const noStopping = { ...modelConfig.train.earlyStopping, enabled: false, restoreBest: false };
     const refit = fit(model, all, empty, {
