@@ -120,6 +120,56 @@ export const LightGcnSchema = z.strictObject({
   initializer: z.enum(INITIALIZERS).default('normal').describe('Initialiser of the layer-0 embeddings. Default normal (sd 0.05); the paper\'s code draws from N(0, 0.1).'),
 });
 
+export const AutoRecSchema = z.strictObject({
+  type: z.literal('autorec'),
+  side: z
+    .enum(['item', 'user'])
+    .default('item')
+    .describe('item: I-AutoRec, one item\'s ratings by every user per vector (the paper\'s better variant); user: U-AutoRec. Default item.'),
+  hiddenUnits: positiveInt().default(500).describe('Units of the sigmoid hidden layer. Default 500, as in Sedhain et al. 2015.'),
+  ...modelCommon,
+  l2: z
+    .number()
+    .min(0)
+    .default(0.001)
+    .describe('L2 penalty: l2 * (sum of squares of the encoder and decoder kernels), once per step of a batch of vectors. Default 0.001.'),
+});
+
+const multLayers = z
+  .array(positiveInt())
+  .min(1)
+  .default([600, 200])
+  .describe('Encoder widths, the last the latent size; the decoder mirrors them back to the items. Default [600, 200], as in Liang et al. 2018.');
+const inputDropout = z.number().min(0).lt(1).default(0.5).describe('Dropout on the normalised input vector (training only). Default 0.5, as in the paper.');
+const multL2 = z
+  .number()
+  .min(0)
+  .default(0)
+  .describe('L2 penalty: l2 * (sum of squares of every kernel and the item output table), once per step of a batch of users. Default 0.');
+
+export const MultDaeSchema = z.strictObject({
+  type: z.literal('multdae'),
+  layers: multLayers,
+  dropout: inputDropout,
+  ...modelCommon,
+  l2: multL2,
+});
+
+export const MultVaeSchema = z.strictObject({
+  type: z.literal('multvae'),
+  layers: multLayers,
+  dropout: inputDropout,
+  annealCap: z.number().min(0).default(0.2).describe('The largest weight of the KL term (beta). Default 0.2, as in the paper.'),
+  annealSteps: z
+    .number()
+    .int()
+    .min(0)
+    .default(200000)
+    .describe('Optimizer steps over which beta grows linearly from 0 to annealCap (0: annealCap from the start). Default 200000, the paper\'s; a small data set takes far fewer steps.'),
+  ...modelCommon,
+  l2: multL2,
+});
+
 /** Model sections by type; the models package keeps a builder for each key (its registry). */
 export const NETWORK_SCHEMAS = {
   ncf: NcfSchema,
@@ -129,6 +179,9 @@ export const NETWORK_SCHEMAS = {
   mf: MfSchema,
   popularity: PopularitySchema,
   lightgcn: LightGcnSchema,
+  autorec: AutoRecSchema,
+  multdae: MultDaeSchema,
+  multvae: MultVaeSchema,
 } as const;
 export const MODEL_SCHEMAS = { ...NETWORK_SCHEMAS, ...CLASSIC_SCHEMAS } as const;
 /** Types trained as tfjs networks by the optimizer loop. */
@@ -162,6 +215,9 @@ export const MODEL_TRAITS: { readonly [T in ModelType]: { kind: ModelKind; famil
   puresvd: { kind: 'classic', family: 'baseline', feedback: ['implicit'], why: 'a truncated SVD with missing entries as zeros ranks items; its scores are not ratings' },
   svdpp: { kind: 'classic', family: 'baseline', feedback: ['explicit'], why: 'SVD++ regresses rating values; on implicit data every target is 1 (use ials)' },
   lightgcn: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'graph convolution over the interactions that ranks items (BPR); it has no rating form' },
+  autorec: { kind: 'network', family: 'deep', feedback: ['explicit'], why: 'it reconstructs rating values; on implicit data every observed entry is 1' },
+  multdae: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'a multinomial over the items a user clicks; it has no rating form' },
+  multvae: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'a multinomial over the items a user clicks; it has no rating form' },
 };
 
 export const ModelSchema = z.discriminatedUnion('type', [
@@ -179,4 +235,7 @@ export const ModelSchema = z.discriminatedUnion('type', [
   PureSvdSchema,
   SvdppSchema,
   LightGcnSchema,
+  AutoRecSchema,
+  MultDaeSchema,
+  MultVaeSchema,
 ]);

@@ -29,7 +29,7 @@ export interface ModelContext {
    * The training interactions (the user-item graph), collected when first asked for (only
    * lightgcn asks): like itemCounts, a pass over a streamed split.
    */
-  interactions?: () => { user: Int32Array; item: Int32Array };
+  interactions?: () => { user: Int32Array; item: Int32Array; rating?: Float32Array };
   /** Encoded side features, when the data has them (see features.ts). */
   features?: { users: FeatureField[]; items: FeatureField[] };
 }
@@ -59,6 +59,28 @@ export interface RecModel {
    * whenever it is read. Absent: the trained weights are the scoring weights.
    */
   refreshScoring?(): void;
+  /**
+   * For a model that reads a user's or an item's whole vector (the autoencoders): how the
+   * train loop trains it, a batch of rows per step instead of a batch of pairs. Such a
+   * model also has refreshScoring, which puts the codes of the rows into `network`.
+   */
+  readonly wholeVector?: WholeVectorTraining;
+}
+
+/** Training over whole rows of the interaction matrix (users' or items' vectors); wholeVector.ts. */
+export interface WholeVectorTraining {
+  /** How many rows an epoch visits: users, or items (I-AutoRec). */
+  readonly rowCount: number;
+  /** Every trained variable: the saved network's and the encoder's (which scoring does not need). */
+  readonly variables: tf.Variable[];
+  /**
+   * The loss of one step over `rows`' vectors, penalties excluded (the loop adds l2 on
+   * `kernels`); `step` counts the optimizer steps taken so far (KL annealing reads it).
+   * Call inside a gradient function.
+   */
+  loss(rows: Int32Array, forward: ForwardOptions, step: number): tf.Scalar;
+  /** Implicit feedback: the validation loss of held-out pairs (scored in batches of rows); absent: the loop scores pairs. */
+  validationLoss?(valid: { user: Int32Array; item: Int32Array }): number;
 }
 
 export interface ModelFactory<T extends ModelType> {

@@ -1,5 +1,5 @@
 /** @deeprec/models: one file per model, a typed registry, and the model contract. */
-export { trainableParams, type ModelContext, type ModelFactory, type RecModel, type TrainingPass } from './contract';
+export { trainableParams, type ModelContext, type ModelFactory, type RecModel, type TrainingPass, type WholeVectorTraining } from './contract';
 export { pairsFromRows, storedValues, type ClassicContext, type ClassicFactory, type FittedClassic } from './classicContract';
 export { type SavedColumns } from './classic/columns';
 export { type ItemRepresentation } from './itemRepresentation';
@@ -13,6 +13,10 @@ export { mf } from './mf';
 export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
 export { lightgcn } from './lightgcn';
+export { autorec } from './autorec';
+export { multdae } from './multdae';
+export { multvae } from './multvae';
+export { denseRows, sparseRows, type SparseRows } from './wholeVector';
 export { propagate, propagationGraph, type PropagationGraph } from './lightgcnGraph';
 export { type EmbedOverride, type ForwardOptions } from './pass';
 export { type KernelPlan } from './kernelPlan';

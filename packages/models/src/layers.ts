@@ -11,7 +11,7 @@ import type { AnyTensor, Pass } from './pass';
 
 export type Activation = (typeof ACTIVATIONS)[number];
 
-type InitializerName = ResolvedModelConfig<NetworkModelType>['initializer'];
+export type InitializerName = ResolvedModelConfig<NetworkModelType>['initializer'];
 
 /** A fresh seeded initialiser per layer: glorot (uniform), he (normal), normal or uniform. */
 export function initializer(name: InitializerName, seed: number): ReturnType<typeof tf.initializers.zeros> {

@@ -21,6 +21,7 @@ import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
 import { meanSquaredError } from './mse';
 import { NegativeSampler } from './negatives';
+import { fitWholeVector } from './wholeVectorFit';
 
 export interface HistoryRow {
   epoch: number;
@@ -144,6 +145,8 @@ function penalty(ts: tf.Tensor[]): tf.Scalar {
 }
 
 export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, options: FitOptions): FitResult {
+  // Autoencoders read their training vectors from the model context: a batch of vectors per step (wholeVectorFit.ts).
+  if (model.wholeVector) return fitWholeVector(model, model.wholeVector, valid, options);
   const { config, l2, seed, log, label } = options;
   const denseL2 = options.denseL2 ?? l2;
   const lossName: Loss = options.loss ?? 'mse';

@@ -83,7 +83,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
   }
   const details: TrainDetails = {
     type: modelConfig.type,
-    params: trainableParams(model.network),
+    params: model.wholeVector ? model.wholeVector.variables.reduce((n, v) => n + v.size, 0) : trainableParams(model.network),
     layers: model.network.layers.filter((l) => l.countParams() > 0).length,
     trainSeconds,
     trainSamples,
