@@ -47,13 +47,13 @@ export function buildMultAutoencoder(settings: MultSettings, context: ModelConte
   const encoder: Dense[] = widths.map((width, k) => {
     const from = k === 0 ? numItems : (widths[k - 1] as number);
     const to = variational && k === widths.length - 1 ? 2 * width : width;
-    return { kernel: weights.kernel(`encoder_${k}`, from, to), bias: weights.bias(`encoder_${k}`, to) };
+    return { kernel: weights.kernel(from, to), bias: weights.bias(to) };
   });
   // Decoder hidden layers mirror the encoder's: latent -> ... -> widths[0]; the output layer is the item tables.
   const decoderWidths = widths.slice(0, -1).reverse();
   const decoder: Dense[] = decoderWidths.map((width, k) => {
     const from = k === 0 ? latent : (decoderWidths[k - 1] as number);
-    return { kernel: weights.kernel(`decoder_${k}`, from, width), bias: weights.bias(`decoder_${k}`, width) };
+    return { kernel: weights.kernel(from, width), bias: weights.bias(width) };
   });
   const codeDim = decoderWidths.length > 0 ? (decoderWidths[decoderWidths.length - 1] as number) : latent;
   const rng = new Rng(context.seed, 'init', settings.name);

@@ -81,19 +81,20 @@ export class WeightMaker {
   private readonly rng: Rng;
 
   constructor(
-    private readonly name: string,
+    name: string,
     private readonly init: InitializerName,
     seed: number,
   ) {
     this.rng = new Rng(seed, 'init-encoder', name);
   }
 
-  kernel(label: string, rows: number, cols: number): tf.Variable {
-    return tf.variable(initializer(this.init, this.rng.seed()).apply([rows, cols]) as tf.Tensor, true, `${this.name}_${label}_kernel`);
+  // Unnamed: tfjs names variables uniquely, and a refit builds the same model again in this process.
+  kernel(rows: number, cols: number): tf.Variable {
+    return tf.variable(initializer(this.init, this.rng.seed()).apply([rows, cols]) as tf.Tensor, true);
   }
 
-  bias(label: string, size: number): tf.Variable {
-    return tf.variable(tf.zeros([size]), true, `${this.name}_${label}_bias`);
+  bias(size: number): tf.Variable {
+    return tf.variable(tf.zeros([size]), true);
   }
 }
 
