@@ -98,7 +98,7 @@ describe('autorec', () => {
     const model = buildModel(modelConfig(`{ type: autorec, side: ${side}, hiddenUnits: 3 }`, 'explicit'), context);
     model.refreshScoring!();
     const [rowCount, width] = side === 'item' ? [numItems, numUsers] : [numUsers, numItems];
-    const [V, mu, W, b] = model.wholeVector!.variables as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D];
+    const [V, mu, W, b] = model.wholeVector!.variables as unknown as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D];
     const rows = Array.from({ length: rowCount }, (_, r) => r);
     const reconstruction = tf.tidy(() =>
       tf.add(tf.matMul(tf.sigmoid(tf.add(tf.matMul(tf.tensor2d(vectors(rows, side, false).x), V), mu)), W, false, true), tf.reshape(b, [1, width])).arraySync(),
