@@ -48,6 +48,19 @@ describe('fast wasm kernels', () => {
     expect(gFast).toEqual(gReference);
   });
 
+  it('GatherV2 whose output grows the wasm heap reads the table, not a detached view', async () => {
+    await initBackend('wasm');
+    // 8192 rows of 2048 floats (64 MiB): more than the heap holds, so makeOutput grows it mid-kernel.
+    const [rows, width, n] = [10, 2048, 8192];
+    const table = Float32Array.from({ length: rows * width }, () => rng.normal());
+    const ids = Int32Array.from({ length: n }, (_, k) => (k * 7) % rows);
+    const out = tf.tidy(() => tf.gather(tf.tensor2d(table, [rows, width]), tf.tensor2d(ids, [n, 1], 'int32')).dataSync());
+    for (const k of [0, 1, 4095, n - 1]) {
+      const row = ids[k] as number;
+      expect(Array.from(out.subarray(k * width, k * width + 5))).toEqual(Array.from(table.subarray(row * width, row * width + 5)));
+    }
+  });
+
   it('Concat of matrices along the last axis matches, and so does its gradient (SplitV, ours)', async () => {
     const parts = [matrix(rng, 6, 3), matrix(rng, 6, 1), matrix(rng, 6, 4)];
     const [reference, fast] = await onBoth(() => tf.concat(parts.map((p) => tf.tensor2d(p)), 1));

@@ -52,14 +52,16 @@ function gatherKernel(original: Kernel, wasmOf: WasmAccess): Kernel {
     const wasm = wasmOf(backend);
     const rowSize = x.shape.slice(1).reduce((n, d) => n * d, 1);
     const rows = x.shape[0] as number;
-    const source = wasm.typedArrayFromHeap(x);
     const ids = wasm.typedArrayFromHeap(indices) as Int32Array;
     for (const id of ids) {
       if (id < 0 || id >= rows) return original(args); // let tfjs report the bad index
     }
     const out = wasm.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    // Views taken again after makeOutput: allocating may grow (and move) the heap, and the views
+    // above would then read a detached buffer (a large first lookup read zeros: the autoencoders'
+    // 500-wide code tables, scored 8192 pairs at a time, on a fresh process).
     const target = wasm.typedArrayFromHeap(out);
-    copyRows(source, ids, rowSize, target);
+    copyRows(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(indices) as Int32Array, rowSize, target);
     return out;
   };
 }
