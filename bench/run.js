@@ -13,7 +13,8 @@
 // Prints figures, not pass/fail.
 // Options: --runs N (default 3), --epochs N (default 2), --batches 256,1024, --threads 1,2 (PyTorch's), --skip-torch,
 // --data <ml-100k folder>, --scale (afterwards, also bench/scale.js: the 10M-rating streaming case).
-// Then lightgcn against its PyTorch reference (bench/lightgcn/bench.js, with the same --runs, --epochs, --data, --skip-torch).
+// Then lightgcn against its PyTorch reference (bench/lightgcn/bench.js, with the same --runs, --epochs, --data, --skip-torch),
+// and the autoencoders against theirs (bench/autoencoders/bench.js, the same options).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -337,6 +338,10 @@ async function main() {
   const graphArgs = ['--runs', String(runs), '--epochs', String(epochs), '--data', data, ...(skipTorch ? ['--skip-torch'] : [])];
   const graph = spawnSync(process.execPath, [join(__dirname, 'lightgcn', 'bench.js'), ...graphArgs], { stdio: 'inherit' });
   if (graph.status !== 0) throw new Error(`bench/lightgcn/bench.js exited with ${graph.status}`);
+  // The autoencoders too: whole vectors per step (bench/autoencoders/bench.js, same options).
+  process.stdout.write('\n');
+  const autoencoders = spawnSync(process.execPath, [join(__dirname, 'autoencoders', 'bench.js'), ...graphArgs], { stdio: 'inherit' });
+  if (autoencoders.status !== 0) throw new Error(`bench/autoencoders/bench.js exited with ${autoencoders.status}`);
   if (args.includes('--scale')) {
     process.stdout.write('\n');
     const r = spawnSync(process.execPath, [join(__dirname, 'scale.js')], { stdio: 'inherit' });
