@@ -124,7 +124,7 @@ function main() {
     }
     const lines = [
       `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.versions.node}; deeprec backend ${backend} (one thread, tfjs engine)${skipTorch ? '' : `; PyTorch ${torchVersion} CPU at ${threadCounts.join(' and ')} threads`}`,
-      `training rows/s (whole vectors per second of the loop alone: shuffle, dense batches built from the sparse rows, forward, backward, Adam, loss read back), ${epochs} epochs per run, ${runs > 1 ? `median of ${runs} runs (min-max)` : 'one run'}, the order reversed every round; settings in configs/examples/bench-autoencoders*.yaml`,
+      `training rows/s (whole vectors per second of the loop alone: shuffle, the batch of vectors (deeprec builds it from sparse rows, PyTorch gathers it from a dense matrix), forward, backward, Adam, loss read back), ${epochs} epochs per run, ${runs > 1 ? `median of ${runs} runs (min-max)` : 'one run'}, the order reversed every round; settings in configs/examples/bench-autoencoders*.yaml`,
       '',
       ...table.map((row) => `| ${row.join(' | ')} |`),
       '',
