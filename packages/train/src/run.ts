@@ -223,7 +223,7 @@ export async function writeTrain(
   });
   const d = combineFolds(runs);
   log.info(
-    `train ${config.name}/${modelName}: ${loss ? `${loss} loss` : `${modelConfig.type} fit`}, ${d.params} ${classic ? 'stored values' : 'parameters'}, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine)` : ''}`,
+    `train ${config.name}/${modelName}: ${loss ? `${lossShown(modelConfig.type, loss)} loss` : `${modelConfig.type} fit`}, ${d.params} ${classic ? 'stored values' : 'parameters'}, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine)` : ''}`,
   );
   return d;
 }
@@ -231,4 +231,9 @@ export async function writeTrain(
 /** Frees the weights of a trained model: only its own (fit has freed its engine's), never another model's in the process. */
 export function disposeModel(out: TrainOutput): void {
   out.model.network.dispose();
+}
+
+/** The loss a log line names: the Mult autoencoders train on the multinomial likelihood whatever train.loss resolved to (it only marks the data implicit). */
+function lossShown(type: string, loss: Loss): string {
+  return type === 'multdae' || type === 'multvae' ? 'multinomial' : loss;
 }
