@@ -11,7 +11,7 @@ import { CLASSIC_FILE, concatRatings, readClassicModel, type Ratings } from '@de
 import { ArtifactError, messageOf } from '@deeprec/base';
 import { fileLoadHandler, scorePairs, scoreUsersAllItems } from '@deeprec/compute';
 import { MODEL_TYPES, type ModelType } from '@deeprec/config';
-import { buildCsr, classicFactory, isClassic, itemTablesOf, type FittedClassic, type ItemRepresentation } from '@deeprec/models';
+import { buildCsr, classicFactory, isClassic, itemTablesOf, type FittedClassic, type ItemRepresentation, type ItemTableSpec } from '@deeprec/models';
 import { networkItemVectors } from './similar';
 
 export interface Scorer {
@@ -24,13 +24,13 @@ export interface Scorer {
   dispose(): void;
 }
 
-/** `itemTables`: the network's item embedding layers (its factory's itemTables); `where` names the model in errors. */
-export function networkScorer(network: tf.LayersModel, numItems: number, itemTables?: readonly string[], where = 'network'): Scorer {
+/** `itemTables`: the network's item embedding layers (itemTablesOf its type); `where` names the model in errors. */
+export function networkScorer(network: tf.LayersModel, numItems: number, itemTables?: ItemTableSpec, where = 'network'): Scorer {
   let vectors: ItemRepresentation | undefined;
   return {
     pairs: (users, items) => scorePairs(network, users, items),
     usersAllItems: (users) => scoreUsersAllItems(network, users, numItems),
-    items: () => (itemTables && itemTables.length > 0 ? (vectors ??= networkItemVectors(network, itemTables, numItems, where)) : undefined),
+    items: () => (itemTables ? (vectors ??= networkItemVectors(network, itemTables, numItems, where)) : undefined),
     dispose: () => network.dispose(),
   };
 }

@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ArtifactError } from '@deeprec/base';
 import { topK } from '@deeprec/metrics';
-import type { ItemRepresentation } from '@deeprec/models';
+import type { ItemRepresentation, ItemTableSpec } from '@deeprec/models';
 
 export interface SimilarItems {
   items: Int32Array;
@@ -26,12 +26,20 @@ function unitRows(values: Float32Array, rows: number, dim: number, out: Float32A
 }
 
 /**
- * A network's item vectors: each named embedding table's rows unit-normalised, then
- * joined side by side (scaled by 1/sqrt(tables)), so the cosine of two joined rows is
- * the mean of the tables' cosines and no table outweighs another by its scale.
+ * A network's item vectors from the tables `spec` names (ModelFactory.itemTables):
+ * 'join': each table's rows unit-normalised, then joined side by side (scaled by
+ * 1/sqrt(tables)), so the cosine of two joined rows is the mean of the tables' cosines and
+ * no table outweighs another by its scale; 'sum': the tables added row by row (one
+ * embedding kept in parts, as lightgcn's ego + propagated), then normalised; 'first': the
+ * first listed table the saved network has (a layout that depends on the model's settings).
  */
-export function networkItemVectors(network: tf.LayersModel, tables: readonly string[], numItems: number, where: string): ItemRepresentation {
-  const parts = tables.map((name) => {
+export function networkItemVectors(network: tf.LayersModel, spec: ItemTableSpec, numItems: number, where: string): ItemRepresentation {
+  const has = (name: string) => network.layers.some((layer) => layer.name === name);
+  const chosen = spec.combine === 'first' ? spec.tables.filter(has).slice(0, 1) : spec.tables;
+  if (chosen.length === 0) {
+    throw new ArtifactError(`${where}: expected an item embedding layer, one of ${spec.tables.map((t) => `'${t}'`).join(', ')}, found none; rerun train for this model`);
+  }
+  const parts = chosen.map((name) => {
     let weights: tf.Tensor;
     try {
       weights = network.getLayer(name).getWeights()[0] as tf.Tensor;
@@ -40,8 +48,20 @@ export function networkItemVectors(network: tf.LayersModel, tables: readonly str
     }
     const [rows, dim] = weights.shape as [number, number];
     if (rows !== numItems) throw new ArtifactError(`${where}: layer '${name}': expected ${numItems} item rows, found ${rows}`);
-    return { dim, values: weights.dataSync() as Float32Array };
+    return { name, dim, values: weights.dataSync() as Float32Array };
   });
+  const source = `item embeddings (${chosen.join(spec.combine === 'sum' ? ' + ' : ', ')}), cosine`;
+  if (spec.combine === 'sum') {
+    const dim = (parts[0] as (typeof parts)[number]).dim;
+    const summed = new Float32Array(numItems * dim);
+    for (const part of parts) {
+      if (part.dim !== dim) throw new ArtifactError(`${where}: layer '${part.name}': expected ${dim} columns to add to '${chosen[0]}', found ${part.dim}`);
+      for (let j = 0; j < summed.length; j += 1) summed[j] = (summed[j] as number) + (part.values[j] as number);
+    }
+    const values = new Float32Array(numItems * dim);
+    unitRows(summed, numItems, dim, values, dim, 0);
+    return { kind: 'vectors', source, dim, values };
+  }
   const dim = parts.reduce((n, p) => n + p.dim, 0);
   const values = new Float32Array(numItems * dim);
   let offset = 0;
@@ -51,7 +71,7 @@ export function networkItemVectors(network: tf.LayersModel, tables: readonly str
   }
   const scale = 1 / Math.sqrt(parts.length);
   for (let j = 0; j < values.length; j += 1) values[j] = (values[j] as number) * scale;
-  return { kind: 'vectors', source: `item embeddings (${tables.join(', ')}), cosine`, dim, values };
+  return { kind: 'vectors', source, dim, values };
 }
 
 function cosineRow(values: Float32Array, dim: number, numItems: number, item: number): Float32Array {

@@ -26,6 +26,9 @@ import { codeNetwork, codesInBatches, denseRows, frozenTable, lazyRows, tableOf,
 export const autorec: ModelFactory<'autorec'> = {
   type: 'autorec',
   paper: 'Sedhain, Menon, Sanner and Xie, AutoRec: Autoencoders Meet Collaborative Filtering, WWW 2015 Companion, doi:10.1145/2740908.2742726',
+  // Item-based: each item's code (its hidden layer); user-based: the decoder's item rows.
+  itemTables: ['item_code', 'item_decoder'],
+  itemTablesCombine: 'first',
   build(config, context) {
     const side = config.side;
     const hidden = config.hiddenUnits;

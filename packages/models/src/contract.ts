@@ -90,10 +90,25 @@ export interface ModelFactory<T extends ModelType> {
   build(config: ResolvedModelConfig<T>, context: ModelContext): RecModel;
   /**
    * Names of the layers holding item embedding tables (numItems x dim), the model's item
-   * representation for similar items (each table's rows unit-normalised, then joined);
-   * absent when items have only a bias or a count.
+   * representation for similar items (each table's rows unit-normalised, then joined,
+   * unless itemTablesCombine says otherwise); absent when items have only a bias or a count.
    */
   readonly itemTables?: readonly string[];
+  /**
+   * How itemTables make one vector per item: 'join' (the default: neumf's GMF and MLP
+   * embeddings, each normalised), 'sum' (rows added first: lightgcn's final embedding is
+   * ego + propagated), 'first' (the first table the saved network has: a model whose
+   * layout depends on its settings, as autorec's item- or user-based side).
+   */
+  readonly itemTablesCombine?: ItemTablesCombine;
+}
+
+export type ItemTablesCombine = 'join' | 'sum' | 'first';
+
+/** Where a saved network keeps its item representation (ModelFactory.itemTables and itemTablesCombine). */
+export interface ItemTableSpec {
+  readonly tables: readonly string[];
+  readonly combine: ItemTablesCombine;
 }
 
 

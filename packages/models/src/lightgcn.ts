@@ -39,6 +39,9 @@ function tableOf(layer: tf.layers.Layer): tf.Variable {
 export const lightgcn: ModelFactory<'lightgcn'> = {
   type: 'lightgcn',
   paper: 'He, Deng, Wang, Li, Zhang and Wang, LightGCN: Simplifying and Powering Graph Convolution Network for Recommendation, SIGIR 2020, doi:10.1145/3397271.3401063',
+  // The final item embedding the scores use: ego + propagated, added before the cosine.
+  itemTables: ['item_embedding', 'item_propagated'],
+  itemTablesCombine: 'sum',
   build(config, context) {
     const { numUsers, numItems } = context;
     const dim = config.embeddingDim;

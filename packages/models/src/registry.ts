@@ -1,7 +1,7 @@
 /** The typed model registry: one factory per model type of the config schema, network or classic. */
 import { ConfigError } from '@deeprec/base';
 import { MODEL_TRAITS, MODEL_TYPES, type ModelType, type NetworkModelType, type ResolvedModelConfig } from '@deeprec/config';
-import type { ModelContext, ModelFactory, RecModel } from './contract';
+import type { ItemTableSpec, ModelContext, ModelFactory, RecModel } from './contract';
 import type { ClassicFactory } from './classicContract';
 import { baseline } from './baseline';
 import { mf } from './mf';
@@ -50,10 +50,11 @@ export function classicFactory(type: ModelType): ClassicFactory<ModelType> {
   return factory;
 }
 
-/** The item embedding layers of a network type (its factory's itemTables); undefined for classic types and networks without any. */
-export function itemTablesOf(type: ModelType): readonly string[] | undefined {
+/** The item embedding layers of a network type and how they combine (its factory's itemTables); undefined for classic types and networks without any. */
+export function itemTablesOf(type: ModelType): ItemTableSpec | undefined {
   const factory = factoryOf(type, type);
-  return 'fit' in factory ? undefined : factory.itemTables;
+  if ('fit' in factory || !factory.itemTables || factory.itemTables.length === 0) return undefined;
+  return { tables: factory.itemTables, combine: factory.itemTablesCombine ?? 'join' };
 }
 
 export function buildModel(config: ResolvedModelConfig, context: ModelContext): RecModel {

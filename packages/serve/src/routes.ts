@@ -158,7 +158,7 @@ export function registerRoutes(app: FastifyInstance, models: ModelSet, limits: A
     {
       schema: {
         summary: 'The items nearest to an item by the model\'s item representation',
-        description: 'Cosine similarity of item embeddings (networks) or item factors (ials, puresvd, svdpp); the item-item weights of itemknn, rp3beta and ease as they are. Models without an item representation answer 400.',
+        description: 'Cosine similarity of item embeddings (networks: their item tables; lightgcn ego + propagated; the autoencoders\' item codes or output rows) or item factors (ials, puresvd, svdpp); the item-item weights of itemknn, rp3beta and ease as they are. Models without an item representation answer 400.',
         querystring: {
           type: 'object',
           required: ['item'],
