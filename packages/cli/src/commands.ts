@@ -6,7 +6,7 @@ import { ConfigError, DeeprecError } from '@deeprec/base';
 import { PIPELINE_STAGES, configSliceOf, paramOverrides, searchOf, type ConfigSlice, type ExperimentConfig, type StageName } from '@deeprec/config';
 import { loadSource, runDatagen, splitTables, writeDatagen } from '@deeprec/datagen';
 import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRecommendations, type UserRecommendations } from '@deeprec/evaluate';
-import { buildModel, classicFactory, isClassic, modelContext, trainableParams } from '@deeprec/models';
+import { buildModel, classicFactory, isClassic, modelContext, modelParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { ArtifactCatalogue, readSelectedRecord } from '@deeprec/artifacts';
 import { checkObjective, modelConfigOf, requireSearch, resolveLoss, writeSelected, writeTrain, writeTrial } from '@deeprec/train';
@@ -197,7 +197,7 @@ export async function validate(ctx: CommandContext, configPath: string): Promise
       return `${m.name} (${m.type}, classic: fitted by train)`;
     }
     const built = buildModel(m, modelContext(info, config.seed, { users: data.users, items: data.items }, () => countItems(splitTables(data).train.item, info.numItems)));
-    const params = trainableParams(built.network);
+    const params = modelParams(built);
     built.network.dispose();
     return `${m.name} (${m.type}, ${params} parameters)`;
   });

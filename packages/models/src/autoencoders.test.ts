@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, scorePairs } from '@deeprec/compute';
 import { loadConfigSource, resolveConfig, type ResolvedModelConfig } from '@deeprec/config';
-import type { ModelContext, RecModel } from './contract';
+import { modelParams, trainableParams, type ModelContext, type RecModel } from './contract';
 import type { ForwardOptions } from './pass';
 import { buildModel } from './registry';
 
@@ -92,6 +92,13 @@ describe('autorec', () => {
     names.forEach((name, k) => expectClose(got.grads[k]!, want.grads[name]!));
     // the bias starts at the training mean, so a fresh model predicts near it
     expect(Array.from(model.wholeVector!.variables[3]!.dataSync())).toEqual(new Array(numUsers).fill(Math.fround(3.4)));
+  });
+
+  it('its parameters count the encoder, which the saved network leaves out (codes in a frozen table)', () => {
+    // I-AutoRec over 5 users' ratings, 4 hidden units: encoder 5 x 4 + 4, decoder 5 x 4 + 5 (per user)
+    const model = buildModel(modelConfig('{ type: autorec, hiddenUnits: 4 }', 'explicit'), context);
+    expect(modelParams(model)).toBe(5 * 4 + 4 + 5 * 4 + 5);
+    expect(trainableParams(model.network)).toBe(5 * 4 + 5);
   });
 
   it.each(['item', 'user'] as const)('side %s: the saved network scores each pair as the reconstruction of its row', (side) => {

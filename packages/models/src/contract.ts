@@ -116,3 +116,12 @@ export interface ItemTableSpec {
 export function trainableParams(network: tf.LayersModel): number {
   return network.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
 }
+
+/**
+ * A model's trained parameters, as train's manifest and `validate` report them: a
+ * whole-vector model's training variables (its encoder is not in the saved network, which
+ * holds its codes in a frozen table), otherwise the network's trainable weights.
+ */
+export function modelParams(model: RecModel): number {
+  return model.wholeVector ? model.wholeVector.variables.reduce((n, v) => n + v.size, 0) : trainableParams(model.network);
+}

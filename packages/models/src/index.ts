@@ -1,5 +1,5 @@
 /** @deeprec/models: one file per model, a typed registry, and the model contract. */
-export { trainableParams, type ModelContext, type ItemTableSpec, type ItemTablesCombine, type ModelFactory, type RecModel, type TrainingPass, type WholeVectorTraining } from './contract';
+export { modelParams, trainableParams, type ModelContext, type ItemTableSpec, type ItemTablesCombine, type ModelFactory, type RecModel, type TrainingPass, type WholeVectorTraining } from './contract';
 export { pairsFromRows, storedValues, type ClassicContext, type ClassicFactory, type FittedClassic } from './classicContract';
 export { type SavedColumns } from './classic/columns';
 export { type ItemRepresentation } from './itemRepresentation';

@@ -4,7 +4,7 @@ import { ArtifactCatalogue, HISTORY_SCHEMA, seedFolder, makeManifest, openDatase
 import { ConfigError, type Logger } from '@deeprec/base';
 import { fileSaveHandler, type BackendInfo } from '@deeprec/compute';
 import { searchOf, type ExperimentConfig, type ResolvedModelConfig, type TrainConfig } from '@deeprec/config';
-import { buildModel, isClassic, isNetworkConfig, modelContext, trainableParams, type RecModel } from '@deeprec/models';
+import { buildModel, isClassic, isNetworkConfig, modelContext, modelParams, type RecModel } from '@deeprec/models';
 import { runTrainClassic } from './classic';
 import { engineRecord, type EngineRecord } from './engine';
 import { fit, type FitResult, type HistoryRow } from './loop';
@@ -83,7 +83,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
   }
   const details: TrainDetails = {
     type: modelConfig.type,
-    params: model.wholeVector ? model.wholeVector.variables.reduce((n, v) => n + v.size, 0) : trainableParams(model.network),
+    params: modelParams(model),
     layers: model.network.layers.filter((l) => l.countParams() > 0).length,
     trainSeconds,
     trainSamples,
