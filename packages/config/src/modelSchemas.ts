@@ -135,6 +135,21 @@ export const AutoRecSchema = z.strictObject({
     .describe('L2 penalty: l2 * (sum of squares of the encoder and decoder kernels), once per step of a batch of vectors. Default 0.001.'),
 });
 
+export const GlocalKSchema = z.strictObject({
+  type: z.literal('glocalk'),
+  hiddenUnits: positiveInt().default(500).describe('Units of each sigmoid hidden layer. Default 500, as in Han et al. 2021.'),
+  hiddenLayers: positiveInt().default(2).describe('Kernelised sigmoid hidden layers before the identity output layer. Default 2, as in the paper.'),
+  kernelDim: positiveInt().default(5).describe('Size of the vectors u, v of each layer\'s input and output units that make its local kernel max(0, 1 - |u - v|^2). Default 5, as in the paper\'s code.'),
+  lambda2: z.number().min(0).default(20).describe('L2 penalty on the layers\' weights W (before the kernel), against the masked squared error summed over all items; scaled by batch / items per step. Default 20, the paper\'s code for ML-100k.'),
+  lambdaS: z.number().min(0).default(0.006).describe('Sparsity penalty on the local kernels (sum of squares of K), scaled as lambda2. Default 0.006, the paper\'s code for ML-100k.'),
+  globalKernelSize: positiveInt()
+    .default(3)
+    .describe('Side of the global convolution kernel over the rating matrix (odd). Default 3, as in the paper.'),
+  dotScale: z.number().positive().default(1).describe('Scale of the global kernel (pooled reconstruction . learned kernels). Default 1, the paper\'s code.'),
+  pretrainEpochs: positiveInt().default(30).describe('Epoch budget of the pre-training stage (the local autoencoder alone, early-stopped on validation); the fine-tuning stage gets train.epochs. Default 30.'),
+  ...modelCommon,
+});
+
 const multLayers = z
   .array(positiveInt())
   .min(1)
@@ -180,6 +195,7 @@ export const NETWORK_SCHEMAS = {
   popularity: PopularitySchema,
   lightgcn: LightGcnSchema,
   autorec: AutoRecSchema,
+  glocalk: GlocalKSchema,
   multdae: MultDaeSchema,
   multvae: MultVaeSchema,
 } as const;
@@ -216,6 +232,7 @@ export const MODEL_TRAITS: { readonly [T in ModelType]: { kind: ModelKind; famil
   svdpp: { kind: 'classic', family: 'baseline', feedback: ['explicit'], why: 'SVD++ regresses rating values; on implicit data every target is 1 (use ials)' },
   lightgcn: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'graph convolution over the interactions that ranks items (BPR); it has no rating form' },
   autorec: { kind: 'network', family: 'deep', feedback: ['explicit'], why: 'it reconstructs rating values; on implicit data every observed entry is 1' },
+  glocalk: { kind: 'network', family: 'deep', feedback: ['explicit'], why: 'it reconstructs rating values; on implicit data every observed entry is 1' },
   multdae: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'a multinomial over the items a user clicks; it has no rating form' },
   multvae: { kind: 'network', family: 'deep', feedback: ['implicit'], why: 'a multinomial over the items a user clicks; it has no rating form' },
 };
@@ -236,6 +253,7 @@ export const ModelSchema = z.discriminatedUnion('type', [
   SvdppSchema,
   LightGcnSchema,
   AutoRecSchema,
+  GlocalKSchema,
   MultDaeSchema,
   MultVaeSchema,
 ]);

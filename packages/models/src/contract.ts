@@ -81,6 +81,23 @@ export interface WholeVectorTraining {
   loss(rows: Int32Array, forward: ForwardOptions, step: number): tf.Scalar;
   /** Implicit feedback: the validation loss of held-out pairs (scored in batches of rows); absent: the loop scores pairs. */
   validationLoss?(valid: { user: Int32Array; item: Int32Array }): number;
+  /**
+   * A model trained in stages (glocalk: pre-training, then fine-tuning): the loop runs
+   * each in turn as its own early-stopped phase with a fresh optimizer, the best weights
+   * of one the start of the next. Absent: one stage over `variables`.
+   */
+  readonly stages?: readonly WholeVectorStage[];
+}
+
+/** One stage of a staged whole-vector model (WholeVectorTraining.stages). */
+export interface WholeVectorStage {
+  readonly name: string;
+  /** The epoch budget of the stage; undefined: train.epochs. */
+  readonly epochs?: number;
+  /** What the stage trains (a subset of WholeVectorTraining.variables). */
+  readonly variables: tf.Variable[];
+  /** Switches `loss` and `refreshScoring` to this stage; the loop calls it before the stage's first epoch. */
+  enter(): void;
 }
 
 export interface ModelFactory<T extends ModelType> {

@@ -1,5 +1,5 @@
 /** @deeprec/models: one file per model, a typed registry, and the model contract. */
-export { modelParams, trainableParams, type ModelContext, type ItemTableSpec, type ItemTablesCombine, type ModelFactory, type RecModel, type TrainingPass, type WholeVectorTraining } from './contract';
+export { modelParams, trainableParams, type ModelContext, type ItemTableSpec, type ItemTablesCombine, type ModelFactory, type RecModel, type TrainingPass, type WholeVectorTraining, type WholeVectorStage } from './contract';
 export { pairsFromRows, storedValues, type ClassicContext, type ClassicFactory, type FittedClassic } from './classicContract';
 export { type SavedColumns } from './classic/columns';
 export { type ItemRepresentation } from './itemRepresentation';
@@ -14,6 +14,7 @@ export { encodeFeatures, type FeatureField } from './features';
 export { popularity } from './popularity';
 export { lightgcn } from './lightgcn';
 export { autorec } from './autorec';
+export { glocalk } from './glocalk';
 export { multdae } from './multdae';
 export { multvae } from './multvae';
 export { denseRows, sparseRows, type SparseRows } from './wholeVector';

@@ -11,6 +11,7 @@ import { neumf } from './neumf';
 import { widedeep } from './widedeep';
 import { lightgcn } from './lightgcn';
 import { autorec } from './autorec';
+import { glocalk } from './glocalk';
 import { multdae } from './multdae';
 import { multvae } from './multvae';
 import { ease } from './classicModels/ease';
@@ -24,7 +25,7 @@ import { userknn } from './classicModels/userknn';
 /** One factory per model type; the compiler checks none is missing. */
 export type ModelRegistry = { [T in ModelType]: ModelFactory<T> | ClassicFactory<T> };
 
-export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf, popularity, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp, lightgcn, autorec, multdae, multvae };
+export const MODEL_REGISTRY: ModelRegistry = { ncf, widedeep, neumf, baseline, mf, popularity, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp, lightgcn, autorec, glocalk, multdae, multvae };
 
 function factoryOf(type: ModelType, name: string): ModelFactory<ModelType> | ClassicFactory<ModelType> {
   const factory = MODEL_REGISTRY[type] as ModelFactory<ModelType> | ClassicFactory<ModelType> | undefined;

@@ -16,7 +16,7 @@ import { Rng } from '@deeprec/base';
 import { scorePairs } from '@deeprec/compute';
 import { mae, rmse } from '@deeprec/metrics';
 import type { Ratings } from '@deeprec/artifacts';
-import type { ForwardOptions, RecModel, WholeVectorTraining } from '@deeprec/models';
+import type { ForwardOptions, RecModel, WholeVectorStage, WholeVectorTraining } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { createEngine, type EngineChoice } from './engine';
 import type { FitOptions, FitResult, HistoryRow, WatchedColumn } from './loop';
@@ -49,76 +49,89 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
     return { val_loss: r * r, val_rmse: r, val_mae: mae(valid.rating, predicted) };
   };
 
-  const variables = training.variables;
-  const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
-  const stopping = new EarlyStopping(config.earlyStopping);
-  const engine = createEngine('tfjs', model, config.optimizer, variables);
+  // A staged model (glocalk) runs each stage as its own phase: fresh optimizer, schedule and early stopping.
+  const stages: readonly WholeVectorStage[] = training.stages ?? [{ name: '', variables: training.variables, enter: () => undefined }];
   const history: HistoryRow[] = [];
   const n = training.rowCount;
   const batchSize = Math.max(1, Math.min(config.batchSize, n));
-  let best: tf.Tensor[] | null = null;
   let trainSeconds = 0;
   let trainSamples = 0;
   let stoppedEarly = false;
+  let bestEpoch = 0;
   let steps = 0;
-  try {
-    for (let epoch = 1; epoch <= config.epochs && n > 0; epoch += 1) {
-      const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
-      engine.setLearningRate(lr);
-      const started = performance.now();
-      const order = shuffleRng.permutation(n);
-      const progress = log.progress(`${label} epoch ${epoch}/${config.epochs}`, Math.ceil(n / batchSize));
-      let lossSum = 0;
-      for (let from = 0; from < n; from += batchSize) {
-        const rows = Int32Array.from(order.subarray(from, from + batchSize));
-        const step = steps;
-        const cost = tf.tidy(() =>
-          engine.step(() => {
-            let total = training.loss(rows, forward, step);
-            if (l2 > 0 && model.kernels.length > 0) total = tf.add(total, tf.mul(penalty(model.kernels), l2));
-            return total;
-          }),
-        );
-        steps += 1;
-        lossSum += (cost.dataSync()[0] as number) * rows.length;
-        cost.dispose();
-        progress.update(Math.ceil((from + rows.length) / batchSize));
-      }
-      const loss = lossSum / n;
-      const seconds = (performance.now() - started) / 1000;
-      trainSeconds += seconds;
-      trainSamples += n;
+  for (const stage of stages) {
+    stage.enter();
+    const variables = stage.variables;
+    const epochs = stage.epochs ?? config.epochs;
+    const offset = history.length;
+    const stageLabel = stage.name ? `${label} ${stage.name}` : label;
+    if (stage.name) log.info(`${stageLabel}: up to ${epochs} epochs from epoch ${offset + 1}`);
+    const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
+    const stopping = new EarlyStopping(config.earlyStopping);
+    const engine = createEngine('tfjs', model, config.optimizer, variables);
+    let best: tf.Tensor[] | null = null;
+    try {
+      for (let epoch = 1; epoch <= epochs && n > 0; epoch += 1) {
+        const lr = options.lrPlan?.[offset + epoch - 1] ?? schedule.rate;
+        engine.setLearningRate(lr);
+        const started = performance.now();
+        const order = shuffleRng.permutation(n);
+        const progress = log.progress(`${stageLabel} epoch ${epoch}/${epochs}`, Math.ceil(n / batchSize));
+        let lossSum = 0;
+        for (let from = 0; from < n; from += batchSize) {
+          const rows = Int32Array.from(order.subarray(from, from + batchSize));
+          const step = steps;
+          const cost = tf.tidy(() =>
+            engine.step(() => {
+              let total = training.loss(rows, forward, step);
+              if (l2 > 0 && model.kernels.length > 0) total = tf.add(total, tf.mul(penalty(model.kernels), l2));
+              return total;
+            }),
+          );
+          steps += 1;
+          lossSum += (cost.dataSync()[0] as number) * rows.length;
+          cost.dispose();
+          progress.update(Math.ceil((from + rows.length) / batchSize));
+        }
+        const loss = lossSum / n;
+        const seconds = (performance.now() - started) / 1000;
+        trainSeconds += seconds;
+        trainSamples += n;
 
+        model.refreshScoring?.();
+        // Epochs count on across stages, so the report's curves run through both.
+        const row: HistoryRow = { epoch: offset + epoch, loss, ...validateEpoch(), lr, seconds };
+        history.push(row);
+        const monitored = row[monitorKey];
+        const { improved, stop } = stopping.update(epoch, monitored);
+        if (improved && config.earlyStopping.restoreBest) {
+          best?.forEach((t) => t.dispose());
+          // A real copy, as loop.ts keeps it.
+          best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
+        }
+        const metrics = !hasValid ? '' : implicit ? ` val_loss ${row.val_loss.toFixed(4)}` : ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
+        progress.stop(`loss ${loss.toFixed(4)}${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
+        if (!Number.isFinite(loss)) {
+          log.info(`${stageLabel}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
+          stoppedEarly = true;
+          break;
+        }
+        if (stop) {
+          log.info(`${stageLabel}: early stopping at epoch ${epoch}; best ${monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
+          stoppedEarly = true;
+          break;
+        }
+        schedule.step(monitored);
+      }
+      if (best && config.earlyStopping.restoreBest) variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));
+      // The saved network's codes follow the weights kept.
       model.refreshScoring?.();
-      const row: HistoryRow = { epoch, loss, ...validateEpoch(), lr, seconds };
-      history.push(row);
-      const monitored = row[monitorKey];
-      const { improved, stop } = stopping.update(epoch, monitored);
-      if (improved && config.earlyStopping.restoreBest) {
-        best?.forEach((t) => t.dispose());
-        // A real copy, as loop.ts keeps it.
-        best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
-      }
-      const metrics = !hasValid ? '' : implicit ? ` val_loss ${row.val_loss.toFixed(4)}` : ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
-      progress.stop(`loss ${loss.toFixed(4)}${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
-      if (!Number.isFinite(loss)) {
-        log.info(`${label}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
-        stoppedEarly = true;
-        break;
-      }
-      if (stop) {
-        log.info(`${label}: early stopping at epoch ${epoch}; best ${monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
-        stoppedEarly = true;
-        break;
-      }
-      schedule.step(monitored);
+    } finally {
+      best?.forEach((t) => t.dispose());
+      engine.dispose();
     }
-    if (best && config.earlyStopping.restoreBest) variables.forEach((v, i) => v.assign(best?.[i] as tf.Tensor));
-    // The saved network's codes follow the weights kept.
-    model.refreshScoring?.();
-  } finally {
-    best?.forEach((t) => t.dispose());
-    engine.dispose();
+    bestEpoch = offset + (stopping.bestEpoch || history.length - offset);
+    if (stage.name) log.info(`${stageLabel}: kept epoch ${bestEpoch - offset} of the stage (epoch ${bestEpoch} of the run)`);
   }
-  return { history, monitor: monitorKey, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly, engine: choice };
+  return { history, monitor: monitorKey, trainSeconds, trainSamples, bestEpoch, stoppedEarly, engine: choice };
 }
