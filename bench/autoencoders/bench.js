@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The autoencoders' training speed (autorec, multdae, multvae) against the PyTorch reference
-// of the same networks (bench/autoencoders/reference.py): rows (whole vectors) per second of
-// the training loop, deeprec (wasm, one thread, tfjs engine) and PyTorch at 1 and 2 threads,
-// the median of N runs with min-max, the order of the runs reversed every round. Prints
-// figures, not pass/fail. npm run bench runs it after lightgcn's; alone:
-//   node bench/autoencoders/bench.js [--runs 3] [--epochs 2] [--data <ml-100k folder>] [--skip-torch]
+// The autoencoders' training speed (autorec, glocalk, multdae, multvae) against the PyTorch
+// reference of the same networks (bench/autoencoders/reference.py, glocalk_reference.py):
+// rows (whole vectors) per second of the training loop, deeprec (wasm, one thread, tfjs
+// engine) and PyTorch at 1 and 2 threads, the median of N runs with min-max, the order of
+// the runs reversed every round. Prints figures, not pass/fail. npm run bench runs it after lightgcn's; alone:
+//   node bench/autoencoders/bench.js [--runs 3] [--epochs 2] [--data <ml-100k folder>] [--skip-torch] [--models glocalk]
 // Compile first (npm run compile).
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -26,11 +26,19 @@ const bin = join(root, 'packages', 'cli', 'bin', 'deeprec.js');
 const threadCounts = [1, 2];
 const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
 // Each model with the config that sizes it (autorec reads ratings, the others clicks).
-const MODELS = [
+const ALL_MODELS = [
   { model: 'autorec', config: join(root, 'configs', 'examples', 'bench-autoencoders.yaml'), experiment: 'bench-autoencoders' },
+  { model: 'glocalk', config: join(root, 'configs', 'examples', 'bench-autoencoders.yaml'), experiment: 'bench-autoencoders' },
   { model: 'multdae', config: join(root, 'configs', 'examples', 'bench-autoencoders-implicit.yaml'), experiment: 'bench-autoencoders-implicit' },
   { model: 'multvae', config: join(root, 'configs', 'examples', 'bench-autoencoders-implicit.yaml'), experiment: 'bench-autoencoders-implicit' },
 ];
+// --models a,b: only those (a quick look at one model); default all.
+const only = option('models', null)?.split(',');
+const MODELS = only ? ALL_MODELS.filter((m) => only.includes(m.model)) : ALL_MODELS;
+if (only && MODELS.length !== only.length) {
+  process.stderr.write(`bench/autoencoders: --models expects some of ${ALL_MODELS.map((m) => m.model).join(', ')}, found ${only.join(',')}\n`);
+  process.exit(2);
+}
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(epochs) || epochs < 1) {
   process.stderr.write('bench/autoencoders: --runs and --epochs take a whole number of at least 1\n');
   process.exit(2);
@@ -50,7 +58,9 @@ function run(command, argv, env) {
 const deeprec = (...argv) => run(process.execPath, [bin, ...argv], { DEEPREC_BACKEND: process.env.DEEPREC_BACKEND ?? 'wasm' });
 
 function deeprecRun(m, artifacts) {
-  deeprec('train', m.config, '--model', m.model, '--set', `data.path=${data}`, '--set', `train.epochs=${epochs}`, '--artifacts', artifacts);
+  // glocalk trains two stages, each for --epochs (its pre-training's budget is its own key).
+  const stages = m.model === 'glocalk' ? ['--set', `models.glocalk.pretrainEpochs=${epochs}`] : [];
+  deeprec('train', m.config, '--model', m.model, '--set', `data.path=${data}`, '--set', `train.epochs=${epochs}`, ...stages, '--artifacts', artifacts);
   const dir = join(artifacts, m.experiment, 'models', m.model);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const { tableFromIPC } = require('apache-arrow');
@@ -62,6 +72,14 @@ function deeprecRun(m, artifacts) {
 function torchRun(m, info, c, threads) {
   const t = c.train;
   const o = t.optimizer;
+  if (m.model === 'glocalk') {
+    // Both stages, as deeprec's run; glocalk_reference.py's Adam takes tfjs's defaults (the bench config's).
+    const argv = [join(__dirname, 'glocalk_reference.py'), 'bench', join(data, 'u1.base'), '--users', String(info.numUsers), '--items', String(info.numItems), '--threads', String(threads), '--stage', 'both'];
+    argv.push('--epochs', String(epochs), '--batch', String(t.batchSize), '--lr', String(o.learningRate), '--hidden', String(c.hiddenUnits), '--layers', String(c.hiddenLayers));
+    argv.push('--dim', String(c.kernelDim), '--size', String(c.globalKernelSize), '--lambda2', String(c.lambda2), '--lambda-s', String(c.lambdaS));
+    const row = JSON.parse(run('/usr/bin/python3', argv).trim());
+    return { train: row.trainRowsPerSecond, loss: row.loss, params: row.params, torch: row.torch };
+  }
   const argv = [join(__dirname, 'reference.py'), 'bench', join(data, 'u1.base'), '--model', m.model, '--users', String(info.numUsers), '--items', String(info.numItems), '--threads', String(threads)];
   argv.push('--epochs', String(epochs), '--batch', String(t.batchSize), '--l2', String(c.l2), '--lr', String(o.learningRate), '--beta1', String(o.beta1), '--beta2', String(o.beta2), '--eps', String(o.epsilon));
   if (m.model === 'autorec') argv.push('--hidden', String(c.hiddenUnits));
@@ -118,7 +136,7 @@ function main() {
         const p = results[`torch ${t}`].map((r) => r.train);
         return [cell(p), `${(median(d) / median(p)).toFixed(2)}x`];
       });
-      table.push([`${m.model} (${f(info[m.model === 'autorec' ? 'numItems' : 'numUsers'])} rows x ${f(info[m.model === 'autorec' ? 'numUsers' : 'numItems'])}, ${f(ours[0].params)} parameters)`, cell(d), ...cols]);
+      table.push([`${m.model} (${f(info[['autorec', 'glocalk'].includes(m.model) ? 'numItems' : 'numUsers'])} rows x ${f(info[['autorec', 'glocalk'].includes(m.model) ? 'numUsers' : 'numItems'])}, ${f(ours[0].params)} parameters)`, cell(d), ...cols]);
       const loss = (rows) => median(rows.map((r) => r.loss)).toFixed(4);
       losses.push(`${m.model} deeprec ${loss(ours)}${skipTorch ? '' : threadCounts.map((t) => `, PyTorch ${t} thread${t > 1 ? 's' : ''} ${loss(results[`torch ${t}`])}`).join('')}`);
     }

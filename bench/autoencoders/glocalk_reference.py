@@ -15,10 +15,11 @@ Loss: sum over observed entries of (out - x)^2 / rows + (lambda2 sum W^2 + lambd
 Modes:
   grad <in.json> <out.json>: loss and gradients for the weights, matrix and rows in
       in.json, and the fine-tuned network's reconstruction of every item ("scores").
-  bench <u1.base> --users N --items M [--stage pre|fine] [--threads 1] [--epochs 2]
+  bench <u1.base> --users N --items M [--stage pre|fine|both] [--threads 1] [--epochs 2]
       [--batch 256] [--hidden 500] [--layers 2] [--dim 5] [--size 3] [--lr 0.001]
-      [--seed 42]: rows/s of the training loop (shuffle, dense batches, forward,
-      backward, Adam, the loss read back) over all epochs of a fresh model. One JSON line.
+      [--lambda2 20] [--lambda-s 0.006] [--seed 42]: rows/s of the training loop (shuffle, dense batches, forward,
+      backward, Adam, the loss read back) over all epochs of a fresh model
+      (both: --epochs of each stage), the mean loss of the last epoch. One JSON line.
 """
 import argparse
 import json
@@ -92,7 +93,9 @@ def bench_mode(argv):
     p.add_argument("path")
     for name, kind, default in [("users", int, 0), ("items", int, 0), ("threads", int, 1), ("epochs", int, 2), ("batch", int, 256), ("hidden", int, 500), ("layers", int, 2), ("dim", int, 5), ("size", int, 3), ("lr", float, 0.001), ("seed", int, 42)]:
         p.add_argument(f"--{name}", type=kind, default=default)
-    p.add_argument("--stage", choices=["pre", "fine"], default="fine")
+    p.add_argument("--lambda2", type=float, default=20.0)
+    p.add_argument("--lambda-s", type=float, default=0.006)
+    p.add_argument("--stage", choices=["pre", "fine", "both"], default="both")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     # Speed: the kernel in the faster form; the gradient check keeps the direct one.
@@ -109,26 +112,31 @@ def bench_mode(argv):
         bound = (6 / (n_in + n_out)) ** 0.5
         layers.append(tuple(t.requires_grad_() for t in (torch.empty(n_in, n_out).uniform_(-bound, bound), torch.randn(n_in, a.dim) * 1e-3, torch.randn(n_out, a.dim) * 1e-3, torch.zeros(n_out))))
     conv = (torch.randn(a.items, a.size * a.size) * 0.1).requires_grad_()
-    params = [t for layer in layers for t in layer] + ([conv] if a.stage == "fine" else [])
-    # eps 1e-7: tfjs's Adam default, as deeprec's.
-    opt = torch.optim.Adam(params, lr=a.lr, eps=1e-7)
+    layer_params = [t for layer in layers for t in layer]
     n = a.items
     seconds, samples, loss_sum = 0.0, 0, 0.0
-    for _ in range(a.epochs):
-        started = time.perf_counter()
-        order = torch.randperm(n)
-        # As glocalk.ts: the pooled reconstruction once per epoch, a constant within it.
-        pooled = pooled_of(layers, matrix) if a.stage == "fine" else None
-        for start in range(0, n, a.batch):
-            rows = order[start:start + a.batch]
-            opt.zero_grad()
-            loss = loss_of(layers, conv, pooled, matrix, mask, rows, a.size, 1.0, 20.0, 0.006)
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * len(rows)
-        seconds += time.perf_counter() - started
-        samples += n
-    print(json.dumps({"trainRowsPerSecond": samples / seconds, "seconds": seconds, "loss": loss_sum / samples, "params": sum(t.numel() for t in params), "torch": torch.__version__, "threads": a.threads}))
+    # both: pre-training, then fine-tuning with a fresh Adam (as deeprec's stages), --epochs each.
+    for stage in (["pre", "fine"] if a.stage == "both" else [a.stage]):
+        # eps 1e-7: tfjs's Adam default, as deeprec's.
+        opt = torch.optim.Adam(layer_params + ([conv] if stage == "fine" else []), lr=a.lr, eps=1e-7)
+        for _ in range(a.epochs):
+            # As glocalk.ts: the pooled reconstruction once per epoch, a constant within it, and
+            # outside the timed loop on both sides (deeprec computes it in refreshScoring).
+            pooled = pooled_of(layers, matrix) if stage == "fine" else None
+            started = time.perf_counter()
+            loss_sum = 0.0
+            order = torch.randperm(n)
+            for start in range(0, n, a.batch):
+                rows = order[start:start + a.batch]
+                opt.zero_grad()
+                loss = loss_of(layers, conv, pooled, matrix, mask, rows, a.size, 1.0, a.lambda2, a.lambda_s)
+                loss.backward()
+                opt.step()
+                loss_sum += loss.item() * len(rows)
+            seconds += time.perf_counter() - started
+            samples += n
+    params = layer_params + ([conv] if a.stage != "pre" else [])
+    print(json.dumps({"trainRowsPerSecond": samples / seconds, "seconds": seconds, "loss": loss_sum / n, "params": sum(t.numel() for t in params), "torch": torch.__version__, "threads": a.threads}))
 
 
 if __name__ == "__main__":
