@@ -102,7 +102,7 @@ describe('deeprec CLI', () => {
   const broken: Array<[string, string, string]> = [
     ['bad-yaml.yaml', 'name: x\nmodels: [\n', 'bad-yaml.yaml:3:1: invalid YAML'],
     ['unknown-key.yaml', 'name: x\ntrain: { epoch: 3 }\nmodels:\n  a: { type: ncf }\n', 'unknown-key.yaml:2: train.epoch: unknown key in train'],
-    ['unknown-type.yaml', 'name: x\nmodels:\n  a: { type: transformer }\n', "unknown-type.yaml:3: models.a.type: unknown model type 'transformer'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity, lightgcn, autorec, multdae, multvae, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp"],
+    ['unknown-type.yaml', 'name: x\nmodels:\n  a: { type: transformer }\n', "unknown-type.yaml:3: models.a.type: unknown model type 'transformer'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity, lightgcn, autorec, glocalk, multdae, multvae, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp"],
     ['negative.yaml', 'name: x\ntrain: { epochs: -1 }\nmodels:\n  a: { type: ncf }\n', 'negative.yaml:2: train.epochs: expected a number >= 1, found -1'],
     ['escape.yaml', 'name: ../../escape\nmodels:\n  a: { type: ncf }\n', "escape.yaml:1: name: expected an experiment name"],
     ['loss.yaml', 'name: x\nmodels:\n  a: { type: mf, train: { loss: bpr } }\n', "models.a.train.loss: expected mse or auto for explicit data (data.feedback: explicit), found 'bpr' (a loss for implicit data)"],

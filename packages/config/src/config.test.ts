@@ -90,7 +90,7 @@ describe('loadConfig', () => {
     ['bad.yaml', 'name: t\nmodels:\n  a: { type: ncf\n', [], 'bad.yaml:4:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }'],
     ['unknown.yaml', 'name: t\ntrain:\n  epoch: 3\nmodels:\n  a: { type: ncf }\n', [], 'unknown.yaml:3: train.epoch: unknown key in train'],
     ['top.yaml', 'name: t\nbogus: 1\nmodels:\n  a: { type: ncf }\n', [], 'top.yaml:2: bogus: unknown key in the top level'],
-    ['type.yaml', 'name: t\nmodels:\n  a: { type: bar }\n', [], "type.yaml:3: models.a.type: unknown model type 'bar'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity, lightgcn, autorec, multdae, multvae, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp"],
+    ['type.yaml', 'name: t\nmodels:\n  a: { type: bar }\n', [], "type.yaml:3: models.a.type: unknown model type 'bar'; expected one of: ncf, widedeep, neumf, baseline, mf, popularity, lightgcn, autorec, glocalk, multdae, multvae, itemknn, userknn, rp3beta, ease, ials, puresvd, svdpp"],
     ['neg.yaml', 'name: t\ntrain:\n  epochs: -3\nmodels:\n  a: { type: ncf }\n', [], 'neg.yaml:3: train.epochs: expected a number >= 1, found -3'],
     ['name.yaml', 'name: ../x\nmodels:\n  a: { type: ncf }\n', [], "name.yaml:1: name: expected an experiment name: lowercase letters, digits and '-' ([a-z0-9-]+), found '../x'"],
     ['mname.yaml', 'name: t\nmodels:\n  ../a: { type: ncf }\n', [], "mname.yaml:3: models: key '../a': expected a model name: lowercase letters, digits and '-' ([a-z0-9-]+)"],

@@ -1,5 +1,5 @@
 /**
- * What the whole-vector models (autorec, multdae, multvae) share: the training
+ * What the whole-vector models (autorec, glocalk, multdae, multvae) share: the training
  * interactions as sparse rows (users' or items' vectors), dense batches of those rows
  * for a step, seeded weights outside the saved network (the encoders), and row codes
  * computed in batches so memory stays bounded by batch x catalogue, never users x items.
