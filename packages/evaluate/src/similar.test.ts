@@ -87,7 +87,7 @@ describe('similarItems', () => {
     expect(itemTablesOf('baseline')).toBeUndefined();
     expect(itemTablesOf('popularity')).toBeUndefined();
     expect(itemTablesOf('itemknn')).toBeUndefined();
-    expect(Object.keys(MODEL_REGISTRY).filter((t) => itemTablesOf(t as keyof typeof MODEL_REGISTRY))).toEqual(['ncf', 'widedeep', 'neumf', 'mf', 'lightgcn', 'autorec', 'multdae', 'multvae']);
+    expect(Object.keys(MODEL_REGISTRY).filter((t) => itemTablesOf(t as keyof typeof MODEL_REGISTRY))).toEqual(['ncf', 'widedeep', 'neumf', 'mf', 'lightgcn', 'autorec', 'glocalk', 'multdae', 'multvae']);
   });
 
   it('the tables each network type names are in its built network, one row per item', () => {
@@ -100,6 +100,7 @@ describe('similarItems', () => {
       lightgcn: ['{ type: lightgcn, embeddingDim: 2 }', 'implicit'],
       'autorec (item-based)': ['{ type: autorec, side: item, hiddenUnits: 3 }', 'explicit'],
       'autorec (user-based)': ['{ type: autorec, side: user, hiddenUnits: 3 }', 'explicit'],
+      glocalk: ['{ type: glocalk, hiddenUnits: 3, kernelDim: 2 }', 'explicit'],
       multdae: ['{ type: multdae, layers: [4, 2] }', 'implicit'],
       multvae: ['{ type: multvae, layers: [4, 2] }', 'implicit'],
     };

@@ -131,7 +131,7 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
       engine.dispose();
     }
     bestEpoch = offset + (stopping.bestEpoch || history.length - offset);
-    if (stage.name) log.info(`${stageLabel}: kept epoch ${bestEpoch - offset} of the stage (epoch ${bestEpoch} of the run)`);
+    if (stage.name) log.info(`${stageLabel}: kept epoch ${bestEpoch - offset} of the stage (epoch ${bestEpoch} of the run; ${monitorKey} ${history[bestEpoch - 1]?.[monitorKey].toFixed(4) ?? '-'})`);
   }
   return { history, monitor: monitorKey, trainSeconds, trainSamples, bestEpoch, stoppedEarly, engine: choice };
 }
