@@ -111,6 +111,9 @@ def bench_mode(argv):
     for n_in, n_out in zip(widths[:-1], widths[1:]):
         bound = (6 / (n_in + n_out)) ** 0.5
         layers.append(tuple(t.requires_grad_() for t in (torch.empty(n_in, n_out).uniform_(-bound, bound), torch.randn(n_in, a.dim) * 1e-3, torch.randn(n_out, a.dim) * 1e-3, torch.zeros(n_out))))
+    # As glocalk.ts: the output bias starts at the training mean (the mean predictor).
+    with torch.no_grad():
+        layers[-1][3].fill_((matrix.sum() / mask.sum()).item())
     conv = (torch.randn(a.items, a.size * a.size) * 0.1).requires_grad_()
     layer_params = [t for layer in layers for t in layer]
     n = a.items
