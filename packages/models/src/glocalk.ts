@@ -1,6 +1,7 @@
 /**
- * GLocal-K: Han, Long, Poon, Zhou, Jiang, Park and Ho, "GLocal-K: Global and Local
- * Kernels for Recommender Systems", CIKM 2021 (doi:10.1145/3459637.3482112).
+ * GLocal-K: Han, Lim, Long, Burgstaller and Poon, "GLocal-K: Global and Local Kernels
+ * for Recommender Systems", CIKM 2021, pp. 3063-3067 (doi:10.1145/3459637.3482112,
+ * arXiv:2108.12184).
  *
  * An item-based autoencoder (as I-AutoRec: one item's vector of ratings by every user,
  * missing entries 0) whose every weight matrix is kernelised: W_eff = W * K(U, V), with
@@ -73,7 +74,7 @@ export function neighbourRows(matrix: SparseRows, ids: ArrayLike<number>, half: 
 
 export const glocalk: ModelFactory<'glocalk'> = {
   type: 'glocalk',
-  paper: 'Han, Long, Poon, Zhou, Jiang, Park and Ho, GLocal-K: Global and Local Kernels for Recommender Systems, CIKM 2021, doi:10.1145/3459637.3482112',
+  paper: 'Han, Lim, Long, Burgstaller and Poon, GLocal-K: Global and Local Kernels for Recommender Systems, CIKM 2021, doi:10.1145/3459637.3482112',
   itemTables: ['item_code'],
   build(config, context) {
     const size = config.globalKernelSize;
@@ -90,7 +91,7 @@ export const glocalk: ModelFactory<'glocalk'> = {
     const layers: KernelLayer[] = widths.slice(1).map((out, k) => ({ w: weights.kernel(widths[k] as number, out), u: small(widths[k] as number), v: small(out), b: weights.bias(out) }));
     const outputLayer = layers[layers.length - 1] as KernelLayer;
     // Starts at the training mean, so the first reconstructions are the mean predictor (as autorec's).
-    outputLayer.b.assign(tf.fill([users], context.trainMean));
+    tf.tidy(() => outputLayer.b.assign(tf.fill([users], context.trainMean)));
     const convKernel = tf.variable(tf.truncatedNormal([items, size * size], 0, 0.1, 'float32', rng.seed()), true);
     const layerVariables = layers.flatMap((l) => [l.w, l.u, l.v, l.b]);
     const code = frozenTable('item_code', items, hidden);
