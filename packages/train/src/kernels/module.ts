@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { ConfigError } from '@deeprec/base';
 
 /** Pointers are byte addresses into the module's memory; counts and strides are in elements. */
 export interface Kernels {
@@ -76,14 +77,14 @@ function relaxedSimd(bytes: Uint8Array<ArrayBuffer>): boolean {
 export function kernelBuild(): KernelBuild {
   if (chosen) return chosen;
   const asked = process.env.DEEPREC_KERNELS;
-  if (asked !== undefined && asked !== 'fma' && asked !== 'simd') throw new Error(`DEEPREC_KERNELS: expected fma or simd, found "${asked.slice(0, 20)}"`);
+  if (asked !== undefined && asked !== 'fma' && asked !== 'simd') throw new ConfigError(`DEEPREC_KERNELS: expected fma or simd, found "${asked.slice(0, 20)}"`);
   if (asked === 'simd') return (chosen = 'simd');
   const fma = read('fma');
   if (relaxedSimd(fma)) {
     compiled.set('fma', new WebAssembly.Module(fma));
     return (chosen = 'fma');
   }
-  if (asked === 'fma') throw new Error('DEEPREC_KERNELS=fma: this runtime does not take WebAssembly relaxed SIMD (Node 20 with V8 flags, or Node 22 and later, do)');
+  if (asked === 'fma') throw new ConfigError('DEEPREC_KERNELS=fma: this runtime does not take WebAssembly relaxed SIMD (Node 20 with V8 flags, or Node 22 and later, do)');
   return (chosen = 'simd');
 }
 
