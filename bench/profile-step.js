@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Where a training step's time goes, per op: `node bench/profile-step.js [--model ncf] [--batch 256]`.
+// Where a training step's time goes, per op: `node bench/profile-step.js [--model ncf] [--batch 256] [--steps 40]`.
 // The fused engine (tfjs ops, via tf.profile over fit) and the kernel engine (each call into the
 // wasm module timed), on the bench network (configs/examples/bench-ml100k.yaml) with random
 // ids over ML-100k's table sizes. Prints us per step per op, most expensive first. A profile
@@ -20,7 +20,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
 const modelName = option('model', 'ncf');
 const batch = Number(option('batch', '256'));
-const steps = 40;
+const steps = Number(option('steps', '40'));
 const silent = { info() {}, warn() {}, debug() {}, progress: () => ({ update() {}, stop() {} }) };
 
 function data(seed) {

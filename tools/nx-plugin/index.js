@@ -36,7 +36,8 @@
  *   - the stage's `configAtRun` keys (evaluate: the `evaluate` section), through a
  *     `runtime` input: in the E-<M> project configuration they would re-run train.
  *     Only keys train also hashes may go in evaluate's options (checked in stages.js).
- *   - its `env` (DEEPREC_BACKEND for train and evaluate).
+ *   - its `env` (DEEPREC_BACKEND for search, train and evaluate; DEEPREC_KERNELS, the
+ *     kernel engine's build, for search and train).
  *   - the files under its `dataFiles` keys (datagen: `data.path`): fileset inputs
  *     that include git-ignored files, or a runtime hash when the path is outside
  *     the workspace.

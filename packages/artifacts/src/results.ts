@@ -92,8 +92,10 @@ export const TrainDetailsSchema = z.object({
   modelConfig: z.unknown(),
   /** The loss trained with (train.loss resolved against the data's feedback). */
   loss: z.string().optional(),
-  /** The training engine used (train.engine resolved against the backend) and the tfjs overrides in force. */
-  engine: z.object({ name: z.enum(['fused', 'tfjs', 'kernels']), requested: z.enum(['auto', 'fused', 'tfjs', 'kernels']), tfjsOverrides: z.array(z.string()) }).optional(),
+  /** The training engine used (train.engine resolved against the backend), the tfjs overrides in force, and the kernel engine's build (fma or simd). */
+  engine: z
+    .object({ name: z.enum(['fused', 'tfjs', 'kernels']), requested: z.enum(['auto', 'fused', 'tfjs', 'kernels']), tfjsOverrides: z.array(z.string()), kernelBuild: z.enum(['fma', 'simd']).optional() })
+    .optional(),
   /** A searched model: the extra seeds its selected configuration was also trained with (models/<m>/seeds/seed-<s>/). */
   seeds: z.array(z.number().int()).optional(),
   /** k-fold only: each fold's run; the figures above are sums (time, samples) or the first fold's (epochs). */

@@ -145,6 +145,27 @@ describe('deeprec CLI', () => {
     expect([backend.code, backend.stderr.trim()]).toEqual([2, "deeprec: --backend: expected one of auto, tensorflow, wasm, cpu, found 'tpu'"]);
   });
 
+  it('train.engine: kernels records the build it trained with; DEEPREC_KERNELS=simd asks for the plain one, a bad value exits 2', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'deeprec-kernels-'));
+    writeFileSync(join(copy, 'tiny.yaml'), TINY);
+    expect(deeprec(copy, 'datagen', 'tiny.yaml').code).toBe(0);
+    const train = (kernels: string) => {
+      const r = spawnSync(process.execPath, [bin, 'train', 'tiny.yaml', '--model', 'ncf', '--set', 'train.engine=kernels'], { cwd: copy, encoding: 'utf8', env: { ...process.env, DEEPREC_BACKEND: 'wasm', DEEPREC_KERNELS: kernels } });
+      return { code: r.status, stderr: r.stderr };
+    };
+    const builds = ['fma', 'simd'].map((kernels) => {
+      const r = train(kernels);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`(kernels engine, ${kernels} build)`);
+      const manifest = readManifest(join(copy, 'artifacts/tiny/models/ncf/manifest.json'), 'train');
+      return manifest.details.engine?.kernelBuild;
+    });
+    expect(builds).toEqual(['fma', 'simd']);
+    const bad = train('avx512');
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'deeprec: DEEPREC_KERNELS: expected fma or simd, found "avx512"']);
+    rmSync(copy, { recursive: true, force: true });
+  });
+
   it('--help explains each command; validate checks without writing', () => {
     const help = deeprec(cwd, '--help');
     expect(help.code).toBe(0);

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** xorshift32: dropout masks need speed, not cryptographic quality; seeded per layer per step. */
-function dropoutMask(size: number, rate: number, seed: number): Float32Array {
+/** xorshift32: dropout masks need speed, not cryptographic quality; seeded per layer per step. The kernel engine makes the same masks (train/assembly/dropout.ts). */
+export function dropoutMask(size: number, rate: number, seed: number): Float32Array {
   const keep = 1 / (1 - rate);
   const threshold = rate * 4294967296;
   let s = seed >>> 0 || 0x9e3779b9;

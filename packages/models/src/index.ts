@@ -21,6 +21,7 @@ export { denseRows, sparseRows, type SparseRows } from './wholeVector';
 export { propagate, propagationGraph, type PropagationGraph } from './lightgcnGraph';
 export { type EmbedOverride, type ForwardOptions } from './pass';
 export { type KernelPlan } from './kernelPlan';
+export { dropoutMask } from './fusedTower';
 export { type Csr, type Interactions, buildCsr, checkInteractions } from './classic/sparse';
 export {
   IALS_DEFAULTS,

@@ -1,5 +1,7 @@
 // Adam, dense and lazy (AssemblyScript, SIMD; see kernels.ts).
 
+import { copyRow } from './rows';
+
 /** Adam on `count` consecutive entries: m, v updated, w -= lr (m / c1) / (sqrt(v / c2) + eps), as tf.train.adam. */
 @inline
 function adamSpan(w: usize, g: usize, m: usize, v: usize, count: i32, lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32): void {
@@ -48,9 +50,12 @@ export function lazyAdamRows(table: usize, m: usize, v: usize, dim: i32, slots: 
       slot = distinct++;
       store<i32>(at, slot);
       store<i32>(rows + ((<usize>slot) << 2), id);
-      memory.fill(sums + (<usize>slot) * bytes, 0, bytes);
+      // the first occurrence's row as is (0 + x = x; a -0 would become +0, which Adam's m and v cannot tell apart),
+      // without memory.fill, a call into V8's runtime per row
+      copyRow(sums + (<usize>slot) * bytes, grad + ((<usize>(i * ldg)) << 2), dim);
+    } else {
+      axpyRow(sums + (<usize>slot) * bytes, grad + ((<usize>(i * ldg)) << 2), dim);
     }
-    axpyRow(sums + (<usize>slot) * bytes, grad + ((<usize>(i * ldg)) << 2), dim);
   }
   for (let s = 0; s < distinct; s++) {
     const id = load<i32>(rows + ((<usize>s) << 2));

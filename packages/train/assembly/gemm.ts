@@ -1,6 +1,17 @@
 // The kernel engine's matrix products (AssemblyScript, SIMD; see kernels.ts).
 
 /**
+ * c + a * b. In the build with relaxed SIMD (kernels-fma.wasm) one fused multiply-add where
+ * the CPU has it (x86 FMA3, ARM NEON): one rounding instead of two and about 1.3 times the
+ * throughput; the plain build (kernels.wasm) multiplies, then adds.
+ */
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
  * C[r, c] = init + sum_p A[r * ars + p * aps] * B[p * ldb + c] for r < rows, c < cols, with
  * init the bias row (bias != 0) or zero, then max(0, .) when relu != 0. With strides this is
  * X W (forward), A^T G (weight gradients: ars 1, aps the row length) and G W^T (through a
@@ -35,14 +46,14 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
         const x1 = v128.load32_splat(pa1);
         const x2 = v128.load32_splat(pa2);
         const x3 = v128.load32_splat(pa3);
-        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+        s00 = madd(x0, b0, s00);
+        s01 = madd(x0, b1, s01);
+        s10 = madd(x1, b0, s10);
+        s11 = madd(x1, b1, s11);
+        s20 = madd(x2, b0, s20);
+        s21 = madd(x2, b1, s21);
+        s30 = madd(x3, b0, s30);
+        s31 = madd(x3, b1, s31);
         pa0 += as4;
         pa1 += as4;
         pa2 += as4;
@@ -68,10 +79,10 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
       let pb = b + off;
       for (let p = 0; p < inner; p++) {
         const b0 = v128.load(pb);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa0), b0));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa1), b0));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa2), b0));
-        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa3), b0));
+        s0 = madd(v128.load32_splat(pa0), b0, s0);
+        s1 = madd(v128.load32_splat(pa1), b0, s1);
+        s2 = madd(v128.load32_splat(pa2), b0, s2);
+        s3 = madd(v128.load32_splat(pa3), b0, s3);
         pa0 += as4; pa1 += as4; pa2 += as4; pa3 += as4;
         pb += bs4;
       }
@@ -108,7 +119,7 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
       let pa0 = a0;
       let pb = b + off;
       for (let p = 0; p < inner; p++) {
-        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa0), v128.load(pb)));
+        s0 = madd(v128.load32_splat(pa0), v128.load(pb), s0);
         pa0 += as4;
         pb += bs4;
       }

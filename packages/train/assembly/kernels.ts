@@ -11,5 +11,6 @@ export function heapBase(): usize {
 }
 
 export { gemm, transpose, matmulPeak } from './gemm';
-export { gather, copyBlock, rowProduct, rowProductGrad, rowDot, rowDotGrad, dropoutMask, dropoutMask2, multiply, reluGrad, columnSums, axpy, sumSquares, mseLoss, bceLoss, zero } from './rows';
+export { gather, copyBlock, rowProduct, rowProductGrad, rowDot, rowDotGrad, multiply, reluGrad, columnSums, axpy, sumSquares, mseLoss, bceLoss, zero } from './rows';
 export { adamDense, lazyAdamRows, scatterRows } from './adam';
+export { dropoutMask } from './dropout';

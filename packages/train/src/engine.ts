@@ -19,6 +19,7 @@ import type { TrainConfig } from '@deeprec/config';
 import type { EmbedOverride, RecModel } from '@deeprec/models';
 import type { Examples } from './epoch';
 import { FusedAdamStep } from './fused/step';
+import { kernelBuild, type KernelBuild } from './kernels/module';
 import { kernelGap, KernelStep } from './kernels/step';
 import { createOptimizer, setLearningRate } from './optimizers';
 
@@ -181,8 +182,11 @@ export interface EngineRecord {
   requested: EngineSetting;
   /** The tfjs overrides in force (@deeprec/compute's tfjsInternals), e.g. wasm:GatherV2. */
   tfjsOverrides: string[];
+  /** The kernel engine's compiled build (kernels/module.ts): fma or simd; absent for the other engines. */
+  kernelBuild?: KernelBuild;
 }
 
 export function engineRecord(choice: EngineChoice): EngineRecord {
-  return { name: choice.engine, requested: choice.requested, tfjsOverrides: overrideNames() };
+  const record: EngineRecord = { name: choice.engine, requested: choice.requested, tfjsOverrides: overrideNames() };
+  return choice.engine === 'kernels' ? { ...record, kernelBuild: kernelBuild() } : record;
 }

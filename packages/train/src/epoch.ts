@@ -49,6 +49,11 @@ function trim(batch: Examples, size: number): Examples {
   };
 }
 
+/** to[at + j] = from[rows[j]] for each j. */
+function copyRows<T extends Int32Array | Float32Array>(to: T, at: number, from: T, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j += 1) to[at + j] = from[rows[j] as number] as number;
+}
+
 /** Mini-batches of `batchSize` examples (the last may be smaller), blocks and rows in a seeded order drawn from `rng`. */
 export function* shuffledBatches(blocks: ExampleBlocks, batchSize: number, rng: Rng): Generator<Examples> {
   const blockOrder = rng.permutation(blocks.count);
@@ -62,13 +67,12 @@ export function* shuffledBatches(blocks: ExampleBlocks, batchSize: number, rng: 
       const out: Examples = batch ?? allocate(batchSize, block);
       batch = out;
       const take = Math.min(n - k, batchSize - filled);
-      for (let j = 0; j < take; j += 1) {
-        const row = order[k + j] as number;
-        out.user[filled + j] = block.user[row] as number;
-        out.item[filled + j] = block.item[row] as number;
-        if (out.target && block.target) out.target[filled + j] = block.target[row] as number;
-        if (out.negative && block.negative) out.negative[filled + j] = block.negative[row] as number;
-      }
+      // one column at a time, the branches out of the per-row loop (it runs for every example of every epoch)
+      const rows = order.subarray(k, k + take);
+      copyRows(out.user, filled, block.user, rows);
+      copyRows(out.item, filled, block.item, rows);
+      if (out.target && block.target) copyRows(out.target, filled, block.target, rows);
+      if (out.negative && block.negative) copyRows(out.negative, filled, block.negative, rows);
       filled += take;
       k += take;
       if (filled === batchSize) {

@@ -212,6 +212,9 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
   let trainSamples = 0;
   let stoppedEarly = false;
 
+  // A single block (data that fits one record batch) is read once, not decoded again every epoch.
+  let single: Ratings | null = null;
+  const readBlock = (b: number): Ratings => (trainSource.blocks === 1 ? (single ??= trainSource.block(0)) : trainSource.block(b));
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch += 1) {
       const lr = options.lrPlan?.[epoch - 1] ?? schedule.rate;
@@ -228,7 +231,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
         blocks = {
           count: trainSource.blocks,
           read: (b) => {
-            const r = trainSource.block(b);
+            const r = readBlock(b);
             return { user: r.user, item: r.item, target: r.rating, negative: null };
           },
         };

@@ -223,7 +223,7 @@ export async function writeTrain(
   });
   const d = combineFolds(runs);
   log.info(
-    `train ${config.name}/${modelName}: ${loss ? `${lossShown(modelConfig.type, loss)} loss` : `${modelConfig.type} fit`}, ${d.params} ${classic ? 'stored values' : 'parameters'}, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine)` : ''}`,
+    `train ${config.name}/${modelName}: ${loss ? `${lossShown(modelConfig.type, loss)} loss` : `${modelConfig.type} fit`}, ${d.params} ${classic ? 'stored values' : 'parameters'}, ${d.epochs} epochs (best ${d.bestEpoch})${folds.length > 1 ? ' in fold 1' : ''}, ${d.trainSeconds.toFixed(2)}s in the loop, ${Math.round(d.trainSamplesPerSecond)} samples/s on ${backend.name}${engine ? ` (${engine.name} engine${engine.kernelBuild ? `, ${engine.kernelBuild} build` : ''})` : ''}`,
   );
   return d;
 }

@@ -6,10 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@deeprec/base';
 import { initBackend } from '@deeprec/compute';
-import { buildModel, type EmbedOverride, type RecModel } from '@deeprec/models';
+import { buildModel, dropoutMask, type EmbedOverride, type RecModel } from '@deeprec/models';
 import { FusedAdamStep } from '../fused/step';
 import { hyper, maxAbsDiff, modelConfig } from '../fused/reference.testutil';
 import { createOptimizer } from '../optimizers';
+import { Arena, instantiateKernels, type KernelBuild } from './module';
 import { KernelStep } from './step';
 
 const TOLERANCE = 1e-5;
@@ -60,10 +61,10 @@ function weights(model: RecModel): Float32Array[] {
   return model.network.getWeights().map((w) => Float32Array.from(w.dataSync()));
 }
 
-function kernelRun(section: string, s: Settings): { weights: Float32Array[]; losses: number[] } {
+function kernelRun(section: string, s: Settings, build: KernelBuild): { weights: Float32Array[]; losses: number[] } {
   const model = buildModel(modelConfig(section), context);
   const dropout = new Rng(11, 'dropout');
-  const step = new KernelStep(model, { ...hyper, lazy: s.lazy, maxBatch: 16, loss: s.loss, l2: s.l2, denseL2: s.denseL2, nextSeed: () => dropout.seed() });
+  const step = new KernelStep(model, { ...hyper, lazy: s.lazy, maxBatch: 16, loss: s.loss, l2: s.l2, denseL2: s.denseL2, nextSeed: () => dropout.seed(), build });
   const losses = batches(s.loss === 'bce').map((b) => step.step(b.users, b.items, b.targets, b.users.length));
   step.sync();
   const out = { weights: weights(model), losses };
@@ -112,12 +113,13 @@ beforeAll(async () => {
   await initBackend('cpu');
 });
 
-describe('kernel engine equals the tfjs paths within 1e-5 after five steps', () => {
+// Both builds: simd (multiply, then add) and fma (the matmul's fused multiply-add, relaxed SIMD).
+describe.each<KernelBuild>(['simd', 'fma'])('kernel engine, %s build, equals the tfjs paths within 1e-5 after five steps', (build) => {
   for (const [name, section] of Object.entries(SECTIONS)) {
     for (const lazy of [true, false]) {
       it(`${name}, ${lazy ? 'lazy' : 'dense'} Adam, dropout on: the fused engine's weights and losses`, () => {
         const s: Settings = { lazy, loss: 'mse', l2: 0, denseL2: 0 };
-        expectClose(name, kernelRun(section, s), tfjsRun(section, s, 'fused'));
+        expectClose(name, kernelRun(section, s, build), tfjsRun(section, s, 'fused'));
       });
     }
   }
@@ -125,30 +127,56 @@ describe('kernel engine equals the tfjs paths within 1e-5 after five steps', () 
   it('ncf and neumf, dense Adam: tf.train.adam + minimize', () => {
     for (const section of [SECTIONS.ncf, SECTIONS.neumf]) {
       const s: Settings = { lazy: false, loss: 'mse', l2: 0, denseL2: 0 };
-      expectClose(section, kernelRun(section, s), tfjsRun(section, s, 'tfjs'));
+      expectClose(section, kernelRun(section, s, build), tfjsRun(section, s, 'tfjs'));
     }
   });
 
   it('with L2 on rows and kernels, and with bce on logits', () => {
     for (const section of [SECTIONS.ncf, SECTIONS.neumfSum, SECTIONS.widedeep]) {
       const s: Settings = { lazy: true, loss: 'mse', l2: 0.05, denseL2: 0.01 };
-      expectClose(`${section} l2`, kernelRun(section, s), tfjsRun(section, s, 'fused'));
+      expectClose(`${section} l2`, kernelRun(section, s, build), tfjsRun(section, s, 'fused'));
       const b: Settings = { lazy: true, loss: 'bce', l2: 0, denseL2: 0 };
-      expectClose(`${section} bce`, kernelRun(section, b), tfjsRun(section, b, 'fused'));
+      expectClose(`${section} bce`, kernelRun(section, b, build), tfjsRun(section, b, 'fused'));
     }
   });
 });
 
-describe('kernel engine', () => {
+describe.each<KernelBuild>(['simd', 'fma'])('kernel engine, %s build', (build) => {
   it('moves the weights, and reruns give the same bits', () => {
     const s: Settings = { lazy: true, loss: 'mse', l2: 0.01, denseL2: 0.01 };
-    const first = kernelRun(SECTIONS.neumf, s);
-    const second = kernelRun(SECTIONS.neumf, s);
+    const first = kernelRun(SECTIONS.neumf, s, build);
+    const second = kernelRun(SECTIONS.neumf, s, build);
     first.weights.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from((second.weights[i] as Float32Array).buffer))).toBe(true));
     expect(second.losses).toEqual(first.losses);
     const model = buildModel(modelConfig(SECTIONS.neumf), context);
     const start = weights(model);
     model.network.dispose();
     start.forEach((w, i) => expect(maxAbsDiff(w, first.weights[i] as Float32Array)).toBeGreaterThan(1e-4));
+  });
+});
+
+describe('kernel engine dropout masks', () => {
+  // Eight chains side by side from jumped-ahead states (assembly/dropout.ts) must give the single chain's masks.
+  it("are fusedTower's masks bit for bit: sizes around the vectorised path's edges, several rates and seeds", () => {
+    const kernels = instantiateKernels();
+    const arena = new Arena(kernels);
+    const most = 16391;
+    const out = arena.take(most);
+    arena.commit();
+    let compared = 0;
+    for (const size of [0, 1, 7, 255, 256, 257, 263, 1000, 16384, most]) {
+      for (const rate of [0.1, 0.2, 0.5, 0.9, 1 - 2 ** -40]) {
+        for (const seed of [0, 1, 0xdeadbeef, 123456789]) {
+          kernels.dropoutMask(out, size, rate, seed);
+          const ours = arena.f32(out, size);
+          const theirs = dropoutMask(size, rate, seed);
+          let differing = 0;
+          for (let i = 0; i < size; i += 1) if (!Object.is(ours[i], theirs[i])) differing += 1;
+          expect({ size, rate, seed, differing }).toEqual({ size, rate, seed, differing: 0 });
+          compared += size;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(600000);
   });
 });

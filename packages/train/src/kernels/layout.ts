@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelPlan, RecModel } from '@deeprec/models';
-import { Arena, instantiateKernels, type Kernels } from './module';
+import { Arena, instantiateKernels, type KernelBuild, type Kernels } from './module';
 
 export interface Table {
   variable: tf.Variable;
@@ -105,8 +105,9 @@ export class KernelLayout {
     readonly plan: KernelPlan,
     lazy: boolean,
     readonly maxBatch: number,
+    build?: KernelBuild,
   ) {
-    this.kernels = instantiateKernels();
+    this.kernels = instantiateKernels(build);
     const a = new Arena(this.kernels);
     this.arena = a;
     const B = maxBatch;

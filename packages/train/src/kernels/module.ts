@@ -6,6 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { ConfigError } from '@deeprec/base';
 
 /** Pointers are byte addresses into the module's memory; counts and strides are in elements. */
 export interface Kernels {
@@ -20,7 +22,6 @@ export interface Kernels {
   rowDot(a: number, b: number, rows: number, cols: number, out: number): void;
   rowDotGrad(g: number, a: number, b: number, rows: number, cols: number, da: number, db: number): void;
   dropoutMask(out: number, size: number, rate: number, seed: number): void;
-  dropoutMask2(outA: number, sizeA: number, rateA: number, seedA: number, outB: number, sizeB: number, rateB: number, seedB: number): void;
   multiply(x: number, mask: number, count: number, out: number): void;
   reluGrad(g: number, z: number, mask: number, count: number, out: number): void;
   columnSums(x: number, rows: number, cols: number, out: number): void;
@@ -35,21 +36,67 @@ export interface Kernels {
   matmulPeak(a: number, b: number, c: number, rows: number, inner: number, cols: number, repeats: number): void;
 }
 
-let compiled: WebAssembly.Module | null = null;
+/**
+ * The two builds of one source (tools/build-kernels.js): fma, whose matmul uses relaxed SIMD's
+ * fused multiply-add (one rounding, about 1.3 times the plain build's throughput here), and
+ * simd, which multiplies then adds. Both are deterministic on one machine; fma's bits can
+ * differ between CPUs with and without an FMA unit, which relaxed SIMD leaves to the hardware.
+ */
+export type KernelBuild = 'fma' | 'simd';
 
-/** The built module: dist/kernels.wasm of @deeprec/train, found from src/kernels (tests) and dist/kernels alike. */
-export function kernelsPath(): string {
-  return join(__dirname, '..', '..', 'dist', 'kernels.wasm');
+const FILES: Record<KernelBuild, string> = { fma: 'kernels-fma.wasm', simd: 'kernels.wasm' };
+const compiled = new Map<KernelBuild, WebAssembly.Module>();
+let chosen: KernelBuild | null = null;
+
+/** A built module: dist/kernels*.wasm of @deeprec/train, found from src/kernels (tests) and dist/kernels alike. */
+export function kernelsPath(build: KernelBuild = 'simd'): string {
+  return join(__dirname, '..', '..', 'dist', FILES[build]);
 }
 
-/** A fresh instance (its own memory). Throws, saying how to build it, when the wasm is missing. */
-export function instantiateKernels(): Kernels {
-  if (!compiled) {
-    const path = kernelsPath();
-    if (!existsSync(path)) throw new Error(`kernel engine: ${path} not found; build it with npm run compile (tools/build-kernels.js)`);
-    compiled = new WebAssembly.Module(readFileSync(path));
+function read(build: KernelBuild): Uint8Array<ArrayBuffer> {
+  const path = kernelsPath(build);
+  if (!existsSync(path)) throw new Error(`kernel engine: ${path} not found; build it with npm run compile (tools/build-kernels.js)`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/**
+ * Whether this runtime takes relaxed SIMD: Node 22 and later do by default; Node 20's V8
+ * (11.3) has it behind --experimental-wasm-relaxed-simd, which a process may still turn on
+ * before it compiles the module (a feature flag V8 reads at validation and compile time).
+ */
+function relaxedSimd(bytes: Uint8Array<ArrayBuffer>): boolean {
+  if (WebAssembly.validate(bytes)) return true;
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes);
+}
+
+/**
+ * The build this process trains with: fma where the runtime takes relaxed SIMD, else simd;
+ * DEEPREC_KERNELS=simd (or fma) asks for one (simd: bits that do not depend on the CPU's FMA).
+ */
+export function kernelBuild(): KernelBuild {
+  if (chosen) return chosen;
+  const asked = process.env.DEEPREC_KERNELS;
+  if (asked !== undefined && asked !== 'fma' && asked !== 'simd') throw new ConfigError(`DEEPREC_KERNELS: expected fma or simd, found "${asked.slice(0, 20)}"`);
+  if (asked === 'simd') return (chosen = 'simd');
+  const fma = read('fma');
+  if (relaxedSimd(fma)) {
+    compiled.set('fma', new WebAssembly.Module(fma));
+    return (chosen = 'fma');
   }
-  return new WebAssembly.Instance(compiled, {
+  if (asked === 'fma') throw new ConfigError('DEEPREC_KERNELS=fma: this runtime does not take WebAssembly relaxed SIMD (Node 20 with V8 flags, or Node 22 and later, do)');
+  return (chosen = 'simd');
+}
+
+/** A fresh instance (its own memory) of `build` (default: kernelBuild()). Throws, saying how to build it, when the wasm is missing. */
+export function instantiateKernels(build: KernelBuild = kernelBuild()): Kernels {
+  let module = compiled.get(build);
+  if (!module) {
+    if (build === 'fma' && !relaxedSimd(read('fma'))) throw new Error('kernel engine: this runtime does not take WebAssembly relaxed SIMD, which the fma build needs');
+    module = new WebAssembly.Module(read(build));
+    compiled.set(build, module);
+  }
+  return new WebAssembly.Instance(module, {
     env: {
       abort: () => {
         throw new Error('kernel engine: the wasm module aborted');
@@ -88,11 +135,12 @@ export class Arena {
 }
 
 /**
- * GFLOP/s of the kernels' matmul on a [rows x inner] by [inner x cols] product repeated for
- * about `seconds` (the bench's arithmetic limit: FLOP per sample against this peak).
+ * GFLOP/s of the kernels' matmul (of `build`, default the one training uses) on a [rows x inner]
+ * by [inner x cols] product repeated for about `seconds` (the bench's arithmetic limit: FLOP
+ * per sample against this peak).
  */
-export function matmulPeakGflops(rows = 256, inner = 64, cols = 64, seconds = 0.3): number {
-  const kernels = instantiateKernels();
+export function matmulPeakGflops(rows = 256, inner = 64, cols = 64, seconds = 0.3, build: KernelBuild = kernelBuild()): number {
+  const kernels = instantiateKernels(build);
   const arena = new Arena(kernels);
   const a = arena.take(rows * inner);
   const b = arena.take(inner * cols);

@@ -11,6 +11,7 @@
 import type { RecModel } from '@deeprec/models';
 import type { AdamHyper } from '../fused/adam';
 import { KernelLayout, type TowerLayer } from './layout';
+import type { KernelBuild } from './module';
 
 export interface KernelStepOptions extends AdamHyper {
   lazy: boolean;
@@ -22,6 +23,8 @@ export interface KernelStepOptions extends AdamHyper {
   denseL2: number;
   /** The run's dropout seed stream (ForwardOptions.nextSeed). */
   nextSeed: () => number;
+  /** Which compiled build (module.ts); default kernelBuild(), the one this process trains with. */
+  build?: KernelBuild;
 }
 
 /** Why a model cannot train with the kernel engine, or null when it can. */
@@ -40,7 +43,7 @@ export class KernelStep {
     private readonly options: KernelStepOptions,
   ) {
     if (!model.kernelPlan) throw new Error(`kernel engine: model ${model.name} has no kernel plan`);
-    this.at = new KernelLayout(model, model.kernelPlan, options.lazy, options.maxBatch);
+    this.at = new KernelLayout(model, model.kernelPlan, options.lazy, options.maxBatch, options.build);
   }
 
   set learningRate(rate: number) {
@@ -72,14 +75,8 @@ export class KernelStep {
     const { at } = this;
     const k = at.kernels;
     for (const l of at.lookups) k.gather(l.table.w, l.table.dim, l.by === 'user' ? at.users : at.items, n, l.rows, l.ld);
-    // Masks drawn first, layer by layer, as fusedTower.ts draws them: the same seeds in the same order; two at a time.
-    const dropped = at.tower.filter((l) => l.rate > 0).map((l) => ({ l, seed: this.options.nextSeed() }));
-    for (let i = 0; i < dropped.length; i += 2) {
-      const { l, seed } = dropped[i] as { l: TowerLayer; seed: number };
-      const second = dropped[i + 1];
-      if (second) k.dropoutMask2(l.mask, n * l.units, l.rate, seed, second.l.mask, n * second.l.units, second.l.rate, second.seed);
-      else k.dropoutMask(l.mask, n * l.units, l.rate, seed);
-    }
+    // Masks drawn first, layer by layer, as fusedTower.ts draws them: the same seeds in the same order.
+    for (const l of at.tower) if (l.rate > 0) k.dropoutMask(l.mask, n * l.units, l.rate, this.options.nextSeed());
     let x = at.towerIn;
     for (const l of at.tower) {
       k.gemm(x, l.inputs, 1, at.weight(l.kernel), l.units, l.z, l.units, n, l.inputs, l.units, at.weight(l.bias), 1);
