@@ -91,22 +91,34 @@ export function gemm(a: usize, ars: i32, aps: i32, b: usize, ldb: i32, c: usize,
       }
       v128.store(c0 + off, s0); v128.store(c1 + off, s1); v128.store(c2 + off, s2); v128.store(c3 + off, s3);
     }
+    // The last columns (a 1-wide output layer is all of it): the four rows' sums in the lanes of
+    // one vector, each summed in the same order as a scalar loop would (p ascending).
     for (; col < cols; col++) {
       const off = (<usize>col) << 2;
-      const init: f32 = bias ? load<f32>(bias + off) : 0;
-      let s0 = init, s1 = init, s2 = init, s3 = init;
+      let s = bias ? v128.load32_splat(bias + off) : zero;
       let pa0 = a0, pa1 = a1, pa2 = a2, pa3 = a3;
       let pb = b + off;
-      for (let p = 0; p < inner; p++) {
-        const w = load<f32>(pb);
-        s0 += load<f32>(pa0) * w; s1 += load<f32>(pa1) * w; s2 += load<f32>(pa2) * w; s3 += load<f32>(pa3) * w;
-        pa0 += as4; pa1 += as4; pa2 += as4; pa3 += as4;
-        pb += bs4;
+      if (ars == 1) {
+        // A^T (weight gradients): the four rows are adjacent entries of one row of A
+        for (let p = 0; p < inner; p++) {
+          s = madd(v128.load(pa0), v128.load32_splat(pb), s);
+          pa0 += as4;
+          pb += bs4;
+        }
+      } else {
+        for (let p = 0; p < inner; p++) {
+          let x = v128.load32_splat(pa0);
+          x = v128.load32_lane(pa1, x, 1);
+          x = v128.load32_lane(pa2, x, 2);
+          x = v128.load32_lane(pa3, x, 3);
+          s = madd(x, v128.load32_splat(pb), s);
+          pa0 += as4; pa1 += as4; pa2 += as4; pa3 += as4;
+          pb += bs4;
+        }
       }
-      if (relu) {
-        s0 = max<f32>(s0, 0); s1 = max<f32>(s1, 0); s2 = max<f32>(s2, 0); s3 = max<f32>(s3, 0);
-      }
-      store<f32>(c0 + off, s0); store<f32>(c1 + off, s1); store<f32>(c2 + off, s2); store<f32>(c3 + off, s3);
+      if (relu) s = f32x4.max(s, zero);
+      store<f32>(c0 + off, f32x4.extract_lane(s, 0)); store<f32>(c1 + off, f32x4.extract_lane(s, 1));
+      store<f32>(c2 + off, f32x4.extract_lane(s, 2)); store<f32>(c3 + off, f32x4.extract_lane(s, 3));
     }
   }
   for (; r < rows; r++) {

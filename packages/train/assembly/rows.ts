@@ -42,7 +42,12 @@ export function rowProduct(a: usize, b: usize, rows: i32, cols: i32, out: usize,
   for (let r = 0; r < rows; r++) {
     const base = (<usize>(r * cols)) << 2;
     const o = out + ((<usize>(r * ldo)) << 2);
-    for (let c = 0; c < cols; c++) {
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const k = (<usize>c) << 2;
+      v128.store(o + k, f32x4.mul(v128.load(a + base + k), v128.load(b + base + k)));
+    }
+    for (; c < cols; c++) {
       const k = (<usize>c) << 2;
       store<f32>(o + k, load<f32>(a + base + k) * load<f32>(b + base + k));
     }
@@ -54,7 +59,14 @@ export function rowProductGrad(g: usize, ldg: i32, a: usize, b: usize, rows: i32
   for (let r = 0; r < rows; r++) {
     const base = (<usize>(r * cols)) << 2;
     const gr = g + ((<usize>(r * ldg)) << 2);
-    for (let c = 0; c < cols; c++) {
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const k = (<usize>c) << 2;
+      const gv = v128.load(gr + k);
+      v128.store(da + base + k, f32x4.mul(gv, v128.load(b + base + k)));
+      v128.store(db + base + k, f32x4.mul(gv, v128.load(a + base + k)));
+    }
+    for (; c < cols; c++) {
       const k = (<usize>c) << 2;
       const gv = load<f32>(gr + k);
       store<f32>(da + base + k, gv * load<f32>(b + base + k));
