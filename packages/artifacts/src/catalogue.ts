@@ -52,6 +52,9 @@ export const HISTORY_SCHEMA: TableSchema = {
     })),
     // k-fold only: which fold (1-based) a row belongs to.
     { name: 'fold', type: 'int32', optional: true },
+    // The validation ranking metric of a ranking monitor (train manifest details.rankingMonitor names it);
+    // NaN otherwise. Optional: histories written before it lack it.
+    { name: 'val_rank', type: 'float64', optional: true },
   ],
 };
 

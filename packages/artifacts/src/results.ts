@@ -85,9 +85,12 @@ export const TrainDetailsSchema = z.object({
   /**
    * The history.arrow column early stopping watched (bestEpoch is its best): the
    * configured monitor, val_loss for implicit data (which has no val_rmse or val_mae),
-   * loss without validation data. Manifests written before it lack it.
+   * val_rank for a ranking monitor (rankingMonitor names it), loss without validation
+   * data. Manifests written before it lack it.
    */
-  monitor: z.enum(['val_rmse', 'val_mae', 'val_loss', 'loss']).optional(),
+  monitor: z.enum(['val_rmse', 'val_mae', 'val_loss', 'val_rank', 'loss']).optional(),
+  /** With monitor val_rank: the validation ranking metric it holds, as configured (val_hr@10, val_ndcg@10). */
+  rankingMonitor: z.string().regex(/^val_(hr|ndcg)@[1-9][0-9]*$/).optional(),
   /** The resolved model section, including its train settings. */
   modelConfig: z.unknown(),
   /** The loss trained with (train.loss resolved against the data's feedback). */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PREDICTIONS_SCHEMA, readManifest, readMetrics, readTable } from '@deeprec/artifacts';
+import { HISTORY_SCHEMA, PREDICTIONS_SCHEMA, readManifest, readMetrics, readTable } from '@deeprec/artifacts';
 import { fileLoadHandler, initBackend, scorePairs } from '@deeprec/compute';
 
 const bin = resolve(__dirname, '../bin/deeprec.js');
@@ -104,6 +104,24 @@ describe('autoencoders end to end', () => {
     const significance = /<section id="significance">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(significance).toContain('multvae');
     expect(significance).toContain('multdae');
+  });
+
+  it('multdae early-stopped on validation NDCG@5: history, manifest and the report name it; the kept epoch is the best', () => {
+    const set = ['--set', 'models.multdae.train.earlyStopping.monitor=val_ndcg@5', '--set', 'models.multdae.train.epochs=8', '--artifacts', 'rank'];
+    const r = deeprec(cwd, 'run', 'i.yaml', ...set);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/multdae epoch 1\/8 loss [0-9.]+ val_loss [0-9.]+ val_ndcg@5 [0-9.]+ lr/);
+    const dir = join(cwd, 'rank/aei/models/multdae');
+    const details = readManifest(join(dir, 'manifest.json'), 'train').details;
+    expect([details.monitor, details.rankingMonitor]).toEqual(['val_rank', 'val_ndcg@5']);
+    const ranks = Array.from(readTable(join(dir, 'history.arrow'), HISTORY_SCHEMA).val_rank as Float64Array);
+    expect(ranks.length).toBe(details.epochs);
+    expect(ranks.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(details.bestEpoch).toBe(ranks.indexOf(Math.max(...ranks)) + 1);
+    // multvae kept its default monitor: no val_rank column values for it
+    expect(readManifest(join(cwd, 'rank/aei/models/multvae/manifest.json'), 'train').details.rankingMonitor).toBeUndefined();
+    const html = readFileSync(join(cwd, 'rank/aei/report/index.html'), 'utf8');
+    expect(html).toContain('<code>val_loss, val_ndcg@5</code>');
   });
 
   it('the same config and seed give the same weights; another seed does not', () => {

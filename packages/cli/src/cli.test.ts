@@ -106,6 +106,8 @@ describe('deeprec CLI', () => {
     ['negative.yaml', 'name: x\ntrain: { epochs: -1 }\nmodels:\n  a: { type: ncf }\n', 'negative.yaml:2: train.epochs: expected a number >= 1, found -1'],
     ['escape.yaml', 'name: ../../escape\nmodels:\n  a: { type: ncf }\n', "escape.yaml:1: name: expected an experiment name"],
     ['loss.yaml', 'name: x\nmodels:\n  a: { type: mf, train: { loss: bpr } }\n', "models.a.train.loss: expected mse or auto for explicit data (data.feedback: explicit), found 'bpr' (a loss for implicit data)"],
+    ['monitor.yaml', 'name: x\ntrain: { earlyStopping: { monitor: val_auc@10 } }\nmodels:\n  a: { type: ncf }\n', 'monitor.yaml:2: train.earlyStopping.monitor: expected val_rmse, val_mae, val_loss, or val_hr@K / val_ndcg@K (K from 1 to 999), found \'val_auc@10\''],
+    ['rank-explicit.yaml', 'name: x\ntrain: { earlyStopping: { monitor: val_hr@10 } }\nmodels:\n  a: { type: ncf }\n', 'train.earlyStopping.monitor: val_hr@10 ranks items against sampled negatives, which needs implicit data (data.feedback: implicit); for explicit data watch val_rmse, val_mae or val_loss'],
   ];
   it.each(broken)('%s: exit 2 with one clear line, nothing written', (file, text, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprec-broken-'));

@@ -9,7 +9,7 @@ import { loadRecommender, recommendAll, recommendForUser, writeEvaluate, writeRe
 import { buildModel, classicFactory, isClassic, modelContext, modelParams } from '@deeprec/models';
 import { writeExperimentReport, writeIndexReport } from '@deeprec/report';
 import { ArtifactCatalogue, readSelectedRecord } from '@deeprec/artifacts';
-import { checkObjective, modelConfigOf, requireSearch, resolveLoss, writeSelected, writeTrain, writeTrial } from '@deeprec/train';
+import { checkMonitor, checkObjective, modelConfigOf, requireSearch, resolveLoss, writeSelected, writeTrain, writeTrial } from '@deeprec/train';
 import type { CommandContext } from './context';
 import { formatSummary, runQueue } from './fanout/queue';
 import { redisConnection, requireRemoteCache } from './fanout/protocol';
@@ -128,10 +128,11 @@ export async function report(ctx: CommandContext, configPath: string | undefined
   await STAGE_RUNNERS.report(ctx, ctx.config(configPath), undefined);
 }
 
-/** Every model's loss against the data's feedback, before any stage runs (so a bad one costs no training). */
+/** Every model's loss and early-stopping monitor against the data's feedback, before any stage runs (so a bad one costs no training). */
 function checkLosses(config: ExperimentConfig): void {
   for (const model of Object.values(config.models)) {
     resolveLoss(model, config.data.feedback, config.train);
+    if (!isClassic(model.type)) checkMonitor(model, config.data.feedback, config.train);
     const search = searchOf(config, model.name);
     if (search) checkObjective(model, search.objective, config.data.feedback);
   }

@@ -167,9 +167,19 @@ export const LrScheduleSchema = z.strictObject({
 });
 
 export const MONITORS = ['val_rmse', 'val_mae', 'val_loss'] as const;
+/** A validation ranking metric early stopping can watch (implicit data): val_hr@K or val_ndcg@K. */
+export const RANKING_MONITOR_PATTERN = /^val_(hr|ndcg)@([1-9][0-9]{0,2})$/;
 export const EarlyStoppingSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Stop when the monitor stops improving. Default true.'),
-  monitor: z.enum(MONITORS).default('val_rmse').describe('Validation metric watched by early stopping and plateau. Default val_rmse.'),
+  monitor: z
+    .union([z.enum(MONITORS), z.string().regex(RANKING_MONITOR_PATTERN, { message: 'expected val_rmse, val_mae, val_loss, or val_hr@K / val_ndcg@K (K from 1 to 999)' })])
+    .default('val_rmse')
+    .describe(
+      'Validation metric watched by early stopping and plateau: val_rmse, val_mae or val_loss (lower is better), or for implicit data val_hr@K or val_ndcg@K (higher is better: each validation positive ranked among `rankingNegatives` sampled items, as the sampled evaluation protocol ranks; RecBole\'s valid_metric). Default val_rmse.',
+    ),
+  rankingNegatives: positiveInt()
+    .default(99)
+    .describe('val_hr@K and val_ndcg@K: items sampled (seeded, the same every epoch) from those the user has no training or validation interaction with, to rank each validation positive among. Default 99.'),
   patience: z.number().int().min(0).default(5).describe('Epochs without improvement before stopping. Default 5.'),
   minDelta: z.number().min(0).default(0).describe('Smallest decrease that counts as an improvement. Default 0.'),
   restoreBest: z.boolean().default(true).describe('Restore the weights of the best epoch when done. Default true.'),

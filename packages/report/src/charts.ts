@@ -19,7 +19,7 @@ export { architectureData, architectureSpec, type ArchitectureRow } from './char
 export { baselinesData, baselinesSpec, type VersusChartRow } from './charts/baselines';
 export { coldRatings, coldStartData, coldStartSpec, type ColdStartRow } from './charts/coldStart';
 export { comparisonData, comparisonSpec, type ComparisonRow, type BaselineRow, type MetricName } from './charts/comparison';
-export { curveFolds, curvesData, curvesSpec, watchedColumn, type CurvePoint, type CurvesData, type WatchedColumn } from './charts/curves';
+export { curveFolds, curvesData, curvesSpec, watchedColumn, watchedName, type CurvePoint, type CurvesData, type WatchedColumn } from './charts/curves';
 export { foldNote, longTailSpec, ratingHistogramData, ratingHistogramSpec, type RatingBarRow } from './charts/data';
 export { foldsData, foldsSpec, hasFolds, type FoldPoint, type FoldSummary } from './charts/folds';
 export { distributionData, distributionSpec, pooledNote, predictedVsActualData, predictedVsActualSpec } from './charts/predictions';

@@ -6,7 +6,7 @@
  */
 import { portableConfig } from '@deeprec/config';
 import { escapeHtml } from './assets';
-import { curveFolds, experimentCharts, pooledNote, watchedColumn, type VegaLiteSpec } from './charts';
+import { curveFolds, experimentCharts, pooledNote, watchedName, type VegaLiteSpec } from './charts';
 import { modelColour } from './charts/common';
 import { versusBaseline } from './compare';
 import { dateTime, duration, fixed, int, percent } from './format';
@@ -244,7 +244,7 @@ ${chartDiv('comparison', 'Model comparison')}
 const NOTES: Record<(typeof SECTIONS)[number]['kind'], (input: ExperimentReportInput) => string> = {
   curves: (input) => {
     // What training watched (train manifests), not the configured monitor: implicit data has no val_rmse.
-    const monitors = [...new Set(input.models.filter((m) => m.history.length > 0).map((m) => watchedColumn(input, m)))].join(', ');
+    const monitors = [...new Set(input.models.filter((m) => m.history.length > 0).map((m) => watchedName(input, m)))].join(', ');
     const folds = curveFolds(input);
     const foldNote =
       folds.length > 1

@@ -52,12 +52,15 @@ function readHistory(file: string): HistoryRow[] {
   const [loss, valLoss, valRmse, valMae, lr, seconds] = ['loss', 'val_loss', 'val_rmse', 'val_mae', 'lr', 'seconds'].map(get) as Float64Array[];
   // k-fold: rows of every fold, told apart by the optional fold column.
   const fold = columns.fold === undefined ? undefined : column(columns, 'fold', Int32Array, file);
+  // Only a ranking monitor writes it (train.earlyStopping.monitor val_hr@K or val_ndcg@K).
+  const valRank = columns.val_rank === undefined ? undefined : get('val_rank');
   return Array.from(epoch, (e, i) => ({
     epoch: e,
     loss: finiteOrNull(loss?.[i]),
     val_loss: finiteOrNull(valLoss?.[i]),
     val_rmse: finiteOrNull(valRmse?.[i]),
     val_mae: finiteOrNull(valMae?.[i]),
+    val_rank: finiteOrNull(valRank?.[i]),
     lr: finiteOrNull(lr?.[i]),
     seconds: finiteOrNull(seconds?.[i]),
     fold: fold ? finiteOrNull(fold[i]) : null,

@@ -14,6 +14,8 @@ export interface HistoryRow {
   val_loss: number | null;
   val_rmse: number | null;
   val_mae: number | null;
+  /** A ranking monitor's validation metric (train manifest details.rankingMonitor names it); null otherwise. */
+  val_rank: number | null;
   lr: number | null;
   seconds: number | null;
   /** k-fold only: the fold (1-based) the row belongs to; null for a single split. */

@@ -44,7 +44,7 @@ export function runTrainClassic(modelConfig: ResolvedModelConfig, inputs: Classi
   const fitted = factory.fit(modelConfig, { numUsers: info.numUsers, numItems: info.numItems, ...data }, { feedback: info.feedback, seed });
   const trainSeconds = (performance.now() - started) / 1000;
   const epochs = modelEpochs(modelConfig);
-  const row: HistoryRow = { epoch: epochs, loss: Number.NaN, val_loss: Number.NaN, val_rmse: Number.NaN, val_mae: Number.NaN, lr: Number.NaN, seconds: trainSeconds };
+  const row: HistoryRow = { epoch: epochs, loss: Number.NaN, val_loss: Number.NaN, val_rmse: Number.NaN, val_mae: Number.NaN, val_rank: Number.NaN, lr: Number.NaN, seconds: trainSeconds };
   // A refit has seen the validation split: no validation figure then (as the network refit).
   if (info.feedback === 'explicit' && !refit && inputs.valid.user.length > 0) {
     const history = buildCsr({ numUsers: info.numUsers, numItems: info.numItems, ...data }, 'user');

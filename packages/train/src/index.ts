@@ -5,6 +5,7 @@ export { matmulPeakGflops } from './kernels/module';
 export { resolveEngine, type EngineChoice, type EngineName, type EngineRecord, type EngineSetting } from './engine';
 export { LrSchedule, EarlyStopping } from './callbacks';
 export { resolveLoss, LOSSES_FOR, type Loss, type Feedback } from './loss';
+export { checkMonitor, rankingMonitor, type RankingMonitor } from './monitor';
 export { NegativeSampler, type NegativeSampling } from './negatives';
 export { createOptimizer, setLearningRate } from './optimizers';
 export { runTrainClassic, type ClassicTrainInputs, type ClassicTrainOutput } from './classic';

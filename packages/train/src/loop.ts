@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { collectRatings, concatRatings, countItems, type Ratings, type RatingSource } from '@deeprec/artifacts';
-import { ArtifactError, Rng, type Logger } from '@deeprec/base';
+import { ArtifactError, ConfigError, Rng, type Logger } from '@deeprec/base';
 import { scorePairs } from '@deeprec/compute';
 import { type TrainConfig } from '@deeprec/config';
 import { mae, rmse } from '@deeprec/metrics';
@@ -20,7 +20,9 @@ import { coverKernels, createEngine, resolveEngine, type EngineChoice, type Trai
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
 import { meanSquaredError } from './mse';
+import { rankingMonitor, type RankingMonitor } from './monitor';
 import { NegativeSampler } from './negatives';
+import { rankingValidator } from './rankingValidation';
 import { fitWholeVector } from './wholeVectorFit';
 
 export interface HistoryRow {
@@ -29,17 +31,25 @@ export interface HistoryRow {
   val_loss: number;
   val_rmse: number;
   val_mae: number;
+  /** The validation ranking metric a ranking monitor watches (val_hr@K, val_ndcg@K); NaN otherwise. */
+  val_rank: number;
   lr: number;
   seconds: number;
 }
 
-/** The history column early stopping and the schedule watch: the configured monitor, val_loss for implicit data, the training loss without validation data. */
-export type WatchedColumn = 'val_rmse' | 'val_mae' | 'val_loss' | 'loss';
+/**
+ * The history column early stopping and the schedule watch: the configured monitor, val_loss for
+ * implicit data, val_rank for a ranking monitor (val_hr@K, val_ndcg@K), the training loss without
+ * validation data.
+ */
+export type WatchedColumn = 'val_rmse' | 'val_mae' | 'val_loss' | 'val_rank' | 'loss';
 
 export interface FitResult {
   history: HistoryRow[];
   /** What early stopping watched; the report plots it (train.earlyStopping.monitor may name a column implicit data leaves NaN). */
   monitor: WatchedColumn;
+  /** With monitor val_rank: the ranking metric it holds, as configured (val_hr@10). */
+  rankingMonitor?: string;
   /** Seconds in the training loop alone: batches and optimizer steps, no validation. */
   trainSeconds: number;
   trainSamples: number;
@@ -66,6 +76,36 @@ export interface FitOptions {
   sizes?: { numUsers: number; numItems: number };
   /** The tfjs backend training runs on, for the engine choice; default the active one. */
   backend?: string;
+}
+
+/** A ranking monitor (val_hr@K, val_ndcg@K) when one is configured and there is validation data to rank; ConfigError on explicit data. */
+export function watchRanking(options: Pick<FitOptions, 'config' | 'sizes'>, implicit: boolean, hasValid: boolean): RankingMonitor | null {
+  const ranking = rankingMonitor(options.config.earlyStopping);
+  if (!ranking) return null;
+  if (!implicit) throw new ConfigError(`train.earlyStopping.monitor: ${ranking.name} needs implicit data (data.feedback: implicit)`);
+  if (!options.sizes) throw new Error(`fit: ${ranking.name} needs options.sizes (numUsers, numItems) to sample the items it ranks against`);
+  return hasValid ? ranking : null;
+}
+
+/** The history column watched, and the configured one implicit data cannot give (val_rmse, val_mae), if so. */
+export function watchedColumn(config: TrainConfig, implicit: boolean, hasValid: boolean, ranking: RankingMonitor | null): { monitorKey: WatchedColumn; undefinedMonitor: string | null } {
+  if (!hasValid) return { monitorKey: 'loss', undefinedMonitor: null };
+  if (ranking) return { monitorKey: 'val_rank', undefinedMonitor: null };
+  const configured = config.earlyStopping.monitor;
+  if (configured === 'val_loss') return { monitorKey: 'val_loss', undefinedMonitor: null };
+  if (implicit) return { monitorKey: 'val_loss', undefinedMonitor: configured };
+  return { monitorKey: configured === 'val_mae' ? 'val_mae' : 'val_rmse', undefinedMonitor: null };
+}
+
+function rankingName(ranking: RankingMonitor | null): { rankingMonitor?: string } {
+  return ranking ? { rankingMonitor: ranking.name } : {};
+}
+
+/** The validation figures of an epoch's log line. */
+export function validationText(row: HistoryRow, hasValid: boolean, implicit: boolean, ranking: RankingMonitor | null): string {
+  if (!hasValid) return '';
+  if (!implicit) return ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
+  return ` val_loss ${row.val_loss.toFixed(4)}${ranking ? ` ${ranking.name} ${row.val_rank.toFixed(4)}` : ''}`;
 }
 
 function validate(model: RecModel, valid: Ratings): { val_loss: number; val_rmse: number; val_mae: number } {
@@ -146,30 +186,29 @@ function penalty(ts: tf.Tensor[]): tf.Scalar {
 
 export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, options: FitOptions): FitResult {
   // Autoencoders read their training vectors from the model context: a batch of vectors per step (wholeVectorFit.ts).
-  if (model.wholeVector) return fitWholeVector(model, model.wholeVector, valid, options);
-  const { config, l2, seed, log, label } = options;
-  const denseL2 = options.denseL2 ?? l2;
   const lossName: Loss = options.loss ?? 'mse';
   const implicit = lossName !== 'mse';
+  const hasValid = valid.user.length > 0;
+  const ranking = watchRanking(options, implicit, hasValid);
+  if (model.wholeVector) return fitWholeVector(model, model.wholeVector, valid, options, ranking ? collectRatings(trainSource) : null);
+  const { config, l2, seed, log, label } = options;
+  const denseL2 = options.denseL2 ?? l2;
   const shuffleRng = new Rng(seed, 'shuffle', model.name);
   const dropoutRng = new Rng(seed, 'dropout', model.name);
   const nextSeed = () => dropoutRng.seed();
   const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
   const choice = coverKernels(resolveEngine(config.engine, options.backend ?? tf.getBackend(), config.optimizer.name), model, lossName);
   if (choice.note) log.info(`${label}: ${choice.note}`);
-  const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
-  const stopping = new EarlyStopping(config.earlyStopping);
-  const hasValid = valid.user.length > 0;
-  const configured: WatchedColumn = hasValid ? config.earlyStopping.monitor : 'loss';
+  const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate, ranking !== null);
+  const stopping = new EarlyStopping(config.earlyStopping, ranking !== null);
   // Implicit data has no rating error (val_rmse and val_mae stay NaN): watch val_loss. Decided before
   // the no-parameters return below, so even a model that trains nothing reports what it would watch.
-  const undefinedMonitor = implicit && (configured === 'val_rmse' || configured === 'val_mae') ? configured : null;
-  const monitorKey: WatchedColumn = undefinedMonitor ? 'val_loss' : configured;
+  const { monitorKey, undefinedMonitor } = watchedColumn(config, implicit, hasValid, ranking);
   if (!hasValid && !options.lrPlan) log.info(`${label}: no validation ratings (split.valid is 0); early stopping and plateau watch the training loss`);
 
   if (variables.length === 0) {
     log.info(`${label}: no trainable parameters; nothing to train`);
-    return { history: [], monitor: monitorKey, trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false, engine: choice };
+    return { history: [], monitor: monitorKey, ...rankingName(ranking), trainSeconds: 0, trainSamples: 0, bestEpoch: 0, stoppedEarly: false, engine: choice };
   }
   if (undefinedMonitor) {
     log.info(`${label}: ${undefinedMonitor} is undefined for implicit feedback; early stopping and plateau watch val_loss (${lossName} on validation positives and fixed sampled negatives) instead`);
@@ -202,6 +241,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
       validateEpoch = implicitValidator(model, examples, lossName);
     }
   }
+  const rankEpoch = ranking && train && options.sizes ? rankingValidator(model, train, valid, ranking, options.sizes, seed) : () => Number.NaN;
 
   // Disposed when the run ends, however it ends: only what this run created.
   const kernelLoss = lossName === 'bce' ? 'bce' : 'mse';
@@ -293,7 +333,7 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
       trainSamples += n;
 
       model.refreshScoring?.();
-      const row: HistoryRow = { epoch, loss, ...validateEpoch(), lr, seconds };
+      const row: HistoryRow = { epoch, loss, ...validateEpoch(), val_rank: rankEpoch(), lr, seconds };
       history.push(row);
       const monitored = row[monitorKey];
       const { improved, stop } = stopping.update(epoch, monitored);
@@ -303,15 +343,14 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
         best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
       }
       // Without validation data (a refit on train + valid) there is nothing to print but the loss.
-      const metrics = !hasValid ? '' : implicit ? ` val_loss ${row.val_loss.toFixed(4)}` : ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
-      progress.stop(`loss ${loss.toFixed(4)}${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
+      progress.stop(`loss ${loss.toFixed(4)}${validationText(row, hasValid, implicit, ranking)} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
       if (!Number.isFinite(loss)) {
         log.info(`${label}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
         stoppedEarly = true;
         break;
       }
       if (stop) {
-        log.info(`${label}: early stopping at epoch ${epoch}; best ${monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
+        log.info(`${label}: early stopping at epoch ${epoch}; best ${ranking?.name ?? monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
         stoppedEarly = true;
         break;
       }
@@ -324,5 +363,5 @@ export function fit(model: RecModel, trainSource: RatingSource, valid: Ratings, 
     best?.forEach((t) => t.dispose());
     engine.dispose();
   }
-  return { history, monitor: monitorKey, trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly, engine: choice };
+  return { history, monitor: monitorKey, ...rankingName(ranking), trainSeconds, trainSamples, bestEpoch: stopping.bestEpoch || history.length, stoppedEarly, engine: choice };
 }

@@ -9,6 +9,7 @@ import { runTrainClassic } from './classic';
 import { engineRecord, type EngineRecord } from './engine';
 import { fit, type FitResult, type HistoryRow } from './loop';
 import { resolveLoss, type Loss } from './loss';
+import { checkMonitor } from './monitor';
 
 export interface TrainInputs {
   info: DataInfo;
@@ -23,7 +24,7 @@ export interface TrainInputs {
   /** users.arrow and items.arrow, for side features. */
   sideTables?: { users: Columns; items: Columns };
   /** The experiment's top-level train section: a loss error then names train.loss rather than models.<name>.train.loss. */
-  topLevelTrain?: Pick<TrainConfig, 'loss'>;
+  topLevelTrain?: Pick<TrainConfig, 'loss' | 'earlyStopping'>;
 }
 
 export interface TrainOutput {
@@ -53,6 +54,7 @@ export function modelConfigOf(config: ExperimentConfig, modelName: string): Reso
 export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, seed: number, log: Logger, label: string): TrainOutput {
   if (!isNetworkConfig(modelConfig)) throw new RangeError(`models.${modelConfig.name}: ${modelConfig.type} is a classic model; runTrainClassic fits it`);
   const loss = resolveLoss(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
+  checkMonitor(modelConfig, inputs.info.feedback, inputs.topLevelTrain);
   // The data a model may read about its training split (item counts, the interaction graph), asked for lazily.
   const contextOf = (train: RatingSource) =>
     modelContext(inputs.info, seed, inputs.sideTables, () => itemCounts(train, inputs.info.numItems), () => collectRatings(train));
@@ -92,6 +94,7 @@ export function runTrain(modelConfig: ResolvedModelConfig, inputs: TrainInputs, 
     bestEpoch: result.bestEpoch,
     stoppedEarly: result.stoppedEarly,
     monitor: result.monitor,
+    ...(result.rankingMonitor ? { rankingMonitor: result.rankingMonitor } : {}),
     modelConfig,
   };
   return { model, fit: result, details, loss, engine: engineRecord(result.engine) };
@@ -117,6 +120,8 @@ export function historyColumns(rows: HistoryRow[], fold: number[] | null): Colum
     seconds: f64('seconds'),
   };
   if (fold) columns.fold = Int32Array.from(fold);
+  // Only a ranking monitor fills it; histories without one stay as they were (the column is optional).
+  if (rows.some((r) => !Number.isNaN(r.val_rank))) columns.val_rank = f64('val_rank');
   return columns;
 }
 
@@ -157,6 +162,7 @@ export async function writeTrain(
   const classic = isClassic(modelConfig.type);
   // Classic models have no loss of the train section: they fit their own objective.
   const loss = classic ? undefined : resolveLoss(modelConfig, data.info.feedback, config.train);
+  if (!classic) checkMonitor(modelConfig, data.info.feedback, config.train);
   const runs: TrainDetails[] = [];
   let engine = null as EngineRecord | null; // set in the callback below: a plain null would narrow to null
   const history: HistoryRow[] = [];

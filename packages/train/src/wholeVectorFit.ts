@@ -19,13 +19,15 @@ import type { Ratings } from '@deeprec/artifacts';
 import type { ForwardOptions, RecModel, WholeVectorStage, WholeVectorTraining } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { createEngine, type EngineChoice } from './engine';
-import type { FitOptions, FitResult, HistoryRow, WatchedColumn } from './loop';
+import { validationText, watchedColumn, watchRanking, type FitOptions, type FitResult, type HistoryRow } from './loop';
+import { rankingValidator } from './rankingValidation';
 
 function penalty(ts: tf.Tensor[]): tf.Scalar {
   return (ts.length === 0 ? tf.scalar(0) : tf.addN(ts.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 }
 
-export function fitWholeVector(model: RecModel, training: WholeVectorTraining, valid: Ratings, options: FitOptions): FitResult {
+/** `train`: the train split, read only for a ranking monitor (the items each user's negatives leave out). */
+export function fitWholeVector(model: RecModel, training: WholeVectorTraining, valid: Ratings, options: FitOptions, train: Ratings | null): FitResult {
   const { config, seed, log, label } = options;
   const l2 = options.denseL2 ?? options.l2;
   const implicit = (options.loss ?? 'mse') !== 'mse';
@@ -38,9 +40,10 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
   const choice: EngineChoice = { engine: 'tfjs', requested, note };
   if (note) log.info(`${label}: ${note}`);
   const hasValid = valid.user.length > 0;
-  const configured: WatchedColumn = hasValid ? config.earlyStopping.monitor : 'loss';
-  const monitorKey: WatchedColumn = implicit && (configured === 'val_rmse' || configured === 'val_mae') ? 'val_loss' : configured;
-  if (monitorKey !== configured) log.info(`${label}: ${configured} is undefined for implicit feedback; early stopping and plateau watch val_loss (the multinomial likelihood of the validation items) instead`);
+  const ranking = watchRanking(options, implicit, hasValid);
+  const { monitorKey, undefinedMonitor } = watchedColumn(config, implicit, hasValid, ranking);
+  if (undefinedMonitor) log.info(`${label}: ${undefinedMonitor} is undefined for implicit feedback; early stopping and plateau watch val_loss (the multinomial likelihood of the validation items) instead`);
+  const rankEpoch = ranking && train && options.sizes ? rankingValidator(model, train, valid, ranking, options.sizes, seed) : () => Number.NaN;
   const validateEpoch = (): Pick<HistoryRow, 'val_loss' | 'val_rmse' | 'val_mae'> => {
     if (!hasValid) return { val_loss: Number.NaN, val_rmse: Number.NaN, val_mae: Number.NaN };
     if (implicit && training.validationLoss) return { val_loss: training.validationLoss(valid), val_rmse: Number.NaN, val_mae: Number.NaN };
@@ -66,8 +69,8 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
     const offset = history.length;
     const stageLabel = stage.name ? `${label} ${stage.name}` : label;
     if (stage.name) log.info(`${stageLabel}: up to ${epochs} epochs from epoch ${offset + 1}`);
-    const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate);
-    const stopping = new EarlyStopping(config.earlyStopping);
+    const schedule = new LrSchedule(config.lrSchedule, config.optimizer.learningRate, ranking !== null);
+    const stopping = new EarlyStopping(config.earlyStopping, ranking !== null);
     const engine = createEngine('tfjs', model, config.optimizer, variables);
     let best: tf.Tensor[] | null = null;
     try {
@@ -100,7 +103,7 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
 
         model.refreshScoring?.();
         // Epochs count on across stages, so the report's curves run through both.
-        const row: HistoryRow = { epoch: offset + epoch, loss, ...validateEpoch(), lr, seconds };
+        const row: HistoryRow = { epoch: offset + epoch, loss, ...validateEpoch(), val_rank: rankEpoch(), lr, seconds };
         history.push(row);
         const monitored = row[monitorKey];
         const { improved, stop } = stopping.update(epoch, monitored);
@@ -109,15 +112,14 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
           // A real copy, as loop.ts keeps it.
           best = variables.map((v) => tf.keep(tf.tensor(v.dataSync().slice(), v.shape, v.dtype)));
         }
-        const metrics = !hasValid ? '' : implicit ? ` val_loss ${row.val_loss.toFixed(4)}` : ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
-        progress.stop(`loss ${loss.toFixed(4)}${metrics} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
+        progress.stop(`loss ${loss.toFixed(4)}${validationText(row, hasValid, implicit, ranking)} lr ${lr.toPrecision(3)} (${seconds.toFixed(2)}s)`);
         if (!Number.isFinite(loss)) {
           log.info(`${stageLabel}: loss is ${loss} at epoch ${epoch}; stopping (try a lower train.optimizer.learningRate)`);
           stoppedEarly = true;
           break;
         }
         if (stop) {
-          log.info(`${stageLabel}: early stopping at epoch ${epoch}; best ${monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
+          log.info(`${stageLabel}: early stopping at epoch ${epoch}; best ${ranking?.name ?? monitorKey} ${stopping.best.toFixed(4)} at epoch ${stopping.bestEpoch}`);
           stoppedEarly = true;
           break;
         }
@@ -131,7 +133,7 @@ export function fitWholeVector(model: RecModel, training: WholeVectorTraining, v
       engine.dispose();
     }
     bestEpoch = offset + (stopping.bestEpoch || history.length - offset);
-    if (stage.name) log.info(`${stageLabel}: kept epoch ${bestEpoch - offset} of the stage (epoch ${bestEpoch} of the run; ${monitorKey} ${history[bestEpoch - 1]?.[monitorKey].toFixed(4) ?? '-'})`);
+    if (stage.name) log.info(`${stageLabel}: kept epoch ${bestEpoch - offset} of the stage (epoch ${bestEpoch} of the run; ${ranking?.name ?? monitorKey} ${history[bestEpoch - 1]?.[monitorKey].toFixed(4) ?? '-'})`);
   }
-  return { history, monitor: monitorKey, trainSeconds, trainSamples, bestEpoch, stoppedEarly, engine: choice };
+  return { history, monitor: monitorKey, ...(ranking ? { rankingMonitor: ranking.name } : {}), trainSeconds, trainSamples, bestEpoch, stoppedEarly, engine: choice };
 }

@@ -1,7 +1,7 @@
 /**
  * (a) Training curves: loss per epoch (train solid, validation dashed) next to the
  * validation metric early stopping watched (val_rmse by default, val_loss for
- * implicit data), one colour per model, with the epoch whose weights were kept
+ * implicit data, or a ranking metric such as val_hr@10), one colour per model, with the epoch whose weights were kept
  * marked, so over-fitting and the effect of early stopping read at a glance.
  * k-fold: history holds every fold's rows; the chart shows one fold at a time
  * (fold 1 first, a select under the chart picks another), never a mix.
@@ -18,8 +18,8 @@ export interface CurvePoint {
   model: string;
   epoch: number;
   split: 'train' | 'validation';
-  /** The history.arrow column the value comes from. */
-  metric: 'loss' | ValidationColumn;
+  /** The history.arrow column the value comes from, or for val_rank the ranking monitor it holds (val_hr@10). */
+  metric: 'loss' | ValidationColumn | string;
   value: number;
   /** Learning rate in force that epoch, for the tooltip. */
   lr: number | null;
@@ -40,7 +40,15 @@ export interface CurvesData {
  * before train recorded it fall back to the configured monitor.
  */
 export function watchedColumn(input: ExperimentReportInput, model: ModelReportInput): WatchedColumn {
-  return model.train.monitor ?? input.config.models[model.name]?.train.earlyStopping.monitor ?? 'val_rmse';
+  if (model.train.monitor) return model.train.monitor;
+  const configured = input.config.models[model.name]?.train.earlyStopping.monitor ?? 'val_rmse';
+  return configured === 'val_rmse' || configured === 'val_mae' || configured === 'val_loss' ? configured : 'val_rank';
+}
+
+/** What a model's early stopping watched, as a user names it: the column, or for val_rank the ranking monitor (val_hr@10). */
+export function watchedName(input: ExperimentReportInput, model: ModelReportInput): string {
+  const column = watchedColumn(input, model);
+  return column === 'val_rank' ? (model.train.rankingMonitor ?? 'val_rank') : column;
 }
 
 /** Long-format rows; epochs whose value is missing (NaN in history.arrow) are left out. */
@@ -50,6 +58,7 @@ export function curvesData(input: ExperimentReportInput): CurvesData {
   for (const model of input.models) {
     const bestEpoch = model.metrics.bestEpoch ?? model.train.bestEpoch;
     const column = watchedColumn(input, model);
+    const metric = watchedName(input, model);
     for (const row of model.history) {
       const fold = row.fold ?? 1;
       // metrics.bestEpoch is fold 1's; the train manifest keeps every fold's.
@@ -58,7 +67,7 @@ export function curvesData(input: ExperimentReportInput): CurvesData {
       if (row.loss !== null) loss.push({ ...common, split: 'train', metric: 'loss', value: row.loss });
       if (row.val_loss !== null) loss.push({ ...common, split: 'validation', metric: 'val_loss', value: row.val_loss });
       const value = column === 'loss' ? null : row[column];
-      if (column !== 'loss' && value !== null) watched.push({ ...common, split: 'validation', metric: column, value });
+      if (column !== 'loss' && value !== null) watched.push({ ...common, split: 'validation', metric, value });
     }
   }
   return { loss, watched };
@@ -71,7 +80,12 @@ export function curveFolds(input: ExperimentReportInput): number[] {
   return folds.size === 0 ? [1] : [...folds].sort((a, b) => a - b);
 }
 
-const VALIDATION_LABEL: Record<ValidationColumn, string> = { val_rmse: 'RMSE', val_mae: 'MAE', val_loss: 'loss' };
+const VALIDATION_LABEL: Record<string, string> = { val_rmse: 'RMSE', val_mae: 'MAE', val_loss: 'loss' };
+
+/** val_hr@10 -> HR@10, val_ndcg@5 -> NDCG@5; the fixed columns from VALIDATION_LABEL. */
+function metricLabel(metric: string): string {
+  return VALIDATION_LABEL[metric] ?? metric.replace(/^val_/, '').toUpperCase();
+}
 const LOSS_TITLE: Record<string, string> = { mse: 'Mean squared error', bce: 'Binary cross-entropy', bpr: 'BPR loss' };
 
 /** The loss axis: the models' training loss by name (manifests before train recorded it trained with mse). */
@@ -83,7 +97,7 @@ function lossTitle(input: ExperimentReportInput): string {
 /** "RMSE", or "RMSE / MAE" when models watched different columns. */
 function watchedLabel(points: readonly CurvePoint[]): string {
   // Watched points are validation columns only (curvesData leaves 'loss' out).
-  return [...new Set(points.map((p) => VALIDATION_LABEL[p.metric as ValidationColumn]))].join(' / ');
+  return [...new Set(points.map((p) => metricLabel(p.metric)))].join(' / ');
 }
 
 const TOOLTIP = [
