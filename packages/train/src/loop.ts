@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { collectRatings, concatRatings, countItems, type Ratings, type RatingSource } from '@deeprec/artifacts';
-import { ArtifactError, ConfigError, Rng, type Logger } from '@deeprec/base';
+import { ArtifactError, Rng, type Logger } from '@deeprec/base';
 import { scorePairs } from '@deeprec/compute';
 import { type TrainConfig } from '@deeprec/config';
 import { mae, rmse } from '@deeprec/metrics';
@@ -20,7 +20,7 @@ import { coverKernels, createEngine, resolveEngine, type EngineChoice, type Trai
 import { shuffledBatches, type ExampleBlocks, type Examples } from './epoch';
 import type { Loss } from './loss';
 import { meanSquaredError } from './mse';
-import { rankingMonitor, type RankingMonitor } from './monitor';
+import { rankingName, validationText, watchedColumn, watchRanking, type WatchedColumn } from './monitor';
 import { NegativeSampler } from './negatives';
 import { rankingValidator } from './rankingValidation';
 import { fitWholeVector } from './wholeVectorFit';
@@ -37,12 +37,7 @@ export interface HistoryRow {
   seconds: number;
 }
 
-/**
- * The history column early stopping and the schedule watch: the configured monitor, val_loss for
- * implicit data, val_rank for a ranking monitor (val_hr@K, val_ndcg@K), the training loss without
- * validation data.
- */
-export type WatchedColumn = 'val_rmse' | 'val_mae' | 'val_loss' | 'val_rank' | 'loss';
+export type { WatchedColumn } from './monitor';
 
 export interface FitResult {
   history: HistoryRow[];
@@ -76,36 +71,6 @@ export interface FitOptions {
   sizes?: { numUsers: number; numItems: number };
   /** The tfjs backend training runs on, for the engine choice; default the active one. */
   backend?: string;
-}
-
-/** A ranking monitor (val_hr@K, val_ndcg@K) when one is configured and there is validation data to rank; ConfigError on explicit data. */
-export function watchRanking(options: Pick<FitOptions, 'config' | 'sizes'>, implicit: boolean, hasValid: boolean): RankingMonitor | null {
-  const ranking = rankingMonitor(options.config.earlyStopping);
-  if (!ranking) return null;
-  if (!implicit) throw new ConfigError(`train.earlyStopping.monitor: ${ranking.name} needs implicit data (data.feedback: implicit)`);
-  if (!options.sizes) throw new Error(`fit: ${ranking.name} needs options.sizes (numUsers, numItems) to sample the items it ranks against`);
-  return hasValid ? ranking : null;
-}
-
-/** The history column watched, and the configured one implicit data cannot give (val_rmse, val_mae), if so. */
-export function watchedColumn(config: TrainConfig, implicit: boolean, hasValid: boolean, ranking: RankingMonitor | null): { monitorKey: WatchedColumn; undefinedMonitor: string | null } {
-  if (!hasValid) return { monitorKey: 'loss', undefinedMonitor: null };
-  if (ranking) return { monitorKey: 'val_rank', undefinedMonitor: null };
-  const configured = config.earlyStopping.monitor;
-  if (configured === 'val_loss') return { monitorKey: 'val_loss', undefinedMonitor: null };
-  if (implicit) return { monitorKey: 'val_loss', undefinedMonitor: configured };
-  return { monitorKey: configured === 'val_mae' ? 'val_mae' : 'val_rmse', undefinedMonitor: null };
-}
-
-function rankingName(ranking: RankingMonitor | null): { rankingMonitor?: string } {
-  return ranking ? { rankingMonitor: ranking.name } : {};
-}
-
-/** The validation figures of an epoch's log line. */
-export function validationText(row: HistoryRow, hasValid: boolean, implicit: boolean, ranking: RankingMonitor | null): string {
-  if (!hasValid) return '';
-  if (!implicit) return ` val_rmse ${row.val_rmse.toFixed(4)} val_mae ${row.val_mae.toFixed(4)}`;
-  return ` val_loss ${row.val_loss.toFixed(4)}${ranking ? ` ${ranking.name} ${row.val_rank.toFixed(4)}` : ''}`;
 }
 
 function validate(model: RecModel, valid: Ratings): { val_loss: number; val_rmse: number; val_mae: number } {

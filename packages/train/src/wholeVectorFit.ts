@@ -19,7 +19,8 @@ import type { Ratings } from '@deeprec/artifacts';
 import type { ForwardOptions, RecModel, WholeVectorStage, WholeVectorTraining } from '@deeprec/models';
 import { EarlyStopping, LrSchedule } from './callbacks';
 import { createEngine, type EngineChoice } from './engine';
-import { validationText, watchedColumn, watchRanking, type FitOptions, type FitResult, type HistoryRow } from './loop';
+import type { FitOptions, FitResult, HistoryRow } from './loop';
+import { validationText, watchedColumn, watchRanking } from './monitor';
 import { rankingValidator } from './rankingValidation';
 
 function penalty(ts: tf.Tensor[]): tf.Scalar {
